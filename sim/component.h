@@ -1,0 +1,95 @@
+#pragma once
+/// Components: the things a simulation is made of. A component has a unique name, typed ports, statistics, trace
+/// tables and random streams, and schedules its own events. It is created by `Simulation::add`.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/action.h"
+#include "sim/event_queue.h"
+#include "sim/port.h"
+#include "sim/random.h"
+#include "sim/statistics.h"
+#include "sim/time.h"
+#include "sim/trace.h"
+
+namespace qdes {
+
+class Simulation;
+
+using ComponentId = std::uint32_t;  ///< 1, 2, ... in order of creation; 0 is the kernel itself
+
+/// A statistic as registered by its component.
+struct StatisticEntry {
+    std::string name;  ///< "<component>.<statistic>"
+    std::string unit;
+    std::string doc;
+    const Statistic* statistic;
+};
+
+class Component {
+public:
+    Component(Simulation& sim, std::string name);
+    Component(const Component&) = delete;
+    Component& operator=(const Component&) = delete;
+    virtual ~Component() = default;
+
+    const std::string& name() const { return name_; }
+    ComponentId id() const { return id_; }
+    Simulation& simulation() const { return sim_; }
+    TimePs now() const;
+
+    /// Called once, in order of creation, after every component exists and every link is made, at time 0.
+    virtual void start() {}
+    /// Called once, in order of creation, after the run stops.
+    virtual void finish() {}
+
+    const std::vector<PortBase*>& ports() const { return ports_; }
+    PortBase* find_port(std::string_view name) const;
+    const std::vector<StatisticEntry>& statistics() const { return statistics_; }
+
+    /// Schedules `action` at absolute time `t` (>= now) with this component as its source.
+    EventId schedule_at(TimePs t, Action action, std::int32_t priority = 0);
+    /// Schedules `action` `delay_ps` after now.
+    EventId schedule_after(TimePs delay_ps, Action action, std::int32_t priority = 0);
+    bool cancel(EventId id);
+
+protected:
+    /// A random stream private to this component and purpose, a function of the run seed alone.
+    RandomStream random_stream(std::string_view purpose) const;
+
+    /// Registers a statistic (a member of the component) under `name`, with its unit and a one-line meaning.
+    void add_statistic(std::string name, const Statistic& statistic, std::string unit, std::string doc);
+
+    /// Opens a trace table "<component>.<table>"; disabled unless the scenario records it.
+    template <class Row>
+    TraceTable<Row> open_trace(const TraceSchemaBuilder<Row>& schema) {
+        return TraceTable<Row>(open_trace_sink(schema.build()));
+    }
+
+private:
+    friend class PortBase;
+    friend class Simulation;
+    void register_port(PortBase& port) { ports_.push_back(&port); }
+    TraceSink* open_trace_sink(const TraceSchema& schema);
+
+    Simulation& sim_;
+    std::string name_;
+    ComponentId id_;
+    std::uint64_t next_sequence_ = 0;
+    std::vector<PortBase*> ports_;
+    std::vector<StatisticEntry> statistics_;
+};
+
+template <class T>
+void OutPort<T>::send(const T& message) {
+    if (link_ == nullptr) return;
+    link_->push(message);
+    Link<T>* link = link_.get();
+    owner().schedule_after(link->latency_ps(), [link] { link->deliver_front(); });
+}
+
+}  // namespace qdes

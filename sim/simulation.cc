@@ -1,0 +1,183 @@
+#include "sim/simulation.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace qdes {
+
+const char* stop_reason_name(StopReason r) {
+    switch (r) {
+        case StopReason::kQueueEmpty: return "queue_empty";
+        case StopReason::kTimeLimit: return "time_limit";
+        case StopReason::kEventLimit: return "event_limit";
+        case StopReason::kCondition: return "condition";
+        case StopReason::kRequested: return "requested";
+        case StopReason::kInterrupted: return "interrupted";
+    }
+    return "?";
+}
+
+Simulation::Simulation(SimulationConfig config) : config_(config) {}
+
+Simulation::~Simulation() {
+    // Pending actions may refer to components; drop them first.
+    queue_.clear();
+}
+
+ComponentId Simulation::register_component(Component& c) {
+    if (find(c.name()) != nullptr) throw std::invalid_argument("duplicate component name \"" + c.name() + "\"");
+    if (started_) throw std::logic_error("component \"" + c.name() + "\" added after the simulation started");
+    return static_cast<ComponentId>(components_.size() + 1);
+}
+
+Component* Simulation::find(std::string_view name) const {
+    for (const auto& c : components_) {
+        if (c->name() == name) return c.get();
+    }
+    return nullptr;
+}
+
+void Simulation::connect(PortBase& from, PortBase& to, TimePs latency_ps) {
+    if (from.direction() != PortDirection::kOut) {
+        throw std::invalid_argument("cannot link from " + from.path() + ": it is an in-port");
+    }
+    if (to.direction() != PortDirection::kIn) {
+        throw std::invalid_argument("cannot link to " + to.path() + ": it is an out-port");
+    }
+    if (from.type() != to.type()) {
+        throw std::invalid_argument("cannot link " + from.path() + " (sends " + from.type_name() + ") to " +
+                                    to.path() + " (accepts " + to.type_name() + ")");
+    }
+    if (from.connected()) throw std::invalid_argument("out-port " + from.path() + " is already linked");
+    from.attach(to, latency_ps);
+    ++from.links_;
+    ++to.links_;
+}
+
+EventKey Simulation::next_key(ComponentId source, std::uint64_t& sequence, TimePs t, std::int32_t priority) const {
+    if (t < now_) {
+        throw SimulationError("event scheduled in the past (at " + std::to_string(t) + " ps, now " +
+                              std::to_string(now_) + " ps)");
+    }
+    return EventKey{t, priority, source, sequence++};
+}
+
+EventId Simulation::schedule_at(TimePs t, Action action, std::int32_t priority) {
+    return queue_.push(next_key(0, kernel_sequence_, t, priority), std::move(action));
+}
+
+void Simulation::request_stop(std::string message) {
+    stop_requested_ = true;
+    stop_message_ = std::move(message);
+}
+
+TraceSink* Simulation::open_trace_sink(const TraceSchema& schema) {
+    return config_.recorder ? config_.recorder->open_table(schema) : nullptr;
+}
+
+std::vector<StatisticEntry> Simulation::statistics() const {
+    std::vector<StatisticEntry> all;
+    for (const auto& c : components_) all.insert(all.end(), c->statistics().begin(), c->statistics().end());
+    return all;
+}
+
+void Simulation::reset_statistics() {
+    for (const auto& c : components_) {
+        for (const StatisticEntry& s : c->statistics()) const_cast<Statistic*>(s.statistic)->reset(now_);
+    }
+}
+
+void Simulation::start_components() {
+    for (const auto& c : components_) {
+        for (const PortBase* p : c->ports()) {
+            if (!p->optional() && !p->connected()) {
+                throw std::invalid_argument("port " + p->path() + " (" + p->type_name() + ") is not linked");
+            }
+        }
+    }
+    started_ = true;
+    if (config_.warmup_ps > 0) {
+        schedule_at(config_.warmup_ps, [this] { reset_statistics(); }, std::numeric_limits<std::int32_t>::min());
+    }
+    for (const auto& c : components_) c->start();
+}
+
+void Simulation::finish() {
+    if (finished_) return;
+    finished_ = true;
+    for (const auto& c : components_) c->finish();
+}
+
+ProgressSample Simulation::progress_sample(const StopCondition& stop,
+                                           std::chrono::steady_clock::time_point began) const {
+    ProgressSample s;
+    s.sim_time_ps = now_;
+    s.events = events_executed_;
+    s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    double fraction = -1;
+    if (stop.until_ps != kTimeNever && stop.until_ps > 0) fraction = std::max(fraction, double(now_) / double(stop.until_ps));
+    if (stop.max_events != std::numeric_limits<std::uint64_t>::max()) {
+        fraction = std::max(fraction, double(events_executed_) / double(stop.max_events));
+    }
+    if (stop.predicate_progress) fraction = std::max(fraction, stop.predicate_progress());
+    s.fraction_done = fraction;
+    return s;
+}
+
+RunResult Simulation::run(const StopCondition& stop) {
+    const auto began = std::chrono::steady_clock::now();
+    if (!started_) start_components();
+    stop_requested_ = false;
+    stop_message_.clear();
+    const std::uint64_t events_at_start = events_executed_;
+    const std::uint64_t event_limit =
+        stop.max_events == std::numeric_limits<std::uint64_t>::max() ? stop.max_events : events_at_start + stop.max_events;
+
+    // Wall-clock polling (interrupt flag, progress line) every `poll_every` events, adapted so that polls fall a few
+    // milliseconds apart whether events take 20 ns or 20 ms.
+    std::uint64_t poll_every = 64;
+    std::uint64_t next_poll = events_executed_ + poll_every;
+    auto last_poll = began;
+
+    StopReason reason;
+    EventKey key;
+    Action action;
+    while (true) {
+        if (stop_requested_) { reason = StopReason::kRequested; break; }
+        if (queue_.empty()) { reason = StopReason::kQueueEmpty; break; }
+        if (events_executed_ >= event_limit) { reason = StopReason::kEventLimit; break; }
+        if (queue_.peek().time > stop.until_ps) {
+            now_ = stop.until_ps;
+            reason = StopReason::kTimeLimit;
+            break;
+        }
+        queue_.pop(key, action);
+        now_ = key.time;
+        ++events_executed_;
+        action();
+        if (stop.predicate && stop.predicate()) { reason = StopReason::kCondition; break; }
+        if (events_executed_ >= next_poll) {
+            auto t = std::chrono::steady_clock::now();
+            double gap = std::chrono::duration<double>(t - last_poll).count();
+            last_poll = t;
+            if (gap < 0.002 && poll_every < (1u << 22)) poll_every *= 2;
+            else if (gap > 0.02 && poll_every > 1) poll_every /= 2;
+            next_poll = events_executed_ + poll_every;
+            if (stop.interrupt && stop.interrupt->load(std::memory_order_relaxed)) {
+                reason = StopReason::kInterrupted;
+                break;
+            }
+            if (stop.progress) stop.progress->update(progress_sample(stop, began));
+        }
+    }
+    if (stop.progress) stop.progress->done(progress_sample(stop, began));
+    RunResult r;
+    r.reason = reason;
+    r.end_ps = now_;
+    r.events = events_executed_ - events_at_start;
+    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    r.message = stop_message_;
+    return r;
+}
+
+}  // namespace qdes
