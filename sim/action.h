@@ -14,7 +14,7 @@ namespace qdes {
 
 class Action {
 public:
-    static constexpr std::size_t kInlineBytes = 32;
+    static constexpr std::size_t kInlineBytes = 48;
 
     Action() = default;
 

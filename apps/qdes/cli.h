@@ -1,0 +1,31 @@
+#pragma once
+/// Shared pieces of the `qdes` subcommands: exit codes, the component registry, the embedded default scenario.
+
+#include <string>
+#include <vector>
+
+#include "sim/registry.h"
+
+namespace qdes::cli {
+
+/// Exit codes of every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitSimulationFailed = 1;
+inline constexpr int kExitBadInput = 2;
+
+/// Every component kind of every layer.
+ComponentRegistry build_registry();
+
+/// The scenario `qdes run` runs when no file is given (scenarios/queueing/mm1.yaml, compiled in).
+const char* default_scenario_text();
+inline constexpr const char* kDefaultScenarioName = "<embedded default: scenarios/queueing/mm1.yaml>";
+
+/// The command line as one shell-quoted string, for the output file.
+std::string quoted_command_line(int argc, char** argv);
+
+int run_main(const std::vector<std::string>& args, const std::string& command_line);
+int validate_main(const std::vector<std::string>& args);
+int list_params_main(const std::vector<std::string>& args);
+int inspect_main(const std::vector<std::string>& args);
+
+}  // namespace qdes::cli

@@ -1,0 +1,84 @@
+#pragma once
+/// A small RAII layer over the HDF5 C API: owned handles, error checks that throw, and the few operations qdes
+/// needs (groups, string and number attributes, string datasets, extendible compound tables).
+///
+/// Debian's HDF5 is built thread-safe, so handles may be used from the trace writer thread while the simulation
+/// thread creates tables.
+
+#include <hdf5.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "sim/trace.h"
+
+namespace qdes::h5 {
+
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Turns HDF5's own error printing off for this thread: failures are reported by the exceptions below instead.
+void silence_library_errors();
+
+/// An owned hid_t, closed with the right H5*close function.
+class Handle {
+public:
+    using Closer = herr_t (*)(hid_t);
+    Handle() = default;
+    Handle(hid_t id, Closer closer, const char* what);  ///< throws Error if id < 0
+    Handle(Handle&& o) noexcept : id_(o.id_), closer_(o.closer_) { o.id_ = -1; }
+    Handle& operator=(Handle&& o) noexcept;
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    ~Handle() { close(); }
+    hid_t id() const { return id_; }
+    bool valid() const { return id_ >= 0; }
+    void close();
+
+private:
+    hid_t id_ = -1;
+    Closer closer_ = nullptr;
+};
+
+/// Throws Error(what) when status < 0.
+void check(herr_t status, const std::string& what);
+
+Handle create_file(const std::string& path);  ///< fails if the file exists
+Handle open_file_read(const std::string& path);
+Handle create_group(hid_t parent, const std::string& name);
+
+void write_attribute(hid_t object, const std::string& name, const std::string& value);
+void write_attribute(hid_t object, const std::string& name, std::uint64_t value);
+void write_attribute(hid_t object, const std::string& name, double value);
+std::string read_string_attribute(hid_t object, const std::string& name);
+
+/// A scalar variable-length UTF-8 string dataset (for text larger than an attribute may hold).
+void write_string_dataset(hid_t parent, const std::string& name, const std::string& value);
+std::string read_string_dataset(hid_t parent, const std::string& name);
+
+/// The compound type of a trace schema's rows (native layout, matching the C++ struct).
+Handle compound_type(const TraceSchema& schema);
+/// A variable-length UTF-8 string type, for compound fields holding `const char*`.
+Handle vlen_string_type();
+
+/// An extendible 1-D table of compound rows, chunked `chunk_rows` rows at a time, shuffle + deflate compressed.
+class Table {
+public:
+    Table(hid_t parent, const std::string& name, Handle type, std::uint64_t chunk_rows);
+    Table(Table&&) = default;
+    /// Appends `rows` rows laid out as the type says. Call from one thread at a time.
+    void append(const void* data, std::uint64_t rows);
+    std::uint64_t rows() const { return rows_; }
+    hid_t id() const { return dataset_.id(); }
+
+private:
+    Handle type_;
+    Handle dataset_;
+    std::uint64_t rows_ = 0;
+};
+
+}  // namespace qdes::h5

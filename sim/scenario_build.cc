@@ -1,0 +1,129 @@
+#include "sim/scenario_build.h"
+
+#include <algorithm>
+
+namespace qdes {
+
+TraceSink* TraceSelection::open_table(const TraceSchema& schema) {
+    offered_.push_back(schema.name);
+    bool wanted = std::find(record_.trace.begin(), record_.trace.end(), schema.name) != record_.trace.end();
+    return wanted && target_ ? target_->open_table(schema) : nullptr;
+}
+
+namespace {
+
+/// Finds "component.port"; reports what is wrong at the link.
+PortBase* find_port(Simulation& sim, const std::string& path, const LinkSpec& link, const std::string& key,
+                    Diagnostics& d) {
+    auto dot = path.rfind('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == path.size()) {
+        d.error(link.where, link.key_path + "." + key, "expected component.port, got \"" + path + "\"");
+        return nullptr;
+    }
+    std::string component = path.substr(0, dot), port = path.substr(dot + 1);
+    Component* c = sim.find(component);
+    if (c == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& comp : sim.components()) names.push_back(comp->name());
+        d.error(link.where, link.key_path + "." + key,
+                "no component named \"" + component + "\"" + did_you_mean(component, names));
+        return nullptr;
+    }
+    PortBase* p = c->find_port(port);
+    if (p == nullptr) {
+        std::vector<std::string> names;
+        std::string list;
+        for (const PortBase* q : c->ports()) {
+            names.push_back(q->name());
+            list += (list.empty() ? "" : ", ") + q->name() + (q->direction() == PortDirection::kIn ? " (in)" : " (out)");
+        }
+        d.error(link.where, link.key_path + "." + key,
+                "component \"" + component + "\" has no port \"" + port + "\"" + did_you_mean(port, names) +
+                    "; its ports: " + list);
+        return nullptr;
+    }
+    return p;
+}
+
+}  // namespace
+
+std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const ComponentRegistry& registry,
+                                            TraceRecorder* recorder, Diagnostics& d) {
+    const std::size_t errors_before = d.size();
+    BuiltScenario built;
+    built.selection = std::make_unique<TraceSelection>(scenario.record, recorder);
+    built.simulation = std::make_unique<Simulation>(
+        SimulationConfig{.seed = scenario.seed, .warmup_ps = scenario.warmup_ps, .recorder = built.selection.get()});
+    Simulation& sim = *built.simulation;
+
+    for (const ComponentSpec& c : scenario.components) {
+        const ComponentKind* kind = registry.find(c.kind);
+        try {
+            kind->create(sim, c.name, c.params);
+        } catch (const std::exception& e) {
+            d.error(c.where, "components." + c.name, e.what());
+        }
+    }
+    for (const LinkSpec& link : scenario.links) {
+        PortBase* from = find_port(sim, link.from, link, "from", d);
+        PortBase* to = find_port(sim, link.to, link, "to", d);
+        if (from == nullptr || to == nullptr) continue;
+        try {
+            sim.connect(*from, *to, link.latency_ps);
+        } catch (const std::invalid_argument& e) {
+            d.error(link.where, link.key_path, e.what());
+        }
+    }
+    for (const auto& c : sim.components()) {
+        for (const PortBase* p : c->ports()) {
+            if (!p->optional() && !p->connected()) {
+                d.error({scenario.file}, "links",
+                        "port " + p->path() + " (" + std::string(p->direction() == PortDirection::kIn ? "in" : "out") +
+                            ", " + p->type_name() + ") is not linked: add a link " +
+                            (p->direction() == PortDirection::kIn ? "to" : "from") + " it");
+            }
+        }
+    }
+    for (std::size_t i = 0; i < scenario.record.trace.size(); ++i) {
+        const std::string& name = scenario.record.trace[i];
+        const auto& offered = built.selection->offered();
+        if (std::find(offered.begin(), offered.end(), name) == offered.end()) {
+            std::string list;
+            for (const auto& o : offered) list += (list.empty() ? "" : ", ") + o;
+            d.error(scenario.record.trace_where[i], "record.trace",
+                    "no component offers a trace table \"" + name + "\"" + did_you_mean(name, offered) +
+                        (list.empty() ? "; none is offered" : "; offered: " + list));
+        }
+    }
+
+    StopCondition& stop = built.stop;
+    if (scenario.stop.time_ps) stop.until_ps = *scenario.stop.time_ps;
+    if (scenario.stop.events) stop.max_events = *scenario.stop.events;
+    if (!scenario.stop.when_statistic.empty()) {
+        const std::string& wanted = scenario.stop.when_statistic;
+        const double target = scenario.stop.when_at_least;
+        std::vector<std::string> names;
+        const Statistic* found = nullptr;
+        for (const StatisticEntry& e : sim.statistics()) {
+            names.push_back(e.name);
+            if (e.name == wanted) found = e.statistic;
+        }
+        if (found == nullptr) {
+            d.error(scenario.stop.when_where, "stop.when.statistic",
+                    "no statistic named \"" + wanted + "\"" + did_you_mean(wanted, names));
+        } else if (const auto* counter = dynamic_cast<const Counter*>(found)) {
+            stop.predicate = [counter, target] { return double(counter->count()) >= target; };
+            stop.predicate_progress = [counter, target] { return target > 0 ? double(counter->count()) / target : 1.0; };
+        } else if (const auto* tally = dynamic_cast<const Tally*>(found)) {
+            stop.predicate = [tally, target] { return double(tally->count()) >= target; };
+            stop.predicate_progress = [tally, target] { return target > 0 ? double(tally->count()) / target : 1.0; };
+        } else {
+            d.error(scenario.stop.when_where, "stop.when.statistic",
+                    "\"" + wanted + "\" is a time average; a stop condition needs a counter or a tally");
+        }
+    }
+    if (d.size() != errors_before) return std::nullopt;
+    return built;
+}
+
+}  // namespace qdes
