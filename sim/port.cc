@@ -10,7 +10,7 @@ PortBase::PortBase(Component& owner, std::string name, PortDirection direction, 
       name_(std::move(name)),
       direction_(direction),
       type_(type),
-      type_name_(std::move(type_name)),
+      type_name_(type_name.substr(type_name.rfind(':') == std::string::npos ? 0 : type_name.rfind(':') + 1)),
       doc_(std::move(doc)),
       optional_(optional) {
     owner.register_port(*this);

@@ -37,7 +37,7 @@ public:
     Component& owner() const { return owner_; }
     PortDirection direction() const { return direction_; }
     std::type_index type() const { return type_; }
-    /// The message type as users see it ("Job", "Credit").
+    /// The message type as users see it, without namespaces ("Job", "Credit").
     const std::string& type_name() const { return type_name_; }
     const std::string& doc() const { return doc_; }
     bool optional() const { return optional_; }

@@ -153,7 +153,9 @@ public:
                 return parse_param_list(spec, items);
             }
             if (!node.IsScalar()) {
-                error(node, path, std::string("expected a ") + param_type_name(spec.type) + ", got " + kind_name(node));
+                std::string type = param_type_name(spec.type);
+                bool vowel = std::string("aeiou").find(type[0]) != std::string::npos;
+                error(node, path, std::string(vowel ? "expected an " : "expected a ") + type + ", got " + kind_name(node));
                 return std::nullopt;
             }
             return parse_param(spec, node.Scalar());

@@ -74,10 +74,12 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
             d.error(link.where, link.key_path, e.what());
         }
     }
-    for (const auto& c : sim.components()) {
+    for (const ComponentSpec& spec : scenario.components) {
+        const Component* c = sim.find(spec.name);
+        if (c == nullptr) continue;  // its creation failed, reported above
         for (const PortBase* p : c->ports()) {
             if (!p->optional() && !p->connected()) {
-                d.error({scenario.file}, "links",
+                d.error(spec.where, "components." + spec.name,
                         "port " + p->path() + " (" + std::string(p->direction() == PortDirection::kIn ? "in" : "out") +
                             ", " + p->type_name() + ") is not linked: add a link " +
                             (p->direction() == PortDirection::kIn ? "to" : "from") + " it");

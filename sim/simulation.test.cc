@@ -151,7 +151,7 @@ TEST(Simulation, RejectsMismatchedAndDoubleLinksAndUnlinkedPorts) {
         sim.connect(r.out, static_cast<PortBase&>(m.in), 0);
         FAIL();
     } catch (const std::invalid_argument& e) {
-        EXPECT_STREQ(e.what(), "cannot link r.out (sends qdes::Token) to m.in (accepts qdes::Other)");
+        EXPECT_STREQ(e.what(), "cannot link r.out (sends Token) to m.in (accepts Other)");
     }
     EXPECT_THROW(sim.connect(static_cast<PortBase&>(r.in), static_cast<PortBase&>(r.out), 0), std::invalid_argument);
     sim.connect(r.out, r.in, 0);
@@ -162,7 +162,7 @@ TEST(Simulation, RejectsMismatchedAndDoubleLinksAndUnlinkedPorts) {
         sim.run();
         FAIL();
     } catch (const std::invalid_argument& e) {
-        EXPECT_STREQ(e.what(), "port m.out (qdes::Other) is not linked");
+        EXPECT_STREQ(e.what(), "port m.out (Other) is not linked");
     }
 }
 
