@@ -1,8 +1,9 @@
 #pragma once
 /// `Action`: a move-only `void()` callable for events, stored inline when it is small.
 ///
-/// An event's work is usually a lambda capturing a component pointer and an index or two. Those fit in the inline
-/// buffer (kInlineBytes) and cost no allocation; larger or non-trivially-copyable callables are moved to the heap.
+/// An event's work is usually a lambda capturing a component pointer and an index or a small message. Those fit in
+/// the inline buffer (kInlineBytes) and cost no allocation; larger or non-trivially-copyable callables are moved to
+/// the heap.
 
 #include <cstddef>
 #include <cstring>
@@ -20,18 +21,7 @@ public:
 
     template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, Action>>>
     Action(F&& f) {  // NOLINT(google-explicit-constructor): lambdas convert implicitly, like std::function.
-        using Fn = std::decay_t<F>;
-        if constexpr (sizeof(Fn) <= kInlineBytes && alignof(Fn) <= alignof(std::max_align_t) &&
-                      std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>) {
-            ::new (static_cast<void*>(buffer_)) Fn(std::forward<F>(f));
-            invoke_ = [](void* p) { (*static_cast<Fn*>(p))(); };
-            destroy_ = nullptr;  // trivially copyable: moved by memcpy, nothing to destroy
-        } else {
-            Fn* heap = new Fn(std::forward<F>(f));
-            std::memcpy(buffer_, &heap, sizeof heap);
-            invoke_ = [](void* p) { (**static_cast<Fn**>(p))(); };
-            destroy_ = [](void* p) { delete *static_cast<Fn**>(p); };
-        }
+        construct(std::forward<F>(f));
     }
 
     Action(Action&& o) noexcept : invoke_(o.invoke_), destroy_(o.destroy_) {
@@ -54,6 +44,17 @@ public:
     Action& operator=(const Action&) = delete;
     ~Action() { reset(); }
 
+    /// Replaces the held callable with `f` (or with the callable `f` holds, when `f` is an Action).
+    template <class F>
+    void emplace(F&& f) {
+        if constexpr (std::is_same_v<std::decay_t<F>, Action>) {
+            *this = std::move(f);
+        } else {
+            reset();
+            construct(std::forward<F>(f));
+        }
+    }
+
     explicit operator bool() const { return invoke_ != nullptr; }
     void operator()() { invoke_(buffer_); }
 
@@ -64,6 +65,22 @@ public:
     }
 
 private:
+    template <class F>
+    void construct(F&& f) {
+        using Fn = std::decay_t<F>;
+        if constexpr (sizeof(Fn) <= kInlineBytes && alignof(Fn) <= alignof(std::max_align_t) &&
+                      std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>) {
+            ::new (static_cast<void*>(buffer_)) Fn(std::forward<F>(f));
+            invoke_ = [](void* p) { (*static_cast<Fn*>(p))(); };
+            destroy_ = nullptr;  // trivially copyable: moved by memcpy, nothing to destroy
+        } else {
+            Fn* heap = new Fn(std::forward<F>(f));
+            std::memcpy(buffer_, &heap, sizeof heap);
+            invoke_ = [](void* p) { (**static_cast<Fn**>(p))(); };
+            destroy_ = [](void* p) { delete *static_cast<Fn**>(p); };
+        }
+    }
+
     alignas(std::max_align_t) unsigned char buffer_[kInlineBytes] = {};
     void (*invoke_)(void*) = nullptr;
     void (*destroy_)(void*) = nullptr;

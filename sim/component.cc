@@ -33,13 +33,8 @@ PortBase* Component::find_port(std::string_view name) const {
     return nullptr;
 }
 
-EventId Component::schedule_at(TimePs t, Action action, std::int32_t priority) {
-    return sim_.push(sim_.next_key(id_, next_sequence_, t, priority), std::move(action));
-}
-
-EventId Component::schedule_after(TimePs delay_ps, Action action, std::int32_t priority) {
-    if (delay_ps > kTimeNever - sim_.now()) throw SimulationError(name_ + ": event scheduled beyond the time range");
-    return schedule_at(sim_.now() + delay_ps, std::move(action), priority);
+void Component::throw_beyond_time_range() const {
+    throw SimulationError(name_ + ": event scheduled beyond the time range");
 }
 
 bool Component::cancel(EventId id) { return sim_.cancel(id); }

@@ -51,10 +51,13 @@ public:
     PortBase* find_port(std::string_view name) const;
     const std::vector<StatisticEntry>& statistics() const { return statistics_; }
 
-    /// Schedules `action` at absolute time `t` (>= now) with this component as its source.
-    EventId schedule_at(TimePs t, Action action, std::int32_t priority = 0);
+    /// Schedules `action` (any void() callable, or an Action) at absolute time `t` (>= now) with this component as
+    /// its source. Returns a handle for `cancel`.
+    template <class F>
+    EventId schedule_at(TimePs t, F&& action, std::int32_t priority = 0);
     /// Schedules `action` `delay_ps` after now.
-    EventId schedule_after(TimePs delay_ps, Action action, std::int32_t priority = 0);
+    template <class F>
+    EventId schedule_after(TimePs delay_ps, F&& action, std::int32_t priority = 0);
     bool cancel(EventId id);
 
 protected:
@@ -74,6 +77,7 @@ private:
     friend class PortBase;
     friend class Simulation;
     void register_port(PortBase& port) { ports_.push_back(&port); }
+    [[noreturn]] void throw_beyond_time_range() const;
     TraceSink* open_trace_sink(const TraceSchema& schema);
 
     Simulation& sim_;
@@ -87,9 +91,17 @@ private:
 template <class T>
 void OutPort<T>::send(const T& message) {
     if (link_ == nullptr) return;
-    link_->push(message);
     Link<T>* link = link_.get();
-    owner().schedule_after(link->latency_ps(), [link] { link->deliver_front(); });
+    if constexpr (std::is_trivially_copyable_v<T> && sizeof(T) + sizeof(link) <= Action::kInlineBytes) {
+        // Small messages travel inside the event itself.
+        owner().schedule_after(link->latency_ps(), [link, message] { link->target().deliver(message); });
+    } else {
+        link->push(message);
+        owner().schedule_after(link->latency_ps(), [link] { link->deliver_front(); });
+    }
 }
 
 }  // namespace qdes
+
+// The inline definitions of Component's scheduling functions need the whole Simulation.
+#include "sim/simulation.h"  // IWYU pragma: export

@@ -1,142 +1,104 @@
 #include "sim/event_queue.h"
 
-#include <cassert>
+#include <algorithm>
 #include <utility>
 
 namespace qdes {
-namespace {
-constexpr std::size_t kArity = 4;
-}
-
-EventId EventQueue::push(const EventKey& key, Action action) {
-    std::uint32_t slot;
-    if (!free_slots_.empty()) {
-        slot = free_slots_.back();
-        free_slots_.pop_back();
-    } else {
-        slot = static_cast<std::uint32_t>(slots_.size());
-        slots_.emplace_back();
-    }
-    Slot& s = slots_[slot];
-    s.action = std::move(action);
-    s.pending = true;
-    std::uint64_t order = (std::uint64_t(std::uint32_t(key.priority) ^ 0x80000000u) << 32) | key.source;
-    heap_.push_back(Entry{key.time, order, key.sequence, slot});
-    sift_up(heap_.size() - 1);
-    return EventId{slot, s.generation};
-}
-
-bool EventQueue::is_pending(EventId id) const {
-    return id.valid() && id.slot < slots_.size() && slots_[id.slot].generation == id.generation &&
-           slots_[id.slot].pending;
-}
 
 bool EventQueue::cancel(EventId id) {
     if (!is_pending(id)) return false;
     Slot& s = slots_[id.slot];
     s.pending = false;
     s.action.reset();
-    ++cancelled_in_heap_;
-    if (cancelled_in_heap_ > 1024 && cancelled_in_heap_ * 2 > heap_.size()) rebuild_without_cancelled();
+    ++cancelled_;
+    if (cancelled_ > 1024 && cancelled_ * 2 > stored_) sweep_cancelled();
     return true;
 }
 
-const EventKey& EventQueue::peek() {
-    drop_cancelled_top();
-    assert(!heap_.empty());
-    const Entry& e = heap_.front();
-    top_key_ = EventKey{e.time, std::int32_t(std::uint32_t(e.order >> 32) ^ 0x80000000u),
-                        std::uint32_t(e.order & 0xffffffffu), e.sequence};
-    return top_key_;
+void EventQueue::push_now_heap() { std::push_heap(now_bucket_.begin(), now_bucket_.end(), later); }
+
+void EventQueue::pop_now_heap() { std::pop_heap(now_bucket_.begin(), now_bucket_.end(), later); }
+
+void EventQueue::settle_slow() {
+    while (true) {
+        // Drop cancelled events at the top of bucket 0.
+        while (!now_bucket_.empty() && !slots_[now_bucket_.front().slot].pending) {
+            free_slot(now_bucket_.front().slot);
+            pop_now_bucket();
+            --stored_;
+            --cancelled_;
+        }
+        if (!now_bucket_.empty()) return;
+        // Empty the lowest non-empty bucket into lower ones, around its earliest time.
+        while (occupied_ != 0) {
+            unsigned b = unsigned(__builtin_ctzll(occupied_)) + 1;
+            std::vector<Entry>& bucket = buckets_[b];
+            occupied_ &= ~(std::uint64_t(1) << (b - 1));
+            if (bucket.empty()) continue;
+            if (bucket.size() == 1) {  // common when few events are pending: no search, no moves
+                base_ = bucket.front().time;
+                now_bucket_.push_back(bucket.front());
+                bucket.clear();
+                break;
+            }
+            TimePs earliest = bucket.front().time;
+            for (const Entry& e : bucket) earliest = std::min(earliest, e.time);
+            base_ = earliest;
+            for (const Entry& e : bucket) insert(e);  // every entry lands in a bucket below b
+            bucket.clear();
+            break;
+        }
+        if (now_bucket_.empty()) return;  // nothing stored at all (callers require !empty())
+    }
 }
 
-void EventQueue::pop(EventKey& key, Action& action) {
-    key = peek();
-    std::uint32_t slot = heap_.front().slot;
-    action = std::move(slots_[slot].action);
-    slots_[slot].pending = false;
-    free_slot(slot);
-    remove_top();
+void EventQueue::rebase(const Entry& earlier) {
+    // An event before the base (scheduled between runs, after a time limit): rebuild around its time.
+    std::vector<Entry> all;
+    all.swap(now_bucket_);
+    for (auto& bucket : buckets_) {
+        all.insert(all.end(), bucket.begin(), bucket.end());
+        bucket.clear();
+    }
+    occupied_ = 0;
+    base_ = earlier.time;
+    push_now_bucket(earlier);
+    for (const Entry& e : all) insert(e);
+}
+
+void EventQueue::sweep_cancelled() {
+    auto sweep = [this](std::vector<Entry>& v) {
+        std::size_t kept = 0;
+        for (const Entry& e : v) {
+            if (slots_[e.slot].pending) {
+                v[kept++] = e;
+            } else {
+                free_slot(e.slot);
+                --stored_;
+                --cancelled_;
+            }
+        }
+        v.resize(kept);
+    };
+    sweep(now_bucket_);
+    std::make_heap(now_bucket_.begin(), now_bucket_.end(), later);
+    for (auto& bucket : buckets_) sweep(bucket);
 }
 
 void EventQueue::clear() {
-    for (const Entry& e : heap_) {
-        if (slots_[e.slot].pending) {
-            slots_[e.slot].pending = false;
-            slots_[e.slot].action.reset();
-        }
-        free_slot(e.slot);
-    }
-    heap_.clear();
-    cancelled_in_heap_ = 0;
-}
-
-void EventQueue::drop_cancelled_top() {
-    while (!heap_.empty() && !slots_[heap_.front().slot].pending) {
-        free_slot(heap_.front().slot);
-        --cancelled_in_heap_;
-        remove_top();
-    }
-}
-
-void EventQueue::remove_top() {
-    Entry last = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) {
-        heap_.front() = last;
-        sift_down(0);
-    }
-}
-
-void EventQueue::free_slot(std::uint32_t slot) {
-    Slot& s = slots_[slot];
-    if (++s.generation == 0) s.generation = 1;  // 0 is reserved for the null handle
-    free_slots_.push_back(slot);
-}
-
-void EventQueue::sift_up(std::size_t i) {
-    Entry moving = heap_[i];
-    while (i > 0) {
-        std::size_t parent = (i - 1) / kArity;
-        if (!less(moving, heap_[parent])) break;
-        heap_[i] = heap_[parent];
-        i = parent;
-    }
-    heap_[i] = moving;
-}
-
-void EventQueue::sift_down(std::size_t i) {
-    const std::size_t n = heap_.size();
-    Entry moving = heap_[i];
-    while (true) {
-        std::size_t first = i * kArity + 1;
-        if (first >= n) break;
-        std::size_t best = first;
-        std::size_t end = first + kArity < n ? first + kArity : n;
-        for (std::size_t c = first + 1; c < end; ++c) {
-            if (less(heap_[c], heap_[best])) best = c;
-        }
-        if (!less(heap_[best], moving)) break;
-        heap_[i] = heap_[best];
-        i = best;
-    }
-    heap_[i] = moving;
-}
-
-void EventQueue::rebuild_without_cancelled() {
-    std::size_t kept = 0;
-    for (const Entry& e : heap_) {
-        if (slots_[e.slot].pending) {
-            heap_[kept++] = e;
-        } else {
+    auto drop = [this](std::vector<Entry>& v) {
+        for (const Entry& e : v) {
+            Slot& s = slots_[e.slot];
+            s.pending = false;
+            s.action.reset();
             free_slot(e.slot);
         }
-    }
-    heap_.resize(kept);
-    cancelled_in_heap_ = 0;
-    for (std::size_t i = heap_.size() / kArity + 1; i-- > 0;) {
-        if (i < heap_.size()) sift_down(i);
-    }
+        v.clear();
+    };
+    drop(now_bucket_);
+    for (auto& bucket : buckets_) drop(bucket);
+    occupied_ = 0;
+    stored_ = cancelled_ = 0;
 }
 
 }  // namespace qdes

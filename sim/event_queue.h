@@ -1,5 +1,5 @@
 #pragma once
-/// The pending-event set: a 4-ary min-heap over event keys, with O(1) lazy cancellation.
+/// The pending-event set: a radix heap over integer event times, with O(1) lazy cancellation.
 ///
 /// Ordering. Events are ordered by the key (time, priority, source, sequence), compared in that order:
 ///   - time: when the event fires, in picoseconds;
@@ -10,12 +10,22 @@
 /// events depends only on which component scheduled them and in what order, never on how scheduling calls from
 /// different components interleave. This is what makes a run bit-identical however it is partitioned.
 ///
-/// Costs (n pending events, c cancelled ones still stored):
-///   push O(log n) · pop O(log n) · cancel O(1) · is_pending O(1) · memory 32 bytes per heap entry plus one slot
-///   (an Action and a generation) per pending event.
-/// Cancelled events stay in the heap and are dropped when they reach the top; when they outnumber live ones the heap
-/// is rebuilt in O(n), so c never exceeds n by more than a constant factor.
+/// Structure. Simulated time never goes backwards, which a radix heap exploits (Ahuja, Mehlhorn, Orlin and Tarjan,
+/// "Faster algorithms for the shortest path problem", J. ACM 37(2), 1990). With `base` the time of the earliest
+/// event, an event at time t lives in bucket 0 if t == base, else in bucket bit_width(t XOR base) (1 to 64). When
+/// bucket 0 runs out, the lowest non-empty bucket is emptied: its earliest time becomes the new base and its
+/// events move to strictly lower buckets. Bucket 0 is a binary heap on (priority, source, sequence), since all its
+/// events share one time. Worked example, base = 8 (0b1000): events at 8, 8, 9, 12 and 40 go to buckets 0, 0, 1
+/// (9 ^ 8 = 0b1), 3 (12 ^ 8 = 0b100) and 6 (40 ^ 8 = 0b100000). After both 8s run, bucket 1 is the lowest non-empty
+/// one; base becomes 9 and the event at 9 moves to bucket 0.
+///
+/// Costs (n pending events): push O(1) · pop O(log n) for same-time events, plus amortised O(1) per event for each
+/// bucket it moves down (at most 64, in practice a few) · cancel O(1) · memory 32 bytes per stored event plus one
+/// slot (an Action and a generation) per pending event. Cancelled events stay stored and are dropped when they
+/// come up; when they outnumber live ones the buckets are swept in O(n). An event pushed earlier than the current
+/// base (possible only between runs, after a time limit) rebuilds the buckets in O(n).
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -47,23 +57,70 @@ public:
     EventQueue& operator=(const EventQueue&) = delete;
 
     /// Adds an event. The caller guarantees that (source, sequence) pairs are never repeated.
-    EventId push(const EventKey& key, Action action);
+    EventId push(const EventKey& key, Action&& action) { return emplace(key, std::move(action)); }
+
+    /// Adds an event whose action is constructed in place from `f` (any void() callable).
+    template <class F>
+    EventId emplace(const EventKey& key, F&& f) {
+        std::uint32_t slot = free_head_;
+        if (slot != kNoSlot) {
+            free_head_ = slots_[slot].next_free;
+        } else {
+            slot = static_cast<std::uint32_t>(slots_.size());
+            slots_.emplace_back();
+        }
+        Slot& s = slots_[slot];
+        s.action.emplace(std::forward<F>(f));
+        s.pending = true;
+        std::uint64_t order = (std::uint64_t(std::uint32_t(key.priority) ^ 0x80000000u) << 32) | key.source;
+        insert(Entry{key.time, order, key.sequence, slot});
+        ++stored_;
+        return EventId{slot, s.generation};
+    }
 
     /// Cancels a pending event; returns false if it already ran, was cancelled, or the handle is null.
     bool cancel(EventId id);
 
     /// True while the event has neither run nor been cancelled.
-    bool is_pending(EventId id) const;
+    bool is_pending(EventId id) const {
+        return id.valid() && id.slot < slots_.size() && slots_[id.slot].generation == id.generation &&
+               slots_[id.slot].pending;
+    }
 
     /// Number of pending (not cancelled) events.
-    std::size_t size() const { return heap_.size() - cancelled_in_heap_; }
+    std::size_t size() const { return stored_ - cancelled_; }
     bool empty() const { return size() == 0; }
 
+    /// Time of the next event to run. Requires !empty().
+    TimePs next_time() {
+        settle();
+        return base_;
+    }
+
     /// Key of the next event to run. Requires !empty().
-    const EventKey& peek();
+    EventKey peek() {
+        settle();
+        const Entry& e = now_bucket_.front();
+        return EventKey{e.time, std::int32_t(std::uint32_t(e.order >> 32) ^ 0x80000000u),
+                        std::uint32_t(e.order & 0xffffffffu), e.sequence};
+    }
 
     /// Removes the next event into `key` and `action`. Requires !empty().
-    void pop(EventKey& key, Action& action);
+    void pop(EventKey& key, Action& action) {
+        key = peek();
+        pop_action(action);
+    }
+
+    /// Removes the next event, keeping only its action. Requires !empty() and that next_time() or peek() was
+    /// called since the queue last changed.
+    void pop_action(Action& action) {
+        std::uint32_t slot = now_bucket_.front().slot;
+        pop_now_bucket();
+        --stored_;
+        action = std::move(slots_[slot].action);
+        slots_[slot].pending = false;
+        free_slot(slot);
+    }
 
     /// Drops every event.
     void clear();
@@ -75,29 +132,62 @@ private:
         std::uint64_t sequence;
         std::uint32_t slot;
     };
+    static constexpr std::uint32_t kNoSlot = 0xffffffffu;
     struct Slot {
         Action action;
         std::uint32_t generation = 1;
+        std::uint32_t next_free = kNoSlot;  ///< free list link while the slot is unused
         bool pending = false;
     };
 
-    static bool less(const Entry& a, const Entry& b) {
-        if (a.time != b.time) return a.time < b.time;
-        if (a.order != b.order) return a.order < b.order;
-        return a.sequence < b.sequence;
+    /// Same-time order, for bucket 0's heap (std heaps are max-heaps, hence "later").
+    static bool later(const Entry& a, const Entry& b) {
+        return a.order != b.order ? a.order > b.order : a.sequence > b.sequence;
     }
-    void sift_up(std::size_t i);
-    void sift_down(std::size_t i);
-    void drop_cancelled_top();
-    void remove_top();
-    void free_slot(std::uint32_t slot);
-    void rebuild_without_cancelled();
+    void insert(const Entry& e) {
+        if (stored_ == 0) base_ = e.time;  // nothing else stored: the base may move to this event
+        if (e.time == base_) {
+            push_now_bucket(e);
+        } else if (e.time > base_) {
+            unsigned b = 64u - unsigned(__builtin_clzll(e.time ^ base_));
+            buckets_[b].push_back(e);
+            occupied_ |= std::uint64_t(1) << (b - 1);
+        } else {
+            rebase(e);
+        }
+    }
+    void push_now_bucket(const Entry& e) {
+        now_bucket_.push_back(e);
+        if (now_bucket_.size() > 1) push_now_heap();
+    }
+    void pop_now_bucket() {
+        if (now_bucket_.size() > 1) pop_now_heap();
+        now_bucket_.pop_back();
+    }
+    void push_now_heap();
+    void pop_now_heap();
+    /// Makes bucket 0 non-empty with a pending event at its top. Requires !empty().
+    void settle() {
+        if (now_bucket_.empty() || !slots_[now_bucket_.front().slot].pending) settle_slow();
+    }
+    void settle_slow();
+    void rebase(const Entry& earlier);
+    void sweep_cancelled();
+    void free_slot(std::uint32_t slot) {
+        Slot& s = slots_[slot];
+        if (++s.generation == 0) s.generation = 1;  // 0 is reserved for the null handle
+        s.next_free = free_head_;
+        free_head_ = slot;
+    }
 
-    std::vector<Entry> heap_;
+    TimePs base_ = 0;
+    std::vector<Entry> now_bucket_;               ///< bucket 0: events at time base_, a heap by `later`
+    std::array<std::vector<Entry>, 65> buckets_;  ///< buckets 1..64 (index 0 unused)
+    std::uint64_t occupied_ = 0;                  ///< bit b-1 set when bucket b may be non-empty
     std::vector<Slot> slots_;
-    std::vector<std::uint32_t> free_slots_;
-    std::size_t cancelled_in_heap_ = 0;
-    EventKey top_key_;
+    std::uint32_t free_head_ = kNoSlot;  ///< first unused slot, or kNoSlot
+    std::size_t stored_ = 0;     ///< entries in all buckets, cancelled ones included
+    std::size_t cancelled_ = 0;  ///< cancelled entries still stored
 };
 
 }  // namespace qdes

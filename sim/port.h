@@ -7,9 +7,12 @@
 /// receive from many. A link keeps its messages in flight in a FIFO (its latency is fixed, so messages arrive in the
 /// order they were sent), so a message of any type costs no allocation beyond the FIFO's.
 
+#include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <stdexcept>
 #include <string>
 #include <typeindex>
@@ -73,15 +76,23 @@ struct MessageTypeName;
 template <class T>
 class InPort final : public PortBase {
 public:
-    using Handler = std::function<void(const T&)>;
-    InPort(Component& owner, std::string name, Handler handler, std::string doc = "", bool optional = false)
+    /// `handler` is called with every message that arrives: a lambda capturing the component (`[this]`) and at most
+    /// kHandlerBytes of trivially copyable state, which is stored inline (delivery is on every message's path).
+    template <class F>
+    InPort(Component& owner, std::string name, F handler, std::string doc = "", bool optional = false)
         : PortBase(owner, std::move(name), PortDirection::kIn, typeid(T), MessageTypeName<T>::value, std::move(doc),
-                   optional),
-          handler_(std::move(handler)) {}
-    void deliver(const T& message) { handler_(message); }
+                   optional) {
+        static_assert(sizeof(F) <= kHandlerBytes && std::is_trivially_copyable_v<F>,
+                      "an in-port handler may capture only a few pointers; keep state in the component");
+        ::new (static_cast<void*>(handler_)) F(handler);
+        invoke_ = [](void* f, const T& m) { (*static_cast<F*>(f))(m); };
+    }
+    void deliver(const T& message) { invoke_(handler_, message); }
 
 private:
-    Handler handler_;
+    static constexpr std::size_t kHandlerBytes = 16;
+    alignas(std::max_align_t) unsigned char handler_[kHandlerBytes];
+    void (*invoke_)(void*, const T&);
 };
 
 /// The connection from one out-port to one in-port; owned by the simulation.

@@ -54,12 +54,9 @@ void Simulation::connect(PortBase& from, PortBase& to, TimePs latency_ps) {
     ++to.links_;
 }
 
-EventKey Simulation::next_key(ComponentId source, std::uint64_t& sequence, TimePs t, std::int32_t priority) const {
-    if (t < now_) {
-        throw SimulationError("event scheduled in the past (at " + std::to_string(t) + " ps, now " +
-                              std::to_string(now_) + " ps)");
-    }
-    return EventKey{t, priority, source, sequence++};
+void Simulation::throw_past(TimePs t) const {
+    throw SimulationError("event scheduled in the past (at " + std::to_string(t) + " ps, now " + std::to_string(now_) +
+                          " ps)");
 }
 
 EventId Simulation::schedule_at(TimePs t, Action action, std::int32_t priority) {
@@ -140,26 +137,27 @@ RunResult Simulation::run(const StopCondition& stop) {
     auto last_poll = began;
 
     StopReason reason;
-    EventKey key;
     Action action;
+    const bool has_predicate = bool(stop.predicate);
     while (true) {
-        if (stop_requested_) { reason = StopReason::kRequested; break; }
         if (queue_.empty()) { reason = StopReason::kQueueEmpty; break; }
         if (events_executed_ >= event_limit) { reason = StopReason::kEventLimit; break; }
-        if (queue_.peek().time > stop.until_ps) {
+        const TimePs t = queue_.next_time();
+        if (t > stop.until_ps) {
             now_ = stop.until_ps;
             reason = StopReason::kTimeLimit;
             break;
         }
-        queue_.pop(key, action);
-        now_ = key.time;
+        queue_.pop_action(action);
+        now_ = t;
         ++events_executed_;
         action();
-        if (stop.predicate && stop.predicate()) { reason = StopReason::kCondition; break; }
+        if (stop_requested_) { reason = StopReason::kRequested; break; }
+        if (has_predicate && stop.predicate()) { reason = StopReason::kCondition; break; }
         if (events_executed_ >= next_poll) {
-            auto t = std::chrono::steady_clock::now();
-            double gap = std::chrono::duration<double>(t - last_poll).count();
-            last_poll = t;
+            auto now_wall = std::chrono::steady_clock::now();
+            double gap = std::chrono::duration<double>(now_wall - last_poll).count();
+            last_poll = now_wall;
             if (gap < 0.002 && poll_every < (1u << 22)) poll_every *= 2;
             else if (gap > 0.02 && poll_every > 1) poll_every /= 2;
             next_poll = events_executed_ + poll_every;

@@ -116,12 +116,19 @@ public:
     std::vector<StatisticEntry> statistics() const;
 
     // Used by Component.
-    EventKey next_key(ComponentId source, std::uint64_t& sequence, TimePs t, std::int32_t priority) const;
-    EventId push(const EventKey& key, Action action) { return queue_.push(key, std::move(action)); }
+    EventKey next_key(ComponentId source, std::uint64_t& sequence, TimePs t, std::int32_t priority) const {
+        if (t < now_) throw_past(t);
+        return EventKey{t, priority, source, sequence++};
+    }
+    template <class F>
+    EventId emplace(const EventKey& key, F&& f) {
+        return queue_.emplace(key, std::forward<F>(f));
+    }
     ComponentId register_component(Component& c);
     TraceSink* open_trace_sink(const TraceSchema& schema);
 
 private:
+    [[noreturn]] void throw_past(TimePs t) const;
     void start_components();
     void reset_statistics();
     ProgressSample progress_sample(const StopCondition& stop, std::chrono::steady_clock::time_point began) const;
@@ -137,5 +144,16 @@ private:
     bool stop_requested_ = false;
     std::string stop_message_;
 };
+
+template <class F>
+EventId Component::schedule_at(TimePs t, F&& action, std::int32_t priority) {
+    return sim_.emplace(sim_.next_key(id_, next_sequence_, t, priority), std::forward<F>(action));
+}
+
+template <class F>
+EventId Component::schedule_after(TimePs delay_ps, F&& action, std::int32_t priority) {
+    if (delay_ps > kTimeNever - sim_.now()) throw_beyond_time_range();
+    return schedule_at(sim_.now() + delay_ps, std::forward<F>(action), priority);
+}
 
 }  // namespace qdes
