@@ -5,9 +5,14 @@
 
 namespace qdes {
 
+std::uint32_t EventQueue::new_slot() {
+    if ((slot_count_ & ((1u << kChunkBits) - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(1u << kChunkBits));
+    return slot_count_++;
+}
+
 bool EventQueue::cancel(EventId id) {
     if (!is_pending(id)) return false;
-    Slot& s = slots_[id.slot];
+    Slot& s = slot_at(id.slot);
     s.pending = false;
     s.action.reset();
     ++cancelled_;
@@ -22,7 +27,7 @@ void EventQueue::pop_now_heap() { std::pop_heap(now_bucket_.begin(), now_bucket_
 void EventQueue::settle_slow() {
     while (true) {
         // Drop cancelled events at the top of bucket 0.
-        while (!now_bucket_.empty() && !slots_[now_bucket_.front().slot].pending) {
+        while (!now_bucket_.empty() && !slot_at(now_bucket_.front().slot).pending) {
             free_slot(now_bucket_.front().slot);
             pop_now_bucket();
             --stored_;
@@ -33,7 +38,7 @@ void EventQueue::settle_slow() {
         while (occupied_ != 0) {
             unsigned b = unsigned(__builtin_ctzll(occupied_)) + 1;
             std::vector<Entry>& bucket = buckets_[b];
-            occupied_ &= ~(std::uint64_t(1) << (b - 1));
+            occupied_ &= occupied_ - 1;  // clear the bit: the bucket is emptied now
             if (bucket.empty()) continue;
             if (bucket.size() == 1) {  // common when few events are pending: no search, no moves
                 base_ = bucket.front().time;
@@ -44,7 +49,7 @@ void EventQueue::settle_slow() {
             TimePs earliest = bucket.front().time;
             for (const Entry& e : bucket) earliest = std::min(earliest, e.time);
             base_ = earliest;
-            for (const Entry& e : bucket) insert(e);  // every entry lands in a bucket below b
+            for (const Entry& e : bucket) insert(e);  // every entry lands in a lower bucket or in "now"
             bucket.clear();
             break;
         }
@@ -70,7 +75,7 @@ void EventQueue::sweep_cancelled() {
     auto sweep = [this](std::vector<Entry>& v) {
         std::size_t kept = 0;
         for (const Entry& e : v) {
-            if (slots_[e.slot].pending) {
+            if (slot_at(e.slot).pending) {
                 v[kept++] = e;
             } else {
                 free_slot(e.slot);
@@ -88,7 +93,7 @@ void EventQueue::sweep_cancelled() {
 void EventQueue::clear() {
     auto drop = [this](std::vector<Entry>& v) {
         for (const Entry& e : v) {
-            Slot& s = slots_[e.slot];
+            Slot& s = slot_at(e.slot);
             s.pending = false;
             s.action.reset();
             free_slot(e.slot);
@@ -98,6 +103,7 @@ void EventQueue::clear() {
     drop(now_bucket_);
     for (auto& bucket : buckets_) drop(bucket);
     occupied_ = 0;
+    if (running_slot_ != kNoSlot) release(running_slot_);  // an action that threw
     stored_ = cancelled_ = 0;
 }
 

@@ -12,12 +12,14 @@
 ///
 /// Structure. Simulated time never goes backwards, which a radix heap exploits (Ahuja, Mehlhorn, Orlin and Tarjan,
 /// "Faster algorithms for the shortest path problem", J. ACM 37(2), 1990). With `base` the time of the earliest
-/// event, an event at time t lives in bucket 0 if t == base, else in bucket bit_width(t XOR base) (1 to 64). When
-/// bucket 0 runs out, the lowest non-empty bucket is emptied: its earliest time becomes the new base and its
-/// events move to strictly lower buckets. Bucket 0 is a binary heap on (priority, source, sequence), since all its
-/// events share one time. Worked example, base = 8 (0b1000): events at 8, 8, 9, 12 and 40 go to buckets 0, 0, 1
-/// (9 ^ 8 = 0b1), 3 (12 ^ 8 = 0b100) and 6 (40 ^ 8 = 0b100000). After both 8s run, bucket 1 is the lowest non-empty
-/// one; base becomes 9 and the event at 9 moves to bucket 0.
+/// event, an event at time t lives in the "now" bucket if t == base, else in bucket bit_width(t XOR base) (1 to 64):
+/// the highest bit in which it differs from the base. Every event of a lower bucket is earlier than every event of a
+/// higher one, and moving the base to the earliest event of the lowest non-empty bucket leaves every other bucket
+/// valid. When the now bucket runs out, that lowest bucket is emptied: its earliest time becomes the new base and
+/// its events move to strictly lower buckets. The now bucket is a binary heap on (priority, source, sequence),
+/// since its events share one time. Worked example, base = 8 (0b1000): events at 8, 8, 9, 12 and 40 go to "now",
+/// "now", 1 (9 ^ 8 = 0b1), 3 (12 ^ 8 = 0b100) and 6 (40 ^ 8 = 0b100000). After both 8s run, bucket 1 is the lowest
+/// non-empty one; base becomes 9 and the event at 9 moves to "now".
 ///
 /// Costs (n pending events): push O(1) · pop O(log n) for same-time events, plus amortised O(1) per event for each
 /// bucket it moves down (at most 64, in practice a few) · cancel O(1) · memory 32 bytes per stored event plus one
@@ -27,6 +29,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "sim/action.h"
@@ -64,13 +67,12 @@ public:
     EventId emplace(const EventKey& key, F&& f) {
         std::uint32_t slot = free_head_;
         if (slot != kNoSlot) {
-            free_head_ = slots_[slot].next_free;
+            free_head_ = slot_at(slot).next_free;
         } else {
-            slot = static_cast<std::uint32_t>(slots_.size());
-            slots_.emplace_back();
+            slot = new_slot();
         }
-        Slot& s = slots_[slot];
-        s.action.emplace(std::forward<F>(f));
+        Slot& s = slot_at(slot);
+        s.action.emplace(std::forward<F>(f));  // the slot's action was reset when it was freed
         s.pending = true;
         std::uint64_t order = (std::uint64_t(std::uint32_t(key.priority) ^ 0x80000000u) << 32) | key.source;
         insert(Entry{key.time, order, key.sequence, slot});
@@ -83,8 +85,8 @@ public:
 
     /// True while the event has neither run nor been cancelled.
     bool is_pending(EventId id) const {
-        return id.valid() && id.slot < slots_.size() && slots_[id.slot].generation == id.generation &&
-               slots_[id.slot].pending;
+        return id.valid() && id.slot < slot_count_ && slot_at(id.slot).generation == id.generation &&
+               slot_at(id.slot).pending;
     }
 
     /// Number of pending (not cancelled) events.
@@ -114,12 +116,21 @@ public:
     /// Removes the next event, keeping only its action. Requires !empty() and that next_time() or peek() was
     /// called since the queue last changed.
     void pop_action(Action& action) {
-        std::uint32_t slot = now_bucket_.front().slot;
-        pop_now_bucket();
-        --stored_;
-        action = std::move(slots_[slot].action);
-        slots_[slot].pending = false;
-        free_slot(slot);
+        std::uint32_t slot = take_next();
+        action = std::move(slot_at(slot).action);
+        release(slot);
+    }
+
+    /// Removes the next event and runs its action where it is stored (actions never move while they run, even when
+    /// they schedule events). Requires !empty() and that next_time() or peek() was called since the queue last
+    /// changed. If the action throws, the exception propagates and the event's storage is reclaimed by clear().
+    void pop_and_run() {
+        std::uint32_t slot = take_next();
+        Slot& s = slot_at(slot);
+        s.action();
+        s.action.reset();
+        running_slot_ = kNoSlot;
+        free_slot(slot, s);
     }
 
     /// Drops every event.
@@ -168,13 +179,31 @@ private:
     void pop_now_heap();
     /// Makes bucket 0 non-empty with a pending event at its top. Requires !empty().
     void settle() {
-        if (now_bucket_.empty() || !slots_[now_bucket_.front().slot].pending) settle_slow();
+        if (now_bucket_.empty() || (cancelled_ != 0 && !slot_at(now_bucket_.front().slot).pending)) settle_slow();
     }
     void settle_slow();
     void rebase(const Entry& earlier);
     void sweep_cancelled();
-    void free_slot(std::uint32_t slot) {
-        Slot& s = slots_[slot];
+    static constexpr unsigned kChunkBits = 10;  ///< slots are allocated 1024 at a time and never move
+    Slot& slot_at(std::uint32_t i) { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
+    const Slot& slot_at(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
+    std::uint32_t new_slot();
+    /// Unlinks the next event from bucket 0; its slot is no longer pending but not yet free.
+    std::uint32_t take_next() {
+        std::uint32_t slot = now_bucket_.front().slot;
+        pop_now_bucket();
+        --stored_;
+        slot_at(slot).pending = false;
+        running_slot_ = slot;
+        return slot;
+    }
+    void release(std::uint32_t slot) {
+        slot_at(slot).action.reset();
+        running_slot_ = kNoSlot;
+        free_slot(slot);
+    }
+    void free_slot(std::uint32_t slot) { free_slot(slot, slot_at(slot)); }
+    void free_slot(std::uint32_t slot, Slot& s) {
         if (++s.generation == 0) s.generation = 1;  // 0 is reserved for the null handle
         s.next_free = free_head_;
         free_head_ = slot;
@@ -184,7 +213,9 @@ private:
     std::vector<Entry> now_bucket_;               ///< bucket 0: events at time base_, a heap by `later`
     std::array<std::vector<Entry>, 65> buckets_;  ///< buckets 1..64 (index 0 unused)
     std::uint64_t occupied_ = 0;                  ///< bit b-1 set when bucket b may be non-empty
-    std::vector<Slot> slots_;
+    std::vector<std::unique_ptr<Slot[]>> chunks_;
+    std::uint32_t slot_count_ = 0;
+    std::uint32_t running_slot_ = kNoSlot;  ///< the slot whose action is running, reclaimed by clear() on a throw
     std::uint32_t free_head_ = kNoSlot;  ///< first unused slot, or kNoSlot
     std::size_t stored_ = 0;     ///< entries in all buckets, cancelled ones included
     std::size_t cancelled_ = 0;  ///< cancelled entries still stored

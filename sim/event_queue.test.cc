@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <set>
 #include <tuple>
 #include <vector>
 
@@ -60,6 +61,45 @@ TEST(EventQueue, OrderDoesNotDependOnInsertionOrder) {
             for (std::size_t i = 0; i < sorted.size(); ++i) ASSERT_EQ(ran[i], sorted[i].sequence);
         }
         EXPECT_EQ(ran, reference);
+    }
+}
+
+// The queue against a reference (a std::set of keys) under interleaved pushes, pops and cancellations, as a run
+// makes them: new events at and after the current time, many at equal times, some pushed before the base (between
+// runs). Every pop must return the smallest pending key.
+TEST(EventQueue, InterleavedOperationsMatchAReferenceOrder) {
+    std::mt19937_64 rng(2026);
+    for (int trial = 0; trial < 20; ++trial) {
+        EventQueue q;
+        auto tuple = [](const EventKey& k) { return std::tie(k.time, k.priority, k.source, k.sequence); };
+        auto cmp = [&](const EventKey& a, const EventKey& b) { return tuple(a) < tuple(b); };
+        std::set<EventKey, decltype(cmp)> reference(cmp);
+        std::vector<std::pair<EventId, EventKey>> handles;
+        std::uint64_t seq = 0;
+        TimePs now = 0;
+        const TimePs spread = TimePs(1) << (rng() % 40);
+        for (int op = 0; op < 5000; ++op) {
+            int what = int(rng() % 10);
+            if (what < 5 || reference.empty()) {
+                TimePs at = now + (rng() % 4 == 0 ? 0 : rng() % spread);
+                if (rng() % 50 == 0 && now > 0) at = now - 1 - rng() % now;  // earlier than the base
+                EventKey k{at, int(rng() % 3) - 1, std::uint32_t(rng() % 4), seq++};
+                handles.push_back({q.push(k, [] {}), k});
+                reference.insert(k);
+            } else if (what < 9) {
+                EventKey got;
+                Action a;
+                ASSERT_EQ(q.next_time(), reference.begin()->time);
+                q.pop(got, a);
+                ASSERT_EQ(tuple(got), tuple(*reference.begin())) << "trial " << trial << " op " << op;
+                reference.erase(reference.begin());
+                now = got.time;
+            } else {
+                auto& [id, key] = handles[rng() % handles.size()];
+                EXPECT_EQ(q.cancel(id), reference.erase(key) == 1);
+            }
+            ASSERT_EQ(q.size(), reference.size());
+        }
     }
 }
 

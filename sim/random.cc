@@ -73,34 +73,13 @@ void RandomStream::refill() {
     index_ = 0;
 }
 
-std::uint32_t RandomStream::next_u32() {
-    if (index_ == 4) refill();
-    return buffer_[index_++];
-}
-
-std::uint64_t RandomStream::next_u64() {
-    std::uint64_t lo = next_u32();
-    std::uint64_t hi = next_u32();
-    return (hi << 32) | lo;
-}
-
 double RandomStream::uniform01() { return double(next_u64() >> 11) * 0x1.0p-53; }
 
 double RandomStream::uniform_open0() { return (double(next_u64() >> 11) + 1.0) * 0x1.0p-53; }
 
-std::uint64_t RandomStream::uniform_below(std::uint64_t n) {
-    // Lemire's multiply-and-reject method ("Fast random integer generation in an interval", 2019).
-    std::uint64_t x = next_u64();
-    u128 m = u128(x) * n;
-    std::uint64_t low = std::uint64_t(m);
-    if (low < n) {
-        std::uint64_t threshold = (0 - n) % n;
-        while (low < threshold) {
-            x = next_u64();
-            m = u128(x) * n;
-            low = std::uint64_t(m);
-        }
-    }
+std::uint64_t RandomStream::uniform_below_slow(std::uint64_t n, u128 m) {
+    const std::uint64_t threshold = (0 - n) % n;
+    while (std::uint64_t(m) < threshold) m = u128(next_u64()) * n;
     return std::uint64_t(m >> 64);
 }
 

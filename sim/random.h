@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "sim/ints.h"
+
 namespace qdes {
 
 /// One Philox4x32 block: 10 rounds over a 128-bit counter with a 64-bit key.
@@ -28,14 +30,30 @@ class RandomStream {
 public:
     RandomStream(std::uint64_t seed, std::uint64_t stream);
 
-    std::uint32_t next_u32();
-    std::uint64_t next_u64();
+    std::uint32_t next_u32() {
+        if (index_ == 4) refill();
+        return buffer_[index_++];
+    }
+    std::uint64_t next_u64() {
+        if (index_ >= 3) {  // not two words left in this block
+            std::uint64_t lo = next_u32();
+            return (std::uint64_t(next_u32()) << 32) | lo;
+        }
+        std::uint64_t v = (std::uint64_t(buffer_[index_ + 1]) << 32) | buffer_[index_];
+        index_ += 2;
+        return v;
+    }
     /// Uniform on [0, 1), 53 random bits.
     double uniform01();
     /// Uniform on (0, 1], never 0: safe under log.
     double uniform_open0();
     /// Uniform integer in [0, n), without modulo bias. Requires n > 0.
-    std::uint64_t uniform_below(std::uint64_t n);
+    std::uint64_t uniform_below(std::uint64_t n) {
+        // Lemire's multiply-and-reject method ("Fast random integer generation in an interval", 2019).
+        u128 m = u128(next_u64()) * n;
+        if (std::uint64_t(m) < n) return uniform_below_slow(n, m);
+        return std::uint64_t(m >> 64);
+    }
     bool bernoulli(double p) { return uniform01() < p; }
     /// Exponential with the given mean (inverse transform).
     double exponential(double mean);
@@ -49,6 +67,7 @@ public:
 
 private:
     void refill();
+    std::uint64_t uniform_below_slow(std::uint64_t n, u128 m);
 
     std::array<std::uint32_t, 2> key_;
     std::uint64_t stream_;

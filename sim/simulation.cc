@@ -137,7 +137,6 @@ RunResult Simulation::run(const StopCondition& stop) {
     auto last_poll = began;
 
     StopReason reason;
-    Action action;
     const bool has_predicate = bool(stop.predicate);
     while (true) {
         if (queue_.empty()) { reason = StopReason::kQueueEmpty; break; }
@@ -148,10 +147,9 @@ RunResult Simulation::run(const StopCondition& stop) {
             reason = StopReason::kTimeLimit;
             break;
         }
-        queue_.pop_action(action);
         now_ = t;
         ++events_executed_;
-        action();
+        queue_.pop_and_run();
         if (stop_requested_) { reason = StopReason::kRequested; break; }
         if (has_predicate && stop.predicate()) { reason = StopReason::kCondition; break; }
         if (events_executed_ >= next_poll) {
