@@ -49,8 +49,18 @@ void EventQueue::settle_slow() {
             TimePs earliest = bucket.front().time;
             for (const Entry& e : bucket) earliest = std::min(earliest, e.time);
             base_ = earliest;
-            for (const Entry& e : bucket) insert(e);  // every entry lands in a lower bucket or in "now"
+            // Every entry lands in "now" or in a bucket below b (it agrees with the new base above bit b-1).
+            for (const Entry& e : bucket) {
+                if (e.time == earliest) {
+                    now_bucket_.push_back(e);
+                } else {
+                    unsigned lower = 64u - unsigned(__builtin_clzll(e.time ^ earliest));
+                    buckets_[lower].push_back(e);
+                    occupied_ |= std::uint64_t(1) << (lower - 1);
+                }
+            }
             bucket.clear();
+            if (now_bucket_.size() > 1) std::make_heap(now_bucket_.begin(), now_bucket_.end(), later);
             break;
         }
         if (now_bucket_.empty()) return;  // nothing stored at all (callers require !empty())

@@ -172,7 +172,11 @@ private:
         if (now_bucket_.size() > 1) push_now_heap();
     }
     void pop_now_bucket() {
-        if (now_bucket_.size() > 1) pop_now_heap();
+        if (now_bucket_.size() == 2) {
+            now_bucket_.front() = now_bucket_.back();  // a one-element heap needs no sifting
+        } else if (now_bucket_.size() > 2) {
+            pop_now_heap();
+        }
         now_bucket_.pop_back();
     }
     void push_now_heap();
