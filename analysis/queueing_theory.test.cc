@@ -46,13 +46,15 @@ TEST(ErlangC, SingleServerWaitProbabilityIsTheLoad) {
 }
 
 // C(2, 1) = (1/2 * 1/(1-1/2)) / (1 + 1 + 1) = 1/3, by hand from the formula.
-TEST(ErlangC, TwoServersByHand) { EXPECT_NEAR(erlang_c(2, 1.0), 1.0 / 3.0, 1e-12); }
+TEST(ErlangC, TwoServersByHand) {
+    EXPECT_NEAR(erlang_c(2, 1.0), 1.0 / 3.0, 1e-12);
+}
 
 TEST(MMc, MM1ClosedForms) {
     MMcResult r = mmc_steady_state(0.8, 1.0, 1);
-    EXPECT_NEAR(r.mean_wait, 4.0, 1e-12);            // rho / (mu - lambda)
-    EXPECT_NEAR(r.mean_queue_length, 3.2, 1e-12);    // rho^2 / (1 - rho)
-    EXPECT_NEAR(r.mean_in_system, 4.0, 1e-12);       // rho / (1 - rho)
+    EXPECT_NEAR(r.mean_wait, 4.0, 1e-12);          // rho / (mu - lambda)
+    EXPECT_NEAR(r.mean_queue_length, 3.2, 1e-12);  // rho^2 / (1 - rho)
+    EXPECT_NEAR(r.mean_in_system, 4.0, 1e-12);     // rho / (1 - rho)
     EXPECT_THROW(mmc_steady_state(1.0, 1.0, 1), std::invalid_argument);
 }
 
@@ -78,8 +80,8 @@ TEST(MMcScenarios, MM4MatchesErlangC) {
 
 // Other seeds and loads, shorter: the agreement is not an accident of one seed.
 TEST(MMcScenarios, OtherSeedsAndLoadsMatchTheory) {
-    for (auto [seed, servers, interarrival] : std::vector<std::tuple<int, int, std::string>>{
-             {2, 1, "2 us"}, {3, 2, "800 ns"}, {4, 8, "150 ns"}}) {
+    for (auto [seed, servers, interarrival] :
+         std::vector<std::tuple<int, int, std::string>>{{2, 1, "2 us"}, {3, 2, "800 ns"}, {4, 8, "150 ns"}}) {
         auto stats = run_library_scenario(
             "scenarios/queueing/mmc.yaml",
             {"seed=" + std::to_string(seed), "components.server.servers=" + std::to_string(servers),

@@ -23,7 +23,7 @@ namespace qdes::bench {
 namespace {
 
 class RingNode final : public Component {
-public:
+  public:
     RingNode(Simulation& sim, std::string name, bool inject) : Component(sim, std::move(name)), inject_(inject) {}
     void start() override {
         if (inject_) out.send(Token{0});
@@ -31,17 +31,19 @@ public:
     OutPort<Token> out{*this, "out"};
     InPort<Token> in{*this, "in", [this](const Token& t) { out.send(Token{t.hops + 1}); }};
 
-private:
+  private:
     bool inject_;
 };
 
 class JitterNode final : public Component {
-public:
+  public:
     JitterNode(Simulation& sim, std::string name) : Component(sim, std::move(name)), rng_(random_stream("delay")) {}
     void start() override { fire(); }
-    void fire() { schedule_after((1 + rng_.uniform_below(1000)) * kNanosecond, [this] { fire(); }); }
+    void fire() {
+        schedule_after((1 + rng_.uniform_below(1000)) * kNanosecond, [this] { fire(); });
+    }
 
-private:
+  private:
     RandomStream rng_;
 };
 

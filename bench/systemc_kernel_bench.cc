@@ -65,7 +65,8 @@ int sc_main(int argc, char** argv) {
         for (int i = 0; i < qdes::bench::kRingNodes; ++i) {
             nodes.push_back(std::make_unique<RingNode>(("n" + std::to_string(i)).c_str()));
         }
-        for (int i = 0; i < qdes::bench::kRingNodes; ++i) nodes[i]->next = nodes[(i + 1) % qdes::bench::kRingNodes].get();
+        for (int i = 0; i < qdes::bench::kRingNodes; ++i)
+            nodes[i]->next = nodes[(i + 1) % qdes::bench::kRingNodes].get();
         sc_start(SC_ZERO_TIME);  // elaborate and initialise outside the timed region
         nodes[0]->arrive.notify(1, SC_NS);
         auto t0 = std::chrono::steady_clock::now();

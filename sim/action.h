@@ -14,7 +14,7 @@
 namespace qdes {
 
 class Action {
-public:
+  public:
     static constexpr std::size_t kInlineBytes = 48;
 
     Action() = default;
@@ -64,7 +64,7 @@ public:
         destroy_ = nullptr;
     }
 
-private:
+  private:
     template <class F>
     void construct(F&& f) {
         using Fn = std::decay_t<F>;

@@ -39,7 +39,9 @@ TimePs ClockDomain::cycles_to_duration(std::uint64_t cycles) const {
     return TimePs(t);
 }
 
-TimePs ClockDomain::cycle_start(std::uint64_t cycle) const { return phase_ps_ + cycles_to_duration(cycle); }
+TimePs ClockDomain::cycle_start(std::uint64_t cycle) const {
+    return phase_ps_ + cycles_to_duration(cycle);
+}
 
 std::uint64_t ClockDomain::cycle_at(TimePs t) const {
     if (t < phase_ps_) return 0;
@@ -55,7 +57,9 @@ TimePs ClockDomain::next_edge(TimePs t) const {
     return start == t ? t : cycle_start(n + 1);
 }
 
-TimePs ClockDomain::period_ps_floor() const { return period_num_ / period_den_; }
+TimePs ClockDomain::period_ps_floor() const {
+    return period_num_ / period_den_;
+}
 
 std::string ClockDomain::describe() const {
     // The frequency is 10^12 * den / num Hz; print it exactly when that is a whole number of hertz.
@@ -66,7 +70,8 @@ std::string ClockDomain::describe() const {
     } else {
         text = std::to_string(frequency_hz()) + " Hz";
     }
-    return text + " (period " + format_duration_short(period_ps_floor()) + ", phase " + format_duration(phase_ps_) + ")";
+    return text + " (period " + format_duration_short(period_ps_floor()) + ", phase " + format_duration(phase_ps_) +
+           ")";
 }
 
 }  // namespace qdes

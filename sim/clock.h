@@ -13,7 +13,7 @@
 namespace qdes {
 
 class ClockDomain {
-public:
+  public:
     /// A clock of the given frequency whose cycle 0 begins at `phase_ps`.
     ClockDomain(const Frequency& frequency, TimePs phase_ps = 0);
     /// A clock with a whole-picosecond period (must be > 0).
@@ -34,8 +34,9 @@ public:
     double frequency_hz() const { return 1e12 * double(period_den_) / double(period_num_); }
     std::string describe() const;
 
-private:
-    ClockDomain(std::uint64_t num, std::uint64_t den, TimePs phase) : period_num_(num), period_den_(den), phase_ps_(phase) {}
+  private:
+    ClockDomain(std::uint64_t num, std::uint64_t den, TimePs phase)
+        : period_num_(num), period_den_(den), phase_ps_(phase) {}
     std::uint64_t period_num_;  ///< period = period_num_ / period_den_ picoseconds
     std::uint64_t period_den_;
     TimePs phase_ps_;

@@ -24,7 +24,9 @@ Component::Component(Simulation& sim, std::string name) : sim_(sim), name_(std::
     id_ = sim.register_component(*this);
 }
 
-TimePs Component::now() const { return sim_.now(); }
+TimePs Component::now() const {
+    return sim_.now();
+}
 
 PortBase* Component::find_port(std::string_view name) const {
     for (PortBase* p : ports_) {
@@ -37,7 +39,9 @@ void Component::throw_beyond_time_range() const {
     throw SimulationError(name_ + ": event scheduled beyond the time range");
 }
 
-bool Component::cancel(EventId id) { return sim_.cancel(id); }
+bool Component::cancel(EventId id) {
+    return sim_.cancel(id);
+}
 
 RandomStream Component::random_stream(std::string_view purpose) const {
     return RandomStream(sim_.seed(), stream_id(name_, purpose));

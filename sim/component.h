@@ -31,7 +31,7 @@ struct StatisticEntry {
 };
 
 class Component {
-public:
+  public:
     Component(Simulation& sim, std::string name);
     Component(const Component&) = delete;
     Component& operator=(const Component&) = delete;
@@ -60,7 +60,7 @@ public:
     EventId schedule_after(TimePs delay_ps, F&& action, std::int32_t priority = 0);
     bool cancel(EventId id);
 
-protected:
+  protected:
     /// A random stream private to this component and purpose, a function of the run seed alone.
     RandomStream random_stream(std::string_view purpose) const;
 
@@ -73,7 +73,7 @@ protected:
         return TraceTable<Row>(open_trace_sink(schema.build()));
     }
 
-private:
+  private:
     friend class PortBase;
     friend class Simulation;
     void register_port(PortBase& port) { ports_.push_back(&port); }

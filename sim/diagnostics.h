@@ -24,7 +24,7 @@ struct Diagnostic {
 
 /// Collects every error of a pass, so that a user sees them all at once.
 class Diagnostics {
-public:
+  public:
     void error(SourceLocation where, std::string key_path, std::string message);
     bool empty() const { return list_.empty(); }
     std::size_t size() const { return list_.size(); }
@@ -32,7 +32,7 @@ public:
     /// One diagnostic per line.
     std::string to_string() const;
 
-private:
+  private:
     std::vector<Diagnostic> list_;
 };
 

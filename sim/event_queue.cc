@@ -20,9 +20,13 @@ bool EventQueue::cancel(EventId id) {
     return true;
 }
 
-void EventQueue::push_now_heap() { std::push_heap(now_bucket_.begin(), now_bucket_.end(), later); }
+void EventQueue::push_now_heap() {
+    std::push_heap(now_bucket_.begin(), now_bucket_.end(), later);
+}
 
-void EventQueue::pop_now_heap() { std::pop_heap(now_bucket_.begin(), now_bucket_.end(), later); }
+void EventQueue::pop_now_heap() {
+    std::pop_heap(now_bucket_.begin(), now_bucket_.end(), later);
+}
 
 void EventQueue::settle_slow() {
     while (true) {

@@ -54,7 +54,7 @@ struct EventId {
 };
 
 class EventQueue {
-public:
+  public:
     EventQueue() = default;
     EventQueue(const EventQueue&) = delete;
     EventQueue& operator=(const EventQueue&) = delete;
@@ -136,7 +136,7 @@ public:
     /// Drops every event.
     void clear();
 
-private:
+  private:
     struct Entry {
         TimePs time;
         std::uint64_t order;  ///< (priority + 2^31) << 32 | source
@@ -220,9 +220,9 @@ private:
     std::vector<std::unique_ptr<Slot[]>> chunks_;
     std::uint32_t slot_count_ = 0;
     std::uint32_t running_slot_ = kNoSlot;  ///< the slot whose action is running, reclaimed by clear() on a throw
-    std::uint32_t free_head_ = kNoSlot;  ///< first unused slot, or kNoSlot
-    std::size_t stored_ = 0;     ///< entries in all buckets, cancelled ones included
-    std::size_t cancelled_ = 0;  ///< cancelled entries still stored
+    std::uint32_t free_head_ = kNoSlot;     ///< first unused slot, or kNoSlot
+    std::size_t stored_ = 0;                ///< entries in all buckets, cancelled ones included
+    std::size_t cancelled_ = 0;             ///< cancelled entries still stored
 };
 
 }  // namespace qdes

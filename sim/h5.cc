@@ -2,7 +2,9 @@
 
 namespace qdes::h5 {
 
-void silence_library_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+void silence_library_errors() {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
 
 Handle::Handle(hid_t id, Closer closer, const char* what) : id_(id), closer_(closer) {
     if (id < 0) throw Error(std::string("HDF5: cannot ") + what);
@@ -106,13 +108,27 @@ Handle compound_type(const TraceSchema& schema) {
     for (const TraceField& f : schema.fields) {
         hid_t member = H5T_NATIVE_UINT8;
         switch (f.type) {
-            case FieldType::kU8: member = H5T_NATIVE_UINT8; break;
-            case FieldType::kI32: member = H5T_NATIVE_INT32; break;
-            case FieldType::kU32: member = H5T_NATIVE_UINT32; break;
-            case FieldType::kI64: member = H5T_NATIVE_INT64; break;
-            case FieldType::kU64: member = H5T_NATIVE_UINT64; break;
-            case FieldType::kF32: member = H5T_NATIVE_FLOAT; break;
-            case FieldType::kF64: member = H5T_NATIVE_DOUBLE; break;
+            case FieldType::kU8:
+                member = H5T_NATIVE_UINT8;
+                break;
+            case FieldType::kI32:
+                member = H5T_NATIVE_INT32;
+                break;
+            case FieldType::kU32:
+                member = H5T_NATIVE_UINT32;
+                break;
+            case FieldType::kI64:
+                member = H5T_NATIVE_INT64;
+                break;
+            case FieldType::kU64:
+                member = H5T_NATIVE_UINT64;
+                break;
+            case FieldType::kF32:
+                member = H5T_NATIVE_FLOAT;
+                break;
+            case FieldType::kF64:
+                member = H5T_NATIVE_DOUBLE;
+                break;
         }
         check(H5Tinsert(t.id(), f.name.c_str(), f.offset, member), "add field " + f.name);
     }

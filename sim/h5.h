@@ -17,7 +17,7 @@
 namespace qdes::h5 {
 
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -26,7 +26,7 @@ void silence_library_errors();
 
 /// An owned hid_t, closed with the right H5*close function.
 class Handle {
-public:
+  public:
     using Closer = herr_t (*)(hid_t);
     Handle() = default;
     Handle(hid_t id, Closer closer, const char* what);  ///< throws Error if id < 0
@@ -39,7 +39,7 @@ public:
     bool valid() const { return id_ >= 0; }
     void close();
 
-private:
+  private:
     hid_t id_ = -1;
     Closer closer_ = nullptr;
 };
@@ -67,7 +67,7 @@ Handle vlen_string_type();
 
 /// An extendible 1-D table of compound rows, chunked `chunk_rows` rows at a time, shuffle + deflate compressed.
 class Table {
-public:
+  public:
     Table(hid_t parent, const std::string& name, Handle type, std::uint64_t chunk_rows);
     Table(Table&&) = default;
     /// Appends `rows` rows laid out as the type says. Call from one thread at a time.
@@ -75,7 +75,7 @@ public:
     std::uint64_t rows() const { return rows_; }
     hid_t id() const { return dataset_.id(); }
 
-private:
+  private:
     Handle type_;
     Handle dataset_;
     std::uint64_t rows_ = 0;

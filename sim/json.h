@@ -13,7 +13,7 @@
 namespace qdes {
 
 class Json {
-public:
+  public:
     using Object = std::map<std::string, Json>;
     using Array = std::vector<Json>;
 
@@ -42,7 +42,7 @@ public:
     /// Indented text for people (`qdes inspect`).
     std::string pretty(int indent = 2) const;
 
-private:
+  private:
     void write(std::string& out, int indent, int depth) const;
     std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string, Object, Array> value_;
 };

@@ -11,15 +11,24 @@ namespace qdes {
 
 const char* param_type_name(ParamType t) {
     switch (t) {
-        case ParamType::kInteger: return "integer";
-        case ParamType::kReal: return "real";
-        case ParamType::kBoolean: return "boolean";
-        case ParamType::kString: return "string";
-        case ParamType::kDuration: return "duration";
-        case ParamType::kFrequency: return "frequency";
-        case ParamType::kBytes: return "size";
-        case ParamType::kChoice: return "choice";
-        case ParamType::kStringList: return "list of strings";
+        case ParamType::kInteger:
+            return "integer";
+        case ParamType::kReal:
+            return "real";
+        case ParamType::kBoolean:
+            return "boolean";
+        case ParamType::kString:
+            return "string";
+        case ParamType::kDuration:
+            return "duration";
+        case ParamType::kFrequency:
+            return "frequency";
+        case ParamType::kBytes:
+            return "size";
+        case ParamType::kChoice:
+            return "choice";
+        case ParamType::kStringList:
+            return "list of strings";
     }
     return "?";
 }
@@ -51,7 +60,9 @@ std::vector<std::string> ParamSchema::names() const {
 
 namespace {
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+std::string quoted(const std::string& s) {
+    return "\"" + s + "\"";
+}
 
 std::string range_text(const ParamSpec& spec, double v) {
     if (spec.type == ParamType::kDuration) return format_duration(TimePs(v));
@@ -125,14 +136,17 @@ ParamValue parse_param(const ParamSpec& spec, const std::string& text) {
             check_range(spec, v, text);
             return v;
         }
-        case ParamType::kBoolean: return parse_boolean(text);
-        case ParamType::kString: return text;
+        case ParamType::kBoolean:
+            return parse_boolean(text);
+        case ParamType::kString:
+            return text;
         case ParamType::kDuration: {
             TimePs v = parse_duration(text);
             check_range(spec, double(v), quoted(text));
             return Duration{v};
         }
-        case ParamType::kFrequency: return parse_frequency(text);
+        case ParamType::kFrequency:
+            return parse_frequency(text);
         case ParamType::kBytes: {
             std::uint64_t v = parse_bytes(text);
             check_range(spec, double(v), quoted(text));
@@ -146,7 +160,8 @@ ParamValue parse_param(const ParamSpec& spec, const std::string& text) {
             for (const std::string& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
             throw ParamError("expected one of " + list + ", got " + quoted(text) + did_you_mean(text, spec.choices));
         }
-        case ParamType::kStringList: throw ParamError("expected a list, got " + quoted(text));
+        case ParamType::kStringList:
+            throw ParamError("expected a list, got " + quoted(text));
     }
     throw std::logic_error("unknown parameter type");
 }
@@ -162,14 +177,18 @@ Json param_to_json(const ParamValue& v) {
     return std::visit(
         [](const auto& x) -> Json {
             using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, Duration>) return format_duration(x.ps);
-            else if constexpr (std::is_same_v<T, Frequency>) return format_frequency(x);
-            else if constexpr (std::is_same_v<T, Bytes>) return std::to_string(x.count) + " B";
+            if constexpr (std::is_same_v<T, Duration>)
+                return format_duration(x.ps);
+            else if constexpr (std::is_same_v<T, Frequency>)
+                return format_frequency(x);
+            else if constexpr (std::is_same_v<T, Bytes>)
+                return std::to_string(x.count) + " B";
             else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
                 Json a = Json::array();
                 for (const auto& s : x) a.push_back(s);
                 return a;
-            } else return Json(x);
+            } else
+                return Json(x);
         },
         v);
 }

@@ -29,53 +29,84 @@ struct Bytes {
     bool operator==(const Bytes&) const = default;
 };
 
-using ParamValue = std::variant<std::int64_t, double, bool, std::string, Duration, Frequency, Bytes,
-                                std::vector<std::string>>;
+using ParamValue =
+    std::variant<std::int64_t, double, bool, std::string, Duration, Frequency, Bytes, std::vector<std::string>>;
 
 struct ParamSpec {
     std::string name;
     ParamType type = ParamType::kString;
     std::string doc;
-    std::string unit;                          ///< shown to users: "servers", "customers"; time units are implied
-    std::optional<std::string> default_text;   ///< parsed like user input; none: the parameter is required
-    std::string example;                       ///< a valid value, shown in docs (required parameters must have one)
-    std::optional<double> min, max;            ///< inclusive; for durations in picoseconds, bytes in bytes
-    std::vector<std::string> choices;          ///< for kChoice
+    std::string unit;                         ///< shown to users: "servers", "customers"; time units are implied
+    std::optional<std::string> default_text;  ///< parsed like user input; none: the parameter is required
+    std::string example;                      ///< a valid value, shown in docs (required parameters must have one)
+    std::optional<double> min, max;           ///< inclusive; for durations in picoseconds, bytes in bytes
+    std::vector<std::string> choices;         ///< for kChoice
 
     bool required() const { return !default_text.has_value(); }
 
     // Fluent setters for schema declarations.
-    ParamSpec& with_default(std::string text) { default_text = std::move(text); return *this; }
-    ParamSpec& with_example(std::string text) { example = std::move(text); return *this; }
-    ParamSpec& at_least(double v) { min = v; return *this; }
-    ParamSpec& at_most(double v) { max = v; return *this; }
-    ParamSpec& with_unit(std::string u) { unit = std::move(u); return *this; }
+    ParamSpec& with_default(std::string text) {
+        default_text = std::move(text);
+        return *this;
+    }
+    ParamSpec& with_example(std::string text) {
+        example = std::move(text);
+        return *this;
+    }
+    ParamSpec& at_least(double v) {
+        min = v;
+        return *this;
+    }
+    ParamSpec& at_most(double v) {
+        max = v;
+        return *this;
+    }
+    ParamSpec& with_unit(std::string u) {
+        unit = std::move(u);
+        return *this;
+    }
 };
 
 /// Thrown when a text cannot be a value of a parameter; the message is for the user.
 class ParamError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class ParamSchema {
-public:
+  public:
     ParamSpec& add(std::string name, ParamType type, std::string doc);
-    ParamSpec& integer(std::string name, std::string doc) { return add(std::move(name), ParamType::kInteger, std::move(doc)); }
-    ParamSpec& real(std::string name, std::string doc) { return add(std::move(name), ParamType::kReal, std::move(doc)); }
-    ParamSpec& boolean(std::string name, std::string doc) { return add(std::move(name), ParamType::kBoolean, std::move(doc)); }
-    ParamSpec& string(std::string name, std::string doc) { return add(std::move(name), ParamType::kString, std::move(doc)); }
-    ParamSpec& duration(std::string name, std::string doc) { return add(std::move(name), ParamType::kDuration, std::move(doc)); }
-    ParamSpec& frequency(std::string name, std::string doc) { return add(std::move(name), ParamType::kFrequency, std::move(doc)); }
-    ParamSpec& bytes(std::string name, std::string doc) { return add(std::move(name), ParamType::kBytes, std::move(doc)); }
-    ParamSpec& string_list(std::string name, std::string doc) { return add(std::move(name), ParamType::kStringList, std::move(doc)); }
+    ParamSpec& integer(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kInteger, std::move(doc));
+    }
+    ParamSpec& real(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kReal, std::move(doc));
+    }
+    ParamSpec& boolean(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kBoolean, std::move(doc));
+    }
+    ParamSpec& string(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kString, std::move(doc));
+    }
+    ParamSpec& duration(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kDuration, std::move(doc));
+    }
+    ParamSpec& frequency(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kFrequency, std::move(doc));
+    }
+    ParamSpec& bytes(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kBytes, std::move(doc));
+    }
+    ParamSpec& string_list(std::string name, std::string doc) {
+        return add(std::move(name), ParamType::kStringList, std::move(doc));
+    }
     ParamSpec& choice(std::string name, std::vector<std::string> choices, std::string doc);
 
     const ParamSpec* find(const std::string& name) const;
     const std::vector<ParamSpec>& specs() const { return specs_; }
     std::vector<std::string> names() const;
 
-private:
+  private:
     std::vector<ParamSpec> specs_;
 };
 
@@ -92,7 +123,7 @@ std::string param_to_text(const ParamValue& v);
 
 /// The validated parameters of one component, every parameter present (defaults filled in).
 class ParamValues {
-public:
+  public:
     void set(const std::string& name, ParamValue v) { values_[name] = std::move(v); }
     bool has(const std::string& name) const { return values_.count(name) > 0; }
     std::int64_t integer(const std::string& name) const { return get<std::int64_t>(name); }
@@ -108,7 +139,7 @@ public:
     const std::map<std::string, ParamValue>& all() const { return values_; }
     Json to_json() const;
 
-private:
+  private:
     template <class T>
     const T& get(const std::string& name) const {
         auto it = values_.find(name);

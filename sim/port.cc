@@ -20,6 +20,8 @@ void PortBase::attach(PortBase& to, TimePs) {
     throw std::logic_error("port " + path() + " cannot be linked to " + to.path() + ": it is not an out-port");
 }
 
-std::string PortBase::path() const { return owner_.name() + "." + name_; }
+std::string PortBase::path() const {
+    return owner_.name() + "." + name_;
+}
 
 }  // namespace qdes

@@ -12,9 +12,9 @@
 #include <functional>
 #include <memory>
 #include <new>
-#include <type_traits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <typeindex>
 #include <typeinfo>
 
@@ -29,7 +29,7 @@ enum class PortDirection { kIn, kOut };
 
 /// What all ports share: a name, an owner, a direction and a message type, so scenarios can connect them by name.
 class PortBase {
-public:
+  public:
     PortBase(Component& owner, std::string name, PortDirection direction, std::type_index type, std::string type_name,
              std::string doc, bool optional);
     PortBase(const PortBase&) = delete;
@@ -48,13 +48,13 @@ public:
     /// "component.port"
     std::string path() const;
 
-protected:
+  protected:
     friend class Simulation;
     /// Makes the link from this out-port to `to`, whose type and direction the simulation has checked.
     virtual void attach(PortBase& to, TimePs latency_ps);
     int links_ = 0;
 
-private:
+  private:
     Component& owner_;
     std::string name_;
     PortDirection direction_;
@@ -67,15 +67,15 @@ private:
 /// Names a message type for ports; specialise with QDES_MESSAGE_TYPE(Type).
 template <class T>
 struct MessageTypeName;
-#define QDES_MESSAGE_TYPE(T)                                  \
-    template <>                                               \
-    struct qdes::MessageTypeName<T> {                         \
-        static constexpr const char* value = #T;              \
+#define QDES_MESSAGE_TYPE(T)                     \
+    template <>                                  \
+    struct qdes::MessageTypeName<T> {            \
+        static constexpr const char* value = #T; \
     }
 
 template <class T>
 class InPort final : public PortBase {
-public:
+  public:
     /// `handler` is called with every message that arrives: a lambda capturing the component (`[this]`) and at most
     /// kHandlerBytes of trivially copyable state, which is stored inline (delivery is on every message's path).
     template <class F>
@@ -89,7 +89,7 @@ public:
     }
     void deliver(const T& message) { invoke_(handler_, message); }
 
-private:
+  private:
     static constexpr std::size_t kHandlerBytes = 16;
     alignas(std::max_align_t) unsigned char handler_[kHandlerBytes];
     void (*invoke_)(void*, const T&);
@@ -98,7 +98,7 @@ private:
 /// The connection from one out-port to one in-port; owned by the simulation.
 template <class T>
 class Link {
-public:
+  public:
     Link(InPort<T>& target, TimePs latency_ps) : target_(target), latency_ps_(latency_ps) {}
     TimePs latency_ps() const { return latency_ps_; }
     InPort<T>& target() { return target_; }
@@ -110,7 +110,7 @@ public:
     }
     std::size_t in_flight() const { return in_flight_.size(); }
 
-private:
+  private:
     InPort<T>& target_;
     TimePs latency_ps_;
     std::deque<T> in_flight_;
@@ -118,7 +118,7 @@ private:
 
 template <class T>
 class OutPort final : public PortBase {
-public:
+  public:
     OutPort(Component& owner, std::string name, std::string doc = "", bool optional = false)
         : PortBase(owner, std::move(name), PortDirection::kOut, typeid(T), MessageTypeName<T>::value, std::move(doc),
                    optional) {}
@@ -129,7 +129,7 @@ public:
     /// The link, or null while unconnected.
     const Link<T>* link() const { return link_.get(); }
 
-private:
+  private:
     void attach(PortBase& to, TimePs latency_ps) override {
         link_ = std::make_unique<Link<T>>(static_cast<InPort<T>&>(to), latency_ps);
     }

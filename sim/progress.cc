@@ -29,11 +29,14 @@ ProgressReporter::ProgressReporter(std::FILE* stream, ProgressMode mode, double 
 std::string ProgressReporter::format(const ProgressSample& s) {
     char rate[32];
     double per_second = s.wall_seconds > 0 ? double(s.events) / s.wall_seconds : 0;
-    if (per_second >= 1e6) std::snprintf(rate, sizeof rate, "%.2f M", per_second / 1e6);
-    else if (per_second >= 1e3) std::snprintf(rate, sizeof rate, "%.1f k", per_second / 1e3);
-    else std::snprintf(rate, sizeof rate, "%.0f ", per_second);
-    std::string line = "sim " + format_duration_short(s.sim_time_ps) + " | " + std::to_string(s.events) +
-                       " events, " + rate + "events/s | wall " + wall_text(s.wall_seconds);
+    if (per_second >= 1e6)
+        std::snprintf(rate, sizeof rate, "%.2f M", per_second / 1e6);
+    else if (per_second >= 1e3)
+        std::snprintf(rate, sizeof rate, "%.1f k", per_second / 1e3);
+    else
+        std::snprintf(rate, sizeof rate, "%.0f ", per_second);
+    std::string line = "sim " + format_duration_short(s.sim_time_ps) + " | " + std::to_string(s.events) + " events, " +
+                       rate + "events/s | wall " + wall_text(s.wall_seconds);
     if (s.fraction_done >= 0) {
         char pct[16];
         std::snprintf(pct, sizeof pct, "%.1f%%", 100.0 * std::min(s.fraction_done, 1.0));

@@ -23,7 +23,7 @@ struct ProgressSample {
 enum class ProgressMode { kAuto, kOn, kOff };
 
 class ProgressReporter {
-public:
+  public:
     /// `stream` is usually stderr. kAuto reports only when the stream is a terminal.
     ProgressReporter(std::FILE* stream, ProgressMode mode, double interval_seconds = 0.5);
     bool enabled() const { return enabled_; }
@@ -34,7 +34,7 @@ public:
     /// The status line for a sample (exposed for tests).
     static std::string format(const ProgressSample& sample);
 
-private:
+  private:
     std::FILE* stream_;
     bool enabled_;
     bool drawn_ = false;

@@ -58,7 +58,7 @@ std::uint64_t stream_id(std::string_view component, std::string_view purpose) {
 
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t index) {
     auto block = philox4x32_10({std::uint32_t(index), std::uint32_t(index >> 32), 0x5eedu, 0x5eedu},
-                                {std::uint32_t(seed), std::uint32_t(seed >> 32)});
+                               {std::uint32_t(seed), std::uint32_t(seed >> 32)});
     return (std::uint64_t(block[1]) << 32) | block[0];
 }
 
@@ -66,16 +66,20 @@ RandomStream::RandomStream(std::uint64_t seed, std::uint64_t stream)
     : key_{std::uint32_t(seed), std::uint32_t(seed >> 32)}, stream_(stream) {}
 
 void RandomStream::refill() {
-    buffer_ = philox4x32_10({std::uint32_t(block_), std::uint32_t(block_ >> 32), std::uint32_t(stream_),
-                             std::uint32_t(stream_ >> 32)},
-                            key_);
+    buffer_ = philox4x32_10(
+        {std::uint32_t(block_), std::uint32_t(block_ >> 32), std::uint32_t(stream_), std::uint32_t(stream_ >> 32)},
+        key_);
     ++block_;
     index_ = 0;
 }
 
-double RandomStream::uniform01() { return double(next_u64() >> 11) * 0x1.0p-53; }
+double RandomStream::uniform01() {
+    return double(next_u64() >> 11) * 0x1.0p-53;
+}
 
-double RandomStream::uniform_open0() { return (double(next_u64() >> 11) + 1.0) * 0x1.0p-53; }
+double RandomStream::uniform_open0() {
+    return (double(next_u64() >> 11) + 1.0) * 0x1.0p-53;
+}
 
 std::uint64_t RandomStream::uniform_below_slow(std::uint64_t n, u128 m) {
     const std::uint64_t threshold = (0 - n) % n;
@@ -83,7 +87,9 @@ std::uint64_t RandomStream::uniform_below_slow(std::uint64_t n, u128 m) {
     return std::uint64_t(m >> 64);
 }
 
-double RandomStream::exponential(double mean) { return -mean * std::log(uniform_open0()); }
+double RandomStream::exponential(double mean) {
+    return -mean * std::log(uniform_open0());
+}
 
 double RandomStream::normal() {
     double u1 = uniform_open0();

@@ -27,7 +27,7 @@ std::uint64_t stream_id(std::string_view component, std::string_view purpose);
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t index);
 
 class RandomStream {
-public:
+  public:
     RandomStream(std::uint64_t seed, std::uint64_t stream);
 
     std::uint32_t next_u32() {
@@ -65,7 +65,7 @@ public:
     /// Restores a position returned by `position()`.
     void seek(std::uint64_t position);
 
-private:
+  private:
     void refill();
     std::uint64_t uniform_below_slow(std::uint64_t n, u128 m);
 

@@ -81,7 +81,8 @@ TEST(RandomStream, DistributionMomentsMatchTheory) {
     }
     EXPECT_NEAR(su / n, 0.5, 5 * std::sqrt(1.0 / 12 / n));
     EXPECT_NEAR(se / n, 2.0, 5 * 2.0 / std::sqrt(n));
-    EXPECT_NEAR(se2 / n - (se / n) * (se / n), 4.0, 5 * std::sqrt(8.0 * 16 / n));  // sample variance: SE sqrt((mu4 - sigma^4)/n) = sqrt(8 mean^4 / n)
+    EXPECT_NEAR(se2 / n - (se / n) * (se / n), 4.0,
+                5 * std::sqrt(8.0 * 16 / n));  // sample variance: SE sqrt((mu4 - sigma^4)/n) = sqrt(8 mean^4 / n)
     EXPECT_NEAR(sn / n, 0.0, 5 / std::sqrt(n));
     EXPECT_NEAR(sn2 / n, 1.0, 5 * std::sqrt(2.0 / n));
     EXPECT_NEAR(sb / n, 0.3, 5 * std::sqrt(0.21 / n));

@@ -16,8 +16,8 @@
 namespace qdes {
 
 struct ComponentKind {
-    std::string name;       ///< what a scenario writes after `kind:`
-    std::string doc;        ///< one line
+    std::string name;  ///< what a scenario writes after `kind:`
+    std::string doc;   ///< one line
     ParamSchema params;
     /// Creates the component in `sim` from validated parameters. May throw ParamError for a combination of values
     /// that the schema alone cannot reject; the message is reported at the component's place in the scenario.
@@ -25,14 +25,14 @@ struct ComponentKind {
 };
 
 class ComponentRegistry {
-public:
+  public:
     /// Adds a kind; throws std::logic_error if the name is taken or a required parameter lacks an example.
     void add(ComponentKind kind);
     const ComponentKind* find(const std::string& name) const;
     /// Kind names in alphabetical order.
     std::vector<std::string> names() const;
 
-private:
+  private:
     std::map<std::string, ComponentKind> kinds_;
 };
 

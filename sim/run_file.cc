@@ -23,7 +23,7 @@ std::string utc_now_iso8601() {
 
 /// Buffers one table's rows a chunk at a time and hands full chunks to the writer thread.
 class RunFile::TableSink final : public TraceSink {
-public:
+  public:
     TableSink(RunFile& file, const TraceSchema& schema, std::uint64_t chunk_rows)
         : file_(file),
           table_(file.trace_group_.id(), schema.name, h5::compound_type(schema), chunk_rows),
@@ -61,7 +61,7 @@ public:
         buffer_.resize(row_bytes_ * chunk_rows_);
     }
 
-private:
+  private:
     RunFile& file_;
     h5::Table table_;
     std::size_t row_bytes_;

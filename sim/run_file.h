@@ -34,7 +34,7 @@ struct RunMeta {
 };
 
 class RunFile final : public TraceRecorder {
-public:
+  public:
     /// Creates the file (which must not exist) and marks it running. Throws h5::Error if it cannot be created.
     RunFile(const std::filesystem::path& path, const RunMeta& meta, const RecordSpec& record);
     /// Closes as failed ("not closed") if neither close function was called.
@@ -55,7 +55,7 @@ public:
     std::uint64_t dropped_rows() const { return dropped_rows_; }
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     class TableSink;
     struct WriteJob {
         h5::Table* table;

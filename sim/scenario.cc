@@ -16,8 +16,7 @@ const ParamSchema& scenario_top_level_schema() {
         s.string("name", "name of the run; names the output file <name>.h5").with_default("");
         s.string("description", "free text stored with the results").with_default("");
         s.integer("seed", "run seed; every random stream derives from it").with_default("1").at_least(0);
-        s.duration("warmup", "statistics are reset at this time to discard the start-up transient")
-            .with_default("0 s");
+        s.duration("warmup", "statistics are reset at this time to discard the start-up transient").with_default("0 s");
         return s;
     }();
     return schema;
@@ -39,7 +38,10 @@ const ParamSchema& scenario_record_schema() {
         s.string_list("trace", "trace tables to record, as component.table").with_default("[]");
         s.bytes("trace_bytes_max", "cap on trace data; recording stops cleanly (status truncated) beyond it")
             .with_default("1 GiB");
-        s.integer("chunk_rows", "rows per HDF5 chunk of a trace table").with_default("4096").at_least(1).at_most(1 << 24);
+        s.integer("chunk_rows", "rows per HDF5 chunk of a trace table")
+            .with_default("4096")
+            .at_least(1)
+            .at_most(1 << 24);
         return s;
     }();
     return schema;
@@ -47,13 +49,13 @@ const ParamSchema& scenario_record_schema() {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name", "description", "seed", "warmup", "stop", "record",
-                                                "components", "links"};
+const std::vector<std::string> kTopLevelKeys = {"name", "description", "seed",       "warmup",
+                                                "stop", "record",      "components", "links"};
 const std::vector<std::string> kLinkKeys = {"from", "to", "latency"};
 
 /// Applies overrides and records where each overridden key path came from.
 class Origins {
-public:
+  public:
     void add(const std::string& path, const std::string& origin) { by_path_[path] = origin; }
     /// The override that set `path` or one of its parents, if any.
     const std::string* find(const std::string& path) const {
@@ -66,13 +68,14 @@ public:
         return nullptr;
     }
 
-private:
+  private:
     std::map<std::string, std::string> by_path_;
 };
 
 class Validator {
-public:
-    Validator(std::string file, const Origins& origins, Diagnostics& d) : file_(std::move(file)), origins_(origins), d_(d) {}
+  public:
+    Validator(std::string file, const Origins& origins, Diagnostics& d)
+        : file_(std::move(file)), origins_(origins), d_(d) {}
 
     SourceLocation at(const YAML::Node& node, const std::string& path) const {
         if (const std::string* o = origins_.find(path)) return SourceLocation{*o, 0, 0};
@@ -85,11 +88,16 @@ public:
     }
     const char* kind_name(const YAML::Node& n) const {
         switch (n.Type()) {
-            case YAML::NodeType::Map: return "a map";
-            case YAML::NodeType::Sequence: return "a list";
-            case YAML::NodeType::Scalar: return "a single value";
-            case YAML::NodeType::Null: return "nothing";
-            default: return "an undefined value";
+            case YAML::NodeType::Map:
+                return "a map";
+            case YAML::NodeType::Sequence:
+                return "a list";
+            case YAML::NodeType::Scalar:
+                return "a single value";
+            case YAML::NodeType::Null:
+                return "nothing";
+            default:
+                return "an undefined value";
         }
     }
     bool expect_map(const YAML::Node& n, const std::string& path, const std::string& what) {
@@ -155,7 +163,8 @@ public:
             if (!node.IsScalar()) {
                 std::string type = param_type_name(spec.type);
                 bool vowel = std::string("aeiou").find(type[0]) != std::string::npos;
-                error(node, path, std::string(vowel ? "expected an " : "expected a ") + type + ", got " + kind_name(node));
+                error(node, path,
+                      std::string(vowel ? "expected an " : "expected a ") + type + ", got " + kind_name(node));
                 return std::nullopt;
             }
             return parse_param(spec, node.Scalar());
@@ -169,7 +178,7 @@ public:
         return path.empty() ? key : path + "." + key;
     }
 
-private:
+  private:
     std::string file_;
     const Origins& origins_;
     Diagnostics& d_;
@@ -191,8 +200,7 @@ bool split_override(const std::string& text, std::vector<std::string>& keys, std
     return !keys.empty();
 }
 
-void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, Origins& origins,
-                     Diagnostics& d) {
+void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides, Origins& origins, Diagnostics& d) {
     for (const std::string& text : overrides) {
         std::string origin = "--set " + text;
         std::vector<std::string> keys;
@@ -285,8 +293,8 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
 
     Scenario s;
     s.file = source.display_name;
-    ParamValues top = v.params(root, "", scenario_top_level_schema(), {"stop", "record", "components", "links"},
-                               "a scenario");
+    ParamValues top =
+        v.params(root, "", scenario_top_level_schema(), {"stop", "record", "components", "links"}, "a scenario");
     if (top.has("name")) s.name = top.string("name");
     if (s.name.empty()) s.name = stem_of(source.display_name);
     if (top.has("name") && !valid_name(s.name)) {
@@ -358,12 +366,12 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
             if (!v.expect_map(body, path, "a component (kind: ... and its parameters)")) continue;
             YAML::Node kind_node = body["kind"];
             if (!kind_node.IsDefined() || !kind_node.IsScalar()) {
-                v.error(body, path + ".kind", "missing: every component names its kind (known kinds: " +
-                                                  [&] {
-                                                      std::string l;
-                                                      for (const auto& n : registry.names()) l += (l.empty() ? "" : ", ") + n;
-                                                      return l;
-                                                  }() + ")");
+                v.error(
+                    body, path + ".kind", "missing: every component names its kind (known kinds: " + [&] {
+                        std::string l;
+                        for (const auto& n : registry.names()) l += (l.empty() ? "" : ", ") + n;
+                        return l;
+                    }() + ")");
                 continue;
             }
             std::string kind_name = kind_node.Scalar();

@@ -86,7 +86,9 @@ TEST(Scenario, NameDefaultsToTheFileStem) {
     EXPECT_EQ(s->name, "my-run");
 }
 
-TEST(Scenario, ValidScenarioBuildsWithoutErrors) { EXPECT_EQ(errors_of(kValid), ""); }
+TEST(Scenario, ValidScenarioBuildsWithoutErrors) {
+    EXPECT_EQ(errors_of(kValid), "");
+}
 
 TEST(ScenarioErrors, YamlSyntaxErrorNamesLineAndColumn) {
     EXPECT_EQ(errors_of("components:\n  a: {kind: source\n  b: [\n"),
@@ -163,15 +165,17 @@ TEST(ScenarioErrors, LinkProblemsAreFoundWhenBuilding) {
 TEST(ScenarioErrors, StopStatisticAndTraceTablesMustExist) {
     std::string text = std::string(kValid) + "record: {trace: [out.job]}\n";
     text = replace(text, "stop: {time: 10 ms, events: 1000}", "stop: {when: {statistic: out.absorbd, at_least: 5}}");
-    EXPECT_EQ(errors_of(text),
-              "s.yaml:15:18: record.trace: no component offers a trace table \"out.job\" (did you mean "
-              "\"out.jobs\"?); offered: out.jobs\n"
-              "s.yaml:4:26: stop.when.statistic: no statistic named \"out.absorbd\" (did you mean \"out.absorbed\"?)\n");
+    EXPECT_EQ(
+        errors_of(text),
+        "s.yaml:15:18: record.trace: no component offers a trace table \"out.job\" (did you mean "
+        "\"out.jobs\"?); offered: out.jobs\n"
+        "s.yaml:4:26: stop.when.statistic: no statistic named \"out.absorbd\" (did you mean \"out.absorbed\"?)\n");
 }
 
 TEST(ScenarioOverrides, SetReplacesAndAddsValues) {
     Diagnostics d;
-    auto s = load_scenario({"s.yaml", kValid}, {"components.srv.servers=3", "seed=11", "stop.time=2 ms"}, registry(), d);
+    auto s =
+        load_scenario({"s.yaml", kValid}, {"components.srv.servers=3", "seed=11", "stop.time=2 ms"}, registry(), d);
     ASSERT_TRUE(s) << d.to_string();
     EXPECT_EQ(s->seed, 11u);
     EXPECT_EQ(*s->stop.time_ps, 2 * kMillisecond);

@@ -35,7 +35,8 @@ PortBase* find_port(Simulation& sim, const std::string& path, const LinkSpec& li
         std::string list;
         for (const PortBase* q : c->ports()) {
             names.push_back(q->name());
-            list += (list.empty() ? "" : ", ") + q->name() + (q->direction() == PortDirection::kIn ? " (in)" : " (out)");
+            list +=
+                (list.empty() ? "" : ", ") + q->name() + (q->direction() == PortDirection::kIn ? " (in)" : " (out)");
         }
         d.error(link.where, link.key_path + "." + key,
                 "component \"" + component + "\" has no port \"" + port + "\"" + did_you_mean(port, names) +
@@ -115,7 +116,9 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
                     "no statistic named \"" + wanted + "\"" + did_you_mean(wanted, names));
         } else if (const auto* counter = dynamic_cast<const Counter*>(found)) {
             stop.predicate = [counter, target] { return double(counter->count()) >= target; };
-            stop.predicate_progress = [counter, target] { return target > 0 ? double(counter->count()) / target : 1.0; };
+            stop.predicate_progress = [counter, target] {
+                return target > 0 ? double(counter->count()) / target : 1.0;
+            };
         } else if (const auto* tally = dynamic_cast<const Tally*>(found)) {
             stop.predicate = [tally, target] { return double(tally->count()) >= target; };
             stop.predicate_progress = [tally, target] { return target > 0 ? double(tally->count()) / target : 1.0; };

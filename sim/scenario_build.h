@@ -15,12 +15,12 @@ namespace qdes {
 
 /// Records the names of the trace tables components offer, and forwards the ones the scenario asks for.
 class TraceSelection final : public TraceRecorder {
-public:
+  public:
     TraceSelection(const RecordSpec& record, TraceRecorder* target) : record_(record), target_(target) {}
     TraceSink* open_table(const TraceSchema& schema) override;
     const std::vector<std::string>& offered() const { return offered_; }
 
-private:
+  private:
     const RecordSpec& record_;
     TraceRecorder* target_;
     std::vector<std::string> offered_;

@@ -7,12 +7,18 @@ namespace qdes {
 
 const char* stop_reason_name(StopReason r) {
     switch (r) {
-        case StopReason::kQueueEmpty: return "queue_empty";
-        case StopReason::kTimeLimit: return "time_limit";
-        case StopReason::kEventLimit: return "event_limit";
-        case StopReason::kCondition: return "condition";
-        case StopReason::kRequested: return "requested";
-        case StopReason::kInterrupted: return "interrupted";
+        case StopReason::kQueueEmpty:
+            return "queue_empty";
+        case StopReason::kTimeLimit:
+            return "time_limit";
+        case StopReason::kEventLimit:
+            return "event_limit";
+        case StopReason::kCondition:
+            return "condition";
+        case StopReason::kRequested:
+            return "requested";
+        case StopReason::kInterrupted:
+            return "interrupted";
     }
     return "?";
 }
@@ -45,8 +51,8 @@ void Simulation::connect(PortBase& from, PortBase& to, TimePs latency_ps) {
         throw std::invalid_argument("cannot link to " + to.path() + ": it is an out-port");
     }
     if (from.type() != to.type()) {
-        throw std::invalid_argument("cannot link " + from.path() + " (sends " + from.type_name() + ") to " +
-                                    to.path() + " (accepts " + to.type_name() + ")");
+        throw std::invalid_argument("cannot link " + from.path() + " (sends " + from.type_name() + ") to " + to.path() +
+                                    " (accepts " + to.type_name() + ")");
     }
     if (from.connected()) throw std::invalid_argument("out-port " + from.path() + " is already linked");
     from.attach(to, latency_ps);
@@ -94,7 +100,8 @@ void Simulation::start_components() {
     }
     started_ = true;
     if (config_.warmup_ps > 0) {
-        schedule_at(config_.warmup_ps, [this] { reset_statistics(); }, std::numeric_limits<std::int32_t>::min());
+        schedule_at(
+            config_.warmup_ps, [this] { reset_statistics(); }, std::numeric_limits<std::int32_t>::min());
     }
     for (const auto& c : components_) c->start();
 }
@@ -112,7 +119,8 @@ ProgressSample Simulation::progress_sample(const StopCondition& stop,
     s.events = events_executed_;
     s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     double fraction = -1;
-    if (stop.until_ps != kTimeNever && stop.until_ps > 0) fraction = std::max(fraction, double(now_) / double(stop.until_ps));
+    if (stop.until_ps != kTimeNever && stop.until_ps > 0)
+        fraction = std::max(fraction, double(now_) / double(stop.until_ps));
     if (stop.max_events != std::numeric_limits<std::uint64_t>::max()) {
         fraction = std::max(fraction, double(events_executed_) / double(stop.max_events));
     }
@@ -127,8 +135,9 @@ RunResult Simulation::run(const StopCondition& stop) {
     stop_requested_ = false;
     stop_message_.clear();
     const std::uint64_t events_at_start = events_executed_;
-    const std::uint64_t event_limit =
-        stop.max_events == std::numeric_limits<std::uint64_t>::max() ? stop.max_events : events_at_start + stop.max_events;
+    const std::uint64_t event_limit = stop.max_events == std::numeric_limits<std::uint64_t>::max()
+                                          ? stop.max_events
+                                          : events_at_start + stop.max_events;
 
     // Wall-clock polling (interrupt flag, progress line) every `poll_every` events, adapted so that polls fall a few
     // milliseconds apart whether events take 20 ns or 20 ms.
@@ -139,8 +148,14 @@ RunResult Simulation::run(const StopCondition& stop) {
     StopReason reason;
     const bool has_predicate = bool(stop.predicate);
     while (true) {
-        if (queue_.empty()) { reason = StopReason::kQueueEmpty; break; }
-        if (events_executed_ >= event_limit) { reason = StopReason::kEventLimit; break; }
+        if (queue_.empty()) {
+            reason = StopReason::kQueueEmpty;
+            break;
+        }
+        if (events_executed_ >= event_limit) {
+            reason = StopReason::kEventLimit;
+            break;
+        }
         const TimePs t = queue_.next_time();
         if (t > stop.until_ps) {
             now_ = stop.until_ps;
@@ -150,14 +165,22 @@ RunResult Simulation::run(const StopCondition& stop) {
         now_ = t;
         ++events_executed_;
         queue_.pop_and_run();
-        if (stop_requested_) { reason = StopReason::kRequested; break; }
-        if (has_predicate && stop.predicate()) { reason = StopReason::kCondition; break; }
+        if (stop_requested_) {
+            reason = StopReason::kRequested;
+            break;
+        }
+        if (has_predicate && stop.predicate()) {
+            reason = StopReason::kCondition;
+            break;
+        }
         if (events_executed_ >= next_poll) {
             auto now_wall = std::chrono::steady_clock::now();
             double gap = std::chrono::duration<double>(now_wall - last_poll).count();
             last_poll = now_wall;
-            if (gap < 0.002 && poll_every < (1u << 22)) poll_every *= 2;
-            else if (gap > 0.02 && poll_every > 1) poll_every /= 2;
+            if (gap < 0.002 && poll_every < (1u << 22))
+                poll_every *= 2;
+            else if (gap > 0.02 && poll_every > 1)
+                poll_every /= 2;
             next_poll = events_executed_ + poll_every;
             if (stop.interrupt && stop.interrupt->load(std::memory_order_relaxed)) {
                 reason = StopReason::kInterrupted;

@@ -25,14 +25,14 @@ namespace qdes {
 
 /// Thrown by components for a failure of the simulated system or model (exit code 1), as opposed to bad input.
 class SimulationError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// Opens trace tables for a run (implemented over HDF5 by sim/run_file.h). Returns nullptr for a table the scenario
 /// does not record.
 class TraceRecorder {
-public:
+  public:
     virtual ~TraceRecorder() = default;
     virtual TraceSink* open_table(const TraceSchema& schema) = 0;
 };
@@ -48,9 +48,9 @@ struct SimulationConfig {
 struct StopCondition {
     TimePs until_ps = kTimeNever;  ///< run every event at or before this time, then set now to it
     std::uint64_t max_events = std::numeric_limits<std::uint64_t>::max();
-    std::function<bool()> predicate;            ///< checked after every event
-    std::function<double()> predicate_progress; ///< fraction in [0,1] of the way to `predicate`, for progress
-    const std::atomic<bool>* interrupt = nullptr; ///< checked a few times a second; set by a signal handler
+    std::function<bool()> predicate;               ///< checked after every event
+    std::function<double()> predicate_progress;    ///< fraction in [0,1] of the way to `predicate`, for progress
+    const std::atomic<bool>* interrupt = nullptr;  ///< checked a few times a second; set by a signal handler
     ProgressReporter* progress = nullptr;
 };
 
@@ -60,13 +60,13 @@ const char* stop_reason_name(StopReason r);
 struct RunResult {
     StopReason reason;
     TimePs end_ps;
-    std::uint64_t events;       ///< events executed by this call
+    std::uint64_t events;  ///< events executed by this call
     double wall_seconds;
-    std::string message;        ///< the reason given to request_stop, if any
+    std::string message;  ///< the reason given to request_stop, if any
 };
 
 class Simulation {
-public:
+  public:
     explicit Simulation(SimulationConfig config = {});
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
@@ -127,7 +127,7 @@ public:
     ComponentId register_component(Component& c);
     TraceSink* open_trace_sink(const TraceSchema& schema);
 
-private:
+  private:
     [[noreturn]] void throw_past(TimePs t) const;
     void start_components();
     void reset_statistics();

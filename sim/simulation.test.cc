@@ -24,9 +24,8 @@ namespace {
 
 /// Passes a token to the next node of a ring; node 0 injects it at start.
 class RingNode : public Component {
-public:
-    RingNode(Simulation& sim, std::string name, bool inject)
-        : Component(sim, std::move(name)), inject_(inject) {
+  public:
+    RingNode(Simulation& sim, std::string name, bool inject) : Component(sim, std::move(name)), inject_(inject) {
         add_statistic("received", received_, "", "tokens received");
     }
     void start() override {
@@ -41,13 +40,13 @@ public:
     Counter received_;
     std::uint64_t last_hops = 0;
 
-private:
+  private:
     bool inject_;
 };
 
 /// Reschedules itself at random delays and folds every random draw and firing time into a checksum.
 class Jitter : public Component {
-public:
+  public:
     Jitter(Simulation& sim, std::string name) : Component(sim, std::move(name)), rng_(random_stream("delay")) {}
     void start() override { tick(); }
     void tick() {
@@ -56,7 +55,7 @@ public:
     }
     std::uint64_t checksum = 0;
 
-private:
+  private:
     RandomStream rng_;
 };
 
@@ -80,7 +79,7 @@ TEST(Simulation, RingPassesTokenWithLinkLatency) {
     RunResult r = sim.run(StopCondition{.until_ps = 95 * kNanosecond});
     EXPECT_EQ(r.reason, StopReason::kTimeLimit);
     EXPECT_EQ(sim.now(), 95 * kNanosecond);
-    EXPECT_EQ(r.events, 95u);  // one hop per nanosecond
+    EXPECT_EQ(r.events, 95u);            // one hop per nanosecond
     EXPECT_EQ(ring[5]->last_hops, 94u);  // the 95th delivery, at 95 ns, lands on node 95 mod 10 = 5
     EXPECT_EQ(ring[1]->received_.count(), 10u);
 }
@@ -131,9 +130,12 @@ TEST(Simulation, RequestStopAndInterrupt) {
 TEST(Simulation, SameTimeEventsRunInKeyOrderNotInsertionOrder) {
     Simulation sim;
     std::vector<int> ran;
-    sim.schedule_at(5, [&] { ran.push_back(2); }, 1);
-    sim.schedule_at(5, [&] { ran.push_back(0); }, -1);
-    sim.schedule_at(5, [&] { ran.push_back(1); }, 0);
+    sim.schedule_at(
+        5, [&] { ran.push_back(2); }, 1);
+    sim.schedule_at(
+        5, [&] { ran.push_back(0); }, -1);
+    sim.schedule_at(
+        5, [&] { ran.push_back(1); }, 0);
     sim.run();
     EXPECT_EQ(ran, (std::vector<int>{0, 1, 2}));
 }

@@ -20,17 +20,17 @@ namespace qdes {
 
 /// What a statistic reports.
 struct StatSummary {
-    std::string kind;          ///< "counter", "tally" or "time_average"
-    std::uint64_t count = 0;   ///< events counted, observations tallied, or batches for a time average
-    double mean = 0;           ///< counter: the count; tally: mean observation; time average: mean level
+    std::string kind;         ///< "counter", "tally" or "time_average"
+    std::uint64_t count = 0;  ///< events counted, observations tallied, or batches for a time average
+    double mean = 0;          ///< counter: the count; tally: mean observation; time average: mean level
     double std_error = std::numeric_limits<double>::quiet_NaN();  ///< batch-means standard error of `mean`
-    std::uint64_t batches = 0; ///< complete batches behind std_error
+    std::uint64_t batches = 0;                                    ///< complete batches behind std_error
     double min = std::numeric_limits<double>::quiet_NaN();
     double max = std::numeric_limits<double>::quiet_NaN();
 };
 
 class Statistic {
-public:
+  public:
     virtual ~Statistic() = default;
     virtual StatSummary summary(TimePs now) const = 0;
     virtual void reset(TimePs now) = 0;
@@ -38,7 +38,7 @@ public:
 
 /// Batch means over a sequence of equally weighted batch values.
 class BatchMeans {
-public:
+  public:
     static constexpr std::size_t kMinBatches = 32;
 
     /// Adds one observation with weight `weight` (1 for a tally, a duration for a time average).
@@ -50,30 +50,30 @@ public:
     double batch_weight() const { return batch_weight_; }
     void reset(double first_batch_weight);
 
-private:
+  private:
     void close_batch();
 
-    double batch_weight_ = 1;       ///< a batch is complete when its weight reaches this
-    double current_sum_ = 0;        ///< weighted sum of the batch being filled
+    double batch_weight_ = 1;  ///< a batch is complete when its weight reaches this
+    double current_sum_ = 0;   ///< weighted sum of the batch being filled
     double current_weight_ = 0;
-    std::vector<double> sums_;      ///< weighted sums of complete batches
+    std::vector<double> sums_;  ///< weighted sums of complete batches
 };
 
 /// Counts events (customers served, tokens passed).
 class Counter final : public Statistic {
-public:
+  public:
     void add(std::uint64_t n = 1) { count_ += n; }
     std::uint64_t count() const { return count_; }
     StatSummary summary(TimePs now) const override;
     void reset(TimePs) override { count_ = 0; }
 
-private:
+  private:
     std::uint64_t count_ = 0;
 };
 
 /// Mean, spread and extremes of a sequence of observations (waiting times, sizes).
 class Tally final : public Statistic {
-public:
+  public:
     void add(double x);
     std::uint64_t count() const { return count_; }
     double mean() const { return mean_; }
@@ -82,7 +82,7 @@ public:
     StatSummary summary(TimePs now) const override;
     void reset(TimePs) override;
 
-private:
+  private:
     std::uint64_t count_ = 0;
     double mean_ = 0, m2_ = 0;
     double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
@@ -91,7 +91,7 @@ private:
 
 /// Time-weighted mean of a piecewise-constant level (queue length, busy servers).
 class TimeAverage final : public Statistic {
-public:
+  public:
     explicit TimeAverage(TimePs first_batch_ps = kNanosecond) : first_batch_ps_(first_batch_ps) { reset(0); }
     /// The level changes to `level` at time `now` (now never decreases).
     void set(TimePs now, double level);
@@ -101,7 +101,7 @@ public:
     StatSummary summary(TimePs now) const override;
     void reset(TimePs now) override;
 
-private:
+  private:
     void advance(TimePs now);
 
     TimePs first_batch_ps_;

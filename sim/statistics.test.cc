@@ -51,8 +51,8 @@ TEST(BatchMeans, StandardErrorAccountsForCorrelation) {
 TEST(TimeAverage, IntegratesAPiecewiseConstantLevel) {
     TimeAverage q;
     q.set(0, 0);
-    q.set(10, 2);   // 0 for 10 ps
-    q.set(30, 1);   // 2 for 20 ps
+    q.set(10, 2);  // 0 for 10 ps
+    q.set(30, 1);  // 2 for 20 ps
     EXPECT_DOUBLE_EQ(q.mean(40), (0 * 10 + 2 * 20 + 1 * 10) / 40.0);
     StatSummary s = q.summary(40);
     EXPECT_EQ(s.min, 0);

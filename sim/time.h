@@ -18,6 +18,8 @@ inline constexpr TimePs kSecond = 1'000'000'000'000;
 inline constexpr TimePs kTimeNever = std::numeric_limits<TimePs>::max();
 
 /// Seconds as a double, for reports and statistics (exact below 2^53 ps, about 104 days).
-inline constexpr double to_seconds(TimePs t) { return static_cast<double>(t) * 1e-12; }
+inline constexpr double to_seconds(TimePs t) {
+    return static_cast<double>(t) * 1e-12;
+}
 
 }  // namespace qdes

@@ -16,14 +16,22 @@ enum class FieldType { kU8, kI32, kU32, kI64, kU64, kF32, kF64 };
 
 template <class T>
 constexpr FieldType field_type_of() {
-    if constexpr (std::is_same_v<T, std::uint8_t> || std::is_same_v<T, bool>) return FieldType::kU8;
-    else if constexpr (std::is_same_v<T, std::int32_t>) return FieldType::kI32;
-    else if constexpr (std::is_same_v<T, std::uint32_t>) return FieldType::kU32;
-    else if constexpr (std::is_same_v<T, std::int64_t>) return FieldType::kI64;
-    else if constexpr (std::is_same_v<T, std::uint64_t>) return FieldType::kU64;
-    else if constexpr (std::is_same_v<T, float>) return FieldType::kF32;
-    else if constexpr (std::is_same_v<T, double>) return FieldType::kF64;
-    else static_assert(sizeof(T) == 0, "trace fields are fixed-width integers, float or double");
+    if constexpr (std::is_same_v<T, std::uint8_t> || std::is_same_v<T, bool>)
+        return FieldType::kU8;
+    else if constexpr (std::is_same_v<T, std::int32_t>)
+        return FieldType::kI32;
+    else if constexpr (std::is_same_v<T, std::uint32_t>)
+        return FieldType::kU32;
+    else if constexpr (std::is_same_v<T, std::int64_t>)
+        return FieldType::kI64;
+    else if constexpr (std::is_same_v<T, std::uint64_t>)
+        return FieldType::kU64;
+    else if constexpr (std::is_same_v<T, float>)
+        return FieldType::kF32;
+    else if constexpr (std::is_same_v<T, double>)
+        return FieldType::kF64;
+    else
+        static_assert(sizeof(T) == 0, "trace fields are fixed-width integers, float or double");
 }
 
 const char* field_type_name(FieldType t);
@@ -50,7 +58,7 @@ template <class Row>
 class TraceSchemaBuilder {
     static_assert(std::is_trivially_copyable_v<Row> && std::is_standard_layout_v<Row>);
 
-public:
+  public:
     TraceSchemaBuilder(std::string name, std::string doc) {
         schema_.name = std::move(name);
         schema_.doc = std::move(doc);
@@ -59,19 +67,20 @@ public:
     template <class T>
     TraceSchemaBuilder& field(std::string name, T Row::*member, std::string unit, std::string doc) {
         static const Row probe{};
-        auto offset = std::size_t(reinterpret_cast<const char*>(&(probe.*member)) - reinterpret_cast<const char*>(&probe));
+        auto offset =
+            std::size_t(reinterpret_cast<const char*>(&(probe.*member)) - reinterpret_cast<const char*>(&probe));
         schema_.fields.push_back({std::move(name), field_type_of<T>(), offset, std::move(unit), std::move(doc)});
         return *this;
     }
     TraceSchema build() const { return schema_; }
 
-private:
+  private:
     TraceSchema schema_;
 };
 
 /// Where a recorder receives rows. Implementations buffer a chunk of rows and write whole chunks.
 class TraceSink {
-public:
+  public:
     virtual ~TraceSink() = default;
     virtual void append(const void* row) = 0;
 };
@@ -79,7 +88,7 @@ public:
 /// A component's handle to one trace table.
 template <class Row>
 class TraceTable {
-public:
+  public:
     TraceTable() = default;
     explicit TraceTable(TraceSink* sink) : sink_(sink) {}
     bool enabled() const { return sink_ != nullptr; }
@@ -87,7 +96,7 @@ public:
         if (sink_) sink_->append(&row);
     }
 
-private:
+  private:
     TraceSink* sink_ = nullptr;
 };
 

@@ -31,9 +31,9 @@ void split_number_unit(std::string_view text, std::string_view& number, std::str
     while (i < text.size()) {
         char c = text[i];
         bool exponent_sign = (c == '-' || c == '+') && i > 0 && (text[i - 1] == 'e' || text[i - 1] == 'E');
-        bool exponent_e = (c == 'e' || c == 'E') && i > 0 && i + 1 < text.size() &&
-                          (std::isdigit(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '-' ||
-                           text[i + 1] == '+');
+        bool exponent_e =
+            (c == 'e' || c == 'E') && i > 0 && i + 1 < text.size() &&
+            (std::isdigit(static_cast<unsigned char>(text[i + 1])) || text[i + 1] == '-' || text[i + 1] == '+');
         if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '_' || exponent_sign || exponent_e ||
             ((c == '-' || c == '+') && i == 0)) {
             ++i;
@@ -62,7 +62,9 @@ std::optional<std::uint64_t> to_integer(Decimal value) {
     return static_cast<std::uint64_t>(d);
 }
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string quoted(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
+}
 
 /// Prints digits * 10^exponent exactly in plain decimal notation ("1.25", "800", "0.001").
 std::string decimal_text(u128 digits, int exponent) {
@@ -122,7 +124,9 @@ Decimal parse_decimal(std::string_view text) {
     return d;
 }
 
-double Frequency::hertz() const { return double(hz.digits) * std::pow(10.0, hz.exponent); }
+double Frequency::hertz() const {
+    return double(hz.digits) * std::pow(10.0, hz.exponent);
+}
 
 TimePs parse_duration(std::string_view text, const ClockDomain* clock) {
     std::string_view number, unit;
@@ -146,15 +150,25 @@ TimePs parse_duration(std::string_view text, const ClockDomain* clock) {
     }
     int unit_exponent = 0;
     std::uint64_t unit_factor = 1;
-    if (unit == "ps") unit_exponent = 0;
-    else if (unit == "ns") unit_exponent = 3;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") unit_exponent = 6;
-    else if (unit == "ms") unit_exponent = 9;
-    else if (unit == "s") unit_exponent = 12;
-    else if (unit == "min") { unit_exponent = 12; unit_factor = 60; }
-    else if (unit == "h") { unit_exponent = 12; unit_factor = 3600; }
-    else throw UnitError("unknown time unit " + quoted(unit) + " (use ps, ns, us, ms, s, min, h" +
-                         std::string(clock ? ", cycles" : "") + ")");
+    if (unit == "ps")
+        unit_exponent = 0;
+    else if (unit == "ns")
+        unit_exponent = 3;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+        unit_exponent = 6;
+    else if (unit == "ms")
+        unit_exponent = 9;
+    else if (unit == "s")
+        unit_exponent = 12;
+    else if (unit == "min") {
+        unit_exponent = 12;
+        unit_factor = 60;
+    } else if (unit == "h") {
+        unit_exponent = 12;
+        unit_factor = 3600;
+    } else
+        throw UnitError("unknown time unit " + quoted(unit) + " (use ps, ns, us, ms, s, min, h" +
+                        std::string(clock ? ", cycles" : "") + ")");
     value.exponent += unit_exponent;
     auto ps = to_integer(value);
     if (!ps) {
@@ -175,12 +189,18 @@ Frequency parse_frequency(std::string_view text) {
                         " MHz\"; got " + quoted(trim(text)));
     }
     Frequency f{parse_decimal(number)};
-    if (unit == "Hz") f.hz.exponent += 0;
-    else if (unit == "kHz") f.hz.exponent += 3;
-    else if (unit == "MHz") f.hz.exponent += 6;
-    else if (unit == "GHz") f.hz.exponent += 9;
-    else if (unit == "THz") f.hz.exponent += 12;
-    else throw UnitError("unknown frequency unit " + quoted(unit) + " (use Hz, kHz, MHz, GHz, THz)");
+    if (unit == "Hz")
+        f.hz.exponent += 0;
+    else if (unit == "kHz")
+        f.hz.exponent += 3;
+    else if (unit == "MHz")
+        f.hz.exponent += 6;
+    else if (unit == "GHz")
+        f.hz.exponent += 9;
+    else if (unit == "THz")
+        f.hz.exponent += 12;
+    else
+        throw UnitError("unknown frequency unit " + quoted(unit) + " (use Hz, kHz, MHz, GHz, THz)");
     if (f.hz.digits == 0) throw UnitError("a frequency must be positive, got " + quoted(trim(text)));
     while (f.hz.digits % 10 == 0) {
         f.hz.digits /= 10;
@@ -200,16 +220,26 @@ std::uint64_t parse_bytes(std::string_view text) {
     }
     Decimal value = parse_decimal(number);
     u128 factor = 1;
-    if (unit == "B") factor = 1;
-    else if (unit == "kB" || unit == "KB") factor = pow10(3);
-    else if (unit == "MB") factor = pow10(6);
-    else if (unit == "GB") factor = pow10(9);
-    else if (unit == "TB") factor = pow10(12);
-    else if (unit == "KiB") factor = u128(1) << 10;
-    else if (unit == "MiB") factor = u128(1) << 20;
-    else if (unit == "GiB") factor = u128(1) << 30;
-    else if (unit == "TiB") factor = u128(1) << 40;
-    else throw UnitError("unknown size unit " + quoted(unit) + " (use B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)");
+    if (unit == "B")
+        factor = 1;
+    else if (unit == "kB" || unit == "KB")
+        factor = pow10(3);
+    else if (unit == "MB")
+        factor = pow10(6);
+    else if (unit == "GB")
+        factor = pow10(9);
+    else if (unit == "TB")
+        factor = pow10(12);
+    else if (unit == "KiB")
+        factor = u128(1) << 10;
+    else if (unit == "MiB")
+        factor = u128(1) << 20;
+    else if (unit == "GiB")
+        factor = u128(1) << 30;
+    else if (unit == "TiB")
+        factor = u128(1) << 40;
+    else
+        throw UnitError("unknown size unit " + quoted(unit) + " (use B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)");
     if (value.digits > kMaxDigits / factor) throw UnitError("size " + quoted(trim(text)) + " is too large");
     value.digits *= factor;
     auto bytes = to_integer(value);
@@ -219,7 +249,10 @@ std::uint64_t parse_bytes(std::string_view text) {
 
 std::string format_duration(TimePs t) {
     if (t == 0) return "0 s";
-    struct Unit { const char* name; int exponent; };
+    struct Unit {
+        const char* name;
+        int exponent;
+    };
     static constexpr Unit kUnits[] = {{"s", 12}, {"ms", 9}, {"us", 6}, {"ns", 3}, {"ps", 0}};
     for (const Unit& u : kUnits) {
         if (t >= static_cast<TimePs>(pow10(u.exponent))) return decimal_text(t, -u.exponent) + " " + u.name;
@@ -228,7 +261,10 @@ std::string format_duration(TimePs t) {
 }
 
 std::string format_duration_short(TimePs t) {
-    struct Unit { const char* name; double scale; };
+    struct Unit {
+        const char* name;
+        double scale;
+    };
     static constexpr Unit kUnits[] = {{"s", 1e12}, {"ms", 1e9}, {"us", 1e6}, {"ns", 1e3}};
     char buf[64];
     for (const Unit& u : kUnits) {
@@ -241,11 +277,15 @@ std::string format_duration_short(TimePs t) {
 }
 
 std::string format_frequency(const Frequency& f) {
-    struct Unit { const char* name; int exponent; };
+    struct Unit {
+        const char* name;
+        int exponent;
+    };
     static constexpr Unit kUnits[] = {{"THz", 12}, {"GHz", 9}, {"MHz", 6}, {"kHz", 3}};
     double hz = f.hertz();
     for (const Unit& u : kUnits) {
-        if (hz >= std::pow(10.0, u.exponent)) return decimal_text(f.hz.digits, f.hz.exponent - u.exponent) + " " + u.name;
+        if (hz >= std::pow(10.0, u.exponent))
+            return decimal_text(f.hz.digits, f.hz.exponent - u.exponent) + " " + u.name;
     }
     return decimal_text(f.hz.digits, f.hz.exponent) + " Hz";
 }

@@ -19,7 +19,7 @@ class ClockDomain;
 
 /// A message for the user about a malformed quantity ("duration needs a unit, e.g. \"250 ns\"").
 class UnitError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

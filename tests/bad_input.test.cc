@@ -47,7 +47,8 @@ TEST(BadInput, TheGoodScenarioRuns) {
 }
 
 TEST(BadInput, MalformedYaml) {
-    expect_rejected(replace(kGood, "{kind: queue}", "{kind: queue"), "t.yaml:6:9: YAML syntax error: end of map flow not found");
+    expect_rejected(replace(kGood, "{kind: queue}", "{kind: queue"),
+                    "t.yaml:6:9: YAML syntax error: end of map flow not found");
 }
 
 TEST(BadInput, WrongType) {
@@ -76,7 +77,8 @@ TEST(BadInput, AllErrorsAtOnce) {
 }
 
 TEST(BadInput, BadOverride) {
-    expect_rejected(kGood, "--set components.server.servers=0: components.server.servers: value 0 is below the minimum 1",
+    expect_rejected(kGood,
+                    "--set components.server.servers=0: components.server.servers: value 0 is below the minimum 1",
                     "--set components.server.servers=0");
 }
 

@@ -30,11 +30,11 @@ TEST(Run, DefaultScenarioCompletesAndPassesTheSchemaCheck) {
 TEST(Run, TraceByteCapTruncatesCleanly) {
     TempDir dir;
     // 40-byte rows, 100 of them fit in 4000 B.
-    CommandResult r = run_qdes("run --out " + dir.path().string() + " " + kShort + " --set 'record.trace_bytes_max=4000 B'");
+    CommandResult r =
+        run_qdes("run --out " + dir.path().string() + " " + kShort + " --set 'record.trace_bytes_max=4000 B'");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("status truncated"), std::string::npos) << r.err;
-    CommandResult check =
-        check_schema(dir.path() / "mm1.h5", "--expect-status truncated --expect-table sink.jobs:100");
+    CommandResult check = check_schema(dir.path() / "mm1.h5", "--expect-status truncated --expect-table sink.jobs:100");
     EXPECT_EQ(check.out, "schema ok\n") << check.out << check.err;
 }
 
@@ -58,9 +58,9 @@ TEST(Run, InterruptClosesTheFileAsFailed) {
     for (const char* signal : {"INT", "TERM"}) {
         TempDir dir;
         std::string qdes = (binary_dir() / "bin/qdes").string();
-        CommandResult r = run_command("bash -c '" + qdes + " run --no-progress --out " + dir.path().string() +
-                                      " --set stop.when.at_least=1e12 & pid=$!; sleep 1; kill -" + signal +
-                                      " $pid; wait $pid'");
+        CommandResult r =
+            run_command("bash -c '" + qdes + " run --no-progress --out " + dir.path().string() +
+                        " --set stop.when.at_least=1e12 & pid=$!; sleep 1; kill -" + signal + " $pid; wait $pid'");
         EXPECT_EQ(r.exit_code, 1) << r.err;
         EXPECT_NE(r.err.find(std::string("interrupted by SIG") + signal), std::string::npos) << r.err;
         CommandResult check = check_schema(dir.path() / "mm1.h5", "--expect-status failed");
@@ -74,7 +74,8 @@ TEST(Run, ProgressIsOffWithoutATerminalAndOnWhenAsked) {
     TempDir dir;
     CommandResult quiet = run_qdes("run --out " + (dir.path() / "a").string() + " --set stop.when.at_least=20000");
     EXPECT_EQ(quiet.err.find("events/s"), std::string::npos) << quiet.err;
-    CommandResult shown = run_qdes("run --progress --out " + (dir.path() / "b").string() + " --set stop.when.at_least=20000");
+    CommandResult shown =
+        run_qdes("run --progress --out " + (dir.path() / "b").string() + " --set stop.when.at_least=20000");
     EXPECT_NE(shown.err.find("events/s"), std::string::npos) << shown.err;
     EXPECT_NE(shown.err.find("100.0%"), std::string::npos) << shown.err;  // the final line reaches the stop condition
 }

@@ -14,8 +14,9 @@ std::string quoted_command_line(int argc, char** argv) {
     std::string line;
     for (int i = 0; i < argc; ++i) {
         std::string arg = argv[i];
-        bool plain = !arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                           "0123456789-_./=:,+@%") == std::string::npos;
+        bool plain = !arg.empty() && arg.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789-_./=:,+@%") == std::string::npos;
         if (!line.empty()) line += ' ';
         if (plain) {
             line += arg;

@@ -108,8 +108,9 @@ void print_summary(hid_t file) {
 
 int inspect_main(const std::vector<std::string>& args) {
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-        std::printf("usage: qdes inspect RUN.h5\n\nPrints a run file's status, the resolved scenario, its trace "
-                    "tables with row counts and columns, and the summary.\n");
+        std::printf(
+            "usage: qdes inspect RUN.h5\n\nPrints a run file's status, the resolved scenario, its trace "
+            "tables with row counts and columns, and the summary.\n");
         return kExitOk;
     }
     if (args.size() != 1) {

@@ -36,8 +36,9 @@ void print_schema(const ParamSchema& schema, const std::string& indent) {
     }
     std::printf("%s%-18s %-10s %-26s %-22s %s\n", indent.c_str(), "name", "type", "default", "range", "meaning");
     for (const ParamSpec& p : schema.specs()) {
-        std::string def = p.required() ? "required, e.g. " + p.example
-                          : p.type == ParamType::kStringList ? "[]" : *p.default_text;
+        std::string def = p.required()                       ? "required, e.g. " + p.example
+                          : p.type == ParamType::kStringList ? "[]"
+                                                             : *p.default_text;
         std::string type = param_type_name(p.type);
         if (!p.unit.empty()) type += " (" + p.unit + ")";
         std::printf("%s%-18s %-10s %-26s %-22s %s\n", indent.c_str(), p.name.c_str(), type.c_str(), def.c_str(),
@@ -88,9 +89,10 @@ void print_kind(const ComponentKind& kind) {
 int list_params_main(const std::vector<std::string>& args) {
     ComponentRegistry registry = build_registry();
     if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
-        std::printf("usage: qdes list-params [KIND | scenario]\n\nWithout an argument, lists the component kinds. "
-                    "With a kind, lists its parameters (type, default, range, meaning), ports, statistics and trace "
-                    "tables. `scenario` lists the keys of a scenario file.\n");
+        std::printf(
+            "usage: qdes list-params [KIND | scenario]\n\nWithout an argument, lists the component kinds. "
+            "With a kind, lists its parameters (type, default, range, meaning), ports, statistics and trace "
+            "tables. `scenario` lists the keys of a scenario file.\n");
         return kExitOk;
     }
     if (args.size() > 1) {

@@ -77,8 +77,8 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
         "set", po::value<std::vector<std::string>>()->composing(),
         "override a scenario value: KEY.PATH=VALUE, e.g. components.server.servers=2 (repeatable)")(
         "out,o", po::value<std::string>()->default_value("."), "directory for the output file <name>.h5")(
-        "seed", po::value<std::string>(), "run seed (replaces the scenario's)")(
-        "overwrite", "replace an existing output file")(
+        "seed", po::value<std::string>(), "run seed (replaces the scenario's)")("overwrite",
+                                                                                "replace an existing output file")(
         "progress", "show progress on stderr even when it is not a terminal")("no-progress", "never show progress")(
         "quiet,q", "print nothing but errors");
     po::options_description hidden;
@@ -99,7 +99,8 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
         std::cout << kHelp << "\n" << options;
         return kExitOk;
     }
-    std::vector<std::string> files = vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    std::vector<std::string> files =
+        vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (files.size() > 1) {
         std::fprintf(stderr, "qdes run: one scenario file at a time (got %zu)\n", files.size());
         return kExitBadInput;
@@ -108,7 +109,8 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
         std::fprintf(stderr, "qdes run: --progress and --no-progress contradict each other\n");
         return kExitBadInput;
     }
-    std::vector<std::string> overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    std::vector<std::string> overrides =
+        vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (vm.count("seed")) overrides.push_back("seed=" + vm["seed"].as<std::string>());
     const bool quiet = vm.count("quiet") > 0;
 
@@ -138,7 +140,7 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
         std::fputs(d.to_string().c_str(), stderr);
         return kExitSimulationFailed;
     }
-    ProgressMode mode = vm.count("progress") ? ProgressMode::kOn
+    ProgressMode mode = vm.count("progress")                 ? ProgressMode::kOn
                         : (vm.count("no-progress") || quiet) ? ProgressMode::kOff
                                                              : ProgressMode::kAuto;
     ProgressReporter progress(stderr, mode);
@@ -161,8 +163,9 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
             file->close_completed(sim, result);
             if (!quiet) print_summary(sim, result, *scenario, out);
             if (file->truncated()) {
-                std::fprintf(stderr, "qdes run: trace recording reached its cap (record.trace_bytes_max); %llu rows "
-                                     "were not recorded; status truncated\n",
+                std::fprintf(stderr,
+                             "qdes run: trace recording reached its cap (record.trace_bytes_max); %llu rows "
+                             "were not recorded; status truncated\n",
                              static_cast<unsigned long long>(file->dropped_rows()));
             }
         }

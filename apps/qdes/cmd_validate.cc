@@ -13,8 +13,8 @@ namespace qdes::cli {
 
 int validate_main(const std::vector<std::string>& args) {
     po::options_description options("options");
-    options.add_options()("help,h", "describe this command")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a scenario value: KEY.PATH=VALUE")(
+    options.add_options()("help,h", "describe this command")("set", po::value<std::vector<std::string>>()->composing(),
+                                                             "override a scenario value: KEY.PATH=VALUE")(
         "print", "print the resolved scenario as canonical JSON");
     po::options_description all;
     all.add(options).add_options()("file", po::value<std::vector<std::string>>());
@@ -39,7 +39,8 @@ int validate_main(const std::vector<std::string>& args) {
         return kExitBadInput;
     }
     std::string file = vm["file"].as<std::vector<std::string>>()[0];
-    std::vector<std::string> overrides = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    std::vector<std::string> overrides =
+        vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
     ComponentRegistry registry = build_registry();
     std::optional<Scenario> s = load_checked_scenario(file, overrides, registry);
     if (!s) return kExitBadInput;

@@ -10,7 +10,7 @@
 namespace qdes {
 
 class Queue final : public Component {
-public:
+  public:
     Queue(Simulation& sim, std::string name, const ParamValues& params);
     static ComponentKind kind();
 
@@ -19,7 +19,7 @@ public:
     InPort<Credit> credit{*this, "credit", [this](const Credit& c) { on_credit(c); },
                           "credits from the server: how many more jobs it can take"};
 
-private:
+  private:
     void on_arrival(const Job& job);
     void on_credit(const Credit& c);
     void dispatch();

@@ -28,7 +28,9 @@ Server::Server(Simulation& sim, std::string name, const ParamValues& params)
     add_statistic("utilization", utilization_, "", "fraction of servers busy (time average)");
 }
 
-void Server::start() { credit.send(Credit{servers_}); }
+void Server::start() {
+    credit.send(Credit{servers_});
+}
 
 void Server::on_job(const Job& job) {
     if (busy_ == servers_) {

@@ -9,7 +9,7 @@
 namespace qdes {
 
 class Server final : public Component {
-public:
+  public:
     Server(Simulation& sim, std::string name, const ParamValues& params);
     static ComponentKind kind();
     void start() override;
@@ -18,7 +18,7 @@ public:
     OutPort<Job> out{*this, "out", "jobs whose service is done"};
     OutPort<Credit> credit{*this, "credit", "one credit per server that becomes free"};
 
-private:
+  private:
     void on_job(const Job& job);
     void on_done(Job job);
 

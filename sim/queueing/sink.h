@@ -8,7 +8,7 @@
 namespace qdes {
 
 class Sink final : public Component {
-public:
+  public:
     Sink(Simulation& sim, std::string name, const ParamValues& params);
     static ComponentKind kind();
 
@@ -23,7 +23,7 @@ public:
         std::uint64_t absorbed_ps;
     };
 
-private:
+  private:
     void on_job(const Job& job);
 
     Counter absorbed_;

@@ -27,7 +27,9 @@ Source::Source(Simulation& sim, std::string name, const ParamValues& params)
     add_statistic("generated", generated_, "jobs", "jobs created");
 }
 
-void Source::start() { schedule_after(draw_duration(distribution_, interarrival_ps_, rng_), [this] { emit(); }); }
+void Source::start() {
+    schedule_after(draw_duration(distribution_, interarrival_ps_, rng_), [this] { emit(); });
+}
 
 void Source::emit() {
     out.send(Job{next_id_++, now()});

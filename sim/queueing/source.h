@@ -9,14 +9,14 @@
 namespace qdes {
 
 class Source final : public Component {
-public:
+  public:
     Source(Simulation& sim, std::string name, const ParamValues& params);
     static ComponentKind kind();
     void start() override;
 
     OutPort<Job> out{*this, "out", "every job created"};
 
-private:
+  private:
     void emit();
 
     TimePs interarrival_ps_;

@@ -38,8 +38,12 @@ std::string read_text(const std::filesystem::path& path) {
     return s.str();
 }
 
-std::filesystem::path source_dir() { return QDES_SOURCE_DIR; }
-std::filesystem::path binary_dir() { return QDES_BINARY_DIR; }
+std::filesystem::path source_dir() {
+    return QDES_SOURCE_DIR;
+}
+std::filesystem::path binary_dir() {
+    return QDES_BINARY_DIR;
+}
 
 CommandResult run_command(const std::string& command_line) {
     TempDir tmp;

@@ -8,7 +8,7 @@ namespace qdes::testing {
 
 /// A fresh temporary folder, removed with its contents when the object goes out of scope.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -17,7 +17,7 @@ public:
     /// Writes `text` to `name` inside the folder and returns its path.
     std::filesystem::path write(const std::string& name, const std::string& text) const;
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
