@@ -5,8 +5,7 @@
 #include "sim/simulation.h"
 
 namespace qdes {
-namespace {
-bool valid_name(std::string_view name) {
+bool is_valid_name(std::string_view name) {
     if (name.empty()) return false;
     for (char c : name) {
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
@@ -14,10 +13,9 @@ bool valid_name(std::string_view name) {
     }
     return true;
 }
-}  // namespace
 
 Component::Component(Simulation& sim, std::string name) : sim_(sim), name_(std::move(name)) {
-    if (!valid_name(name_)) {
+    if (!is_valid_name(name_)) {
         throw std::invalid_argument("component name \"" + name_ +
                                     "\" must be non-empty and made of letters, digits, '_' and '-'");
     }

@@ -20,6 +20,9 @@ namespace qdes {
 
 class Simulation;
 
+/// True for a name made of letters, digits, '_' and '-' (component and run names; they name files and keys).
+bool is_valid_name(std::string_view name);
+
 using ComponentId = std::uint32_t;  ///< 1, 2, ... in order of creation; 0 is the kernel itself
 
 /// A statistic as registered by its component.

@@ -64,7 +64,9 @@ std::string quoted(const std::string& s) {
     return "\"" + s + "\"";
 }
 
-std::string range_text(const ParamSpec& spec, double v) {
+}  // namespace
+
+std::string format_param_bound(const ParamSpec& spec, double v) {
     if (spec.type == ParamType::kDuration) return format_duration(TimePs(v));
     if (spec.type == ParamType::kBytes) return format_bytes(std::uint64_t(v));
     char buf[32];
@@ -72,12 +74,14 @@ std::string range_text(const ParamSpec& spec, double v) {
     return buf;
 }
 
+namespace {
+
 void check_range(const ParamSpec& spec, double v, const std::string& text) {
     if (spec.min && v < *spec.min) {
-        throw ParamError("value " + text + " is below the minimum " + range_text(spec, *spec.min));
+        throw ParamError("value " + text + " is below the minimum " + format_param_bound(spec, *spec.min));
     }
     if (spec.max && v > *spec.max) {
-        throw ParamError("value " + text + " is above the maximum " + range_text(spec, *spec.max));
+        throw ParamError("value " + text + " is above the maximum " + format_param_bound(spec, *spec.max));
     }
 }
 
@@ -207,6 +211,12 @@ Json ParamValues::to_json() const {
     return o;
 }
 
+ParamValue default_value(const ParamSpec& spec) {
+    if (!spec.default_text) throw ParamError("parameter \"" + spec.name + "\" is required");
+    if (spec.type == ParamType::kStringList) return std::vector<std::string>{};
+    return parse_param(spec, *spec.default_text);
+}
+
 ParamValues defaults_with(const ParamSchema& schema, const std::map<std::string, std::string>& overrides) {
     ParamValues values;
     for (const auto& [name, text] : overrides) {
@@ -217,8 +227,7 @@ ParamValues defaults_with(const ParamSchema& schema, const std::map<std::string,
         if (it != overrides.end()) {
             values.set(spec.name, parse_param(spec, it->second));
         } else if (spec.default_text) {
-            values.set(spec.name, spec.type == ParamType::kStringList ? ParamValue(std::vector<std::string>{})
-                                                                      : parse_param(spec, *spec.default_text));
+            values.set(spec.name, default_value(spec));
         } else {
             throw ParamError("parameter \"" + spec.name + "\" is required");
         }

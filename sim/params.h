@@ -110,8 +110,15 @@ class ParamSchema {
     std::vector<ParamSpec> specs_;
 };
 
-/// Converts user text to a value of `spec`'s type and checks its range. `plain_number` is true when the text was an
-/// unquoted YAML number. Throws ParamError (or UnitError) with a message naming what was expected.
+/// The value of an optional parameter when it is not given (an empty list for a list). Throws ParamError if the
+/// parameter is required.
+ParamValue default_value(const ParamSpec& spec);
+
+/// A bound of a parameter's range as a user writes it ("1 ps", "64 MiB", "4").
+std::string format_param_bound(const ParamSpec& spec, double bound);
+
+/// Converts user text to a value of `spec`'s type and checks its range. Throws ParamError (or UnitError) with a message
+/// naming what was expected.
 ParamValue parse_param(const ParamSpec& spec, const std::string& text);
 /// Parses a list-valued parameter from its items.
 ParamValue parse_param_list(const ParamSpec& spec, const std::vector<std::string>& items);

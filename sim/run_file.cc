@@ -192,12 +192,17 @@ void RunFile::write_statistics(const Simulation& sim) {
     h5::write_attribute(table.id(), "docs", docs.dump());
 }
 
+h5::Handle summary_row_type() {
+    h5::Handle str = h5::vlen_string_type();
+    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(SummaryRow)), H5Tclose, "create compound type");
+    h5::check(H5Tinsert(t.id(), "name", offsetof(SummaryRow, name), str.id()), "add field");
+    h5::check(H5Tinsert(t.id(), "value", offsetof(SummaryRow, value), H5T_NATIVE_DOUBLE), "add field");
+    h5::check(H5Tinsert(t.id(), "std_error", offsetof(SummaryRow, std_error), H5T_NATIVE_DOUBLE), "add field");
+    h5::check(H5Tinsert(t.id(), "unit", offsetof(SummaryRow, unit), str.id()), "add field");
+    return t;
+}
+
 void RunFile::write_summary(const Simulation* sim, const RunResult* result) {
-    struct Row {
-        const char* name;
-        double value, std_error;
-        const char* unit;
-    };
     std::vector<std::string> names;
     std::vector<std::string> units;
     std::vector<std::pair<double, double>> values;
@@ -221,17 +226,11 @@ void RunFile::write_summary(const Simulation* sim, const RunResult* result) {
     }
     add("trace_bytes", double(trace_bytes_), 0, "B");
     add("trace_rows_dropped", double(dropped_rows_), 0, "rows");
-    std::vector<Row> rows;
+    std::vector<SummaryRow> rows;
     for (std::size_t i = 0; i < names.size(); ++i) {
-        rows.push_back(Row{names[i].c_str(), values[i].first, values[i].second, units[i].c_str()});
+        rows.push_back(SummaryRow{names[i].c_str(), values[i].first, values[i].second, units[i].c_str()});
     }
-    h5::Handle str = h5::vlen_string_type();
-    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "create compound type");
-    h5::check(H5Tinsert(t.id(), "name", offsetof(Row, name), str.id()), "add field");
-    h5::check(H5Tinsert(t.id(), "value", offsetof(Row, value), H5T_NATIVE_DOUBLE), "add field");
-    h5::check(H5Tinsert(t.id(), "std_error", offsetof(Row, std_error), H5T_NATIVE_DOUBLE), "add field");
-    h5::check(H5Tinsert(t.id(), "unit", offsetof(Row, unit), str.id()), "add field");
-    h5::Table table(file_.id(), "summary", std::move(t), std::max<std::uint64_t>(1, rows.size()));
+    h5::Table table(file_.id(), "summary", summary_row_type(), std::max<std::uint64_t>(1, rows.size()));
     table.append(rows.data(), rows.size());
     if (result) {
         h5::write_attribute(table.id(), "stop_reason", std::string(stop_reason_name(result->reason)));

@@ -93,6 +93,17 @@ class RunFile final : public TraceRecorder {
     std::thread writer_;
 };
 
+/// One row of /summary, as written and as read back (reading, HDF5 allocates the strings; free them with
+/// H5Dvlen_reclaim).
+struct SummaryRow {
+    const char* name;
+    double value;
+    double std_error;
+    const char* unit;
+};
+/// The HDF5 compound type of SummaryRow.
+h5::Handle summary_row_type();
+
 /// The current time as ISO 8601 UTC ("2026-11-22T06:18:08Z").
 std::string utc_now_iso8601();
 

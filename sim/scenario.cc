@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "sim/component.h"
+
 namespace qdes {
 
 const ParamSchema& scenario_top_level_schema() {
@@ -136,8 +138,7 @@ class Validator {
                       "missing required parameter of " + owner + " (" + param_type_name(spec.type) +
                           (spec.example.empty() ? "" : ", e.g. " + spec.example) + ": " + spec.doc + ")");
             } else {
-                values.set(spec.name, spec.type == ParamType::kStringList ? ParamValue(std::vector<std::string>{})
-                                                                          : parse_param(spec, *spec.default_text));
+                values.set(spec.name, default_value(spec));
             }
         }
         return values;
@@ -242,14 +243,6 @@ std::string stem_of(const std::string& display_name) {
     return stem.empty() ? "run" : stem;
 }
 
-bool valid_name(const std::string& name) {
-    if (name.empty()) return false;
-    for (char c : name) {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 std::optional<ScenarioSource> read_scenario_file(const std::filesystem::path& path, Diagnostics& diagnostics) {
@@ -297,7 +290,7 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
         v.params(root, "", scenario_top_level_schema(), {"stop", "record", "components", "links"}, "a scenario");
     if (top.has("name")) s.name = top.string("name");
     if (s.name.empty()) s.name = stem_of(source.display_name);
-    if (top.has("name") && !valid_name(s.name)) {
+    if (top.has("name") && !is_valid_name(s.name)) {
         v.error(root["name"], "name", "a run name must be made of letters, digits, '_' and '-' (it names a file)");
     }
     if (top.has("description")) s.description = top.string("description");
@@ -358,7 +351,7 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
                 v.error(kv.first, path, "duplicate component name");
                 continue;
             }
-            if (!valid_name(name)) {
+            if (!is_valid_name(name)) {
                 v.error(kv.first, path, "a component name must be made of letters, digits, '_' and '-'");
                 continue;
             }

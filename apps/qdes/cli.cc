@@ -1,5 +1,8 @@
 #include "apps/qdes/cli.h"
 
+#include <cstdio>
+#include <iostream>
+
 #include "sim/queueing/queueing.h"
 
 namespace qdes::cli {
@@ -27,6 +30,37 @@ std::string quoted_command_line(int argc, char** argv) {
         }
     }
     return line;
+}
+
+std::optional<ParsedArgs> parse_args(const std::string& command, const std::vector<std::string>& args,
+                                     const boost::program_options::options_description& options,
+                                     const std::string& help, int& exit_code) {
+    namespace po = boost::program_options;
+    po::options_description all;
+    all.add(options).add_options()("file", po::value<std::vector<std::string>>());
+    po::positional_options_description positional;
+    positional.add("file", -1);
+    ParsedArgs parsed;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), parsed.options);
+        po::notify(parsed.options);
+    } catch (const po::error& e) {
+        std::fprintf(stderr, "qdes %s: %s (see qdes %s --help)\n", command.c_str(), e.what(), command.c_str());
+        exit_code = kExitBadInput;
+        return std::nullopt;
+    }
+    if (parsed.options.count("help")) {
+        std::cout << help << "\n" << options;
+        exit_code = kExitOk;
+        return std::nullopt;
+    }
+    if (parsed.options.count("file")) parsed.files = parsed.options["file"].as<std::vector<std::string>>();
+    return parsed;
+}
+
+std::vector<std::string> overrides_of(const ParsedArgs& parsed) {
+    const auto& vm = parsed.options;
+    return vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
 }  // namespace qdes::cli

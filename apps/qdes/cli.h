@@ -1,6 +1,8 @@
 #pragma once
 /// Shared pieces of the `qdes` subcommands: exit codes, the component registry, the embedded default scenario.
 
+#include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,22 @@ inline constexpr const char* kDefaultScenarioName = "<embedded default: scenario
 
 /// The command line as one shell-quoted string, for the output file.
 std::string quoted_command_line(int argc, char** argv);
+
+/// What a subcommand's command line said: its options and its positional FILE arguments.
+struct ParsedArgs {
+    boost::program_options::variables_map options;
+    std::vector<std::string> files;
+};
+
+/// Parses `args` against `options` plus positional file arguments. On a mistake prints "qdes COMMAND: ..." and
+/// returns nothing (exit kExitBadInput); on --help prints `help` and the options and returns nothing (exit kExitOk),
+/// setting `exit_code` either way.
+std::optional<ParsedArgs> parse_args(const std::string& command, const std::vector<std::string>& args,
+                                     const boost::program_options::options_description& options,
+                                     const std::string& help, int& exit_code);
+
+/// The repeatable --set values.
+std::vector<std::string> overrides_of(const ParsedArgs& parsed);
 
 int run_main(const std::vector<std::string>& args, const std::string& command_line);
 int validate_main(const std::vector<std::string>& args);

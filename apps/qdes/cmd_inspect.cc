@@ -9,6 +9,7 @@
 
 #include "apps/qdes/cli.h"
 #include "sim/h5.h"
+#include "sim/run_file.h"
 
 namespace qdes::cli {
 namespace {
@@ -79,25 +80,15 @@ void print_summary(hid_t file) {
         std::printf("  (no /summary: the run did not get that far)\n");
         return;
     }
-    struct Row {
-        char* name;
-        double value, std_error;
-        char* unit;
-    };
     h5::Handle ds(H5Dopen2(file, "summary", H5P_DEFAULT), H5Dclose, "open /summary");
     std::string reason = attribute_or(ds.id(), "stop_reason", "");
     if (!reason.empty()) std::printf("  stop reason: %s\n", reason.c_str());
-    h5::Handle str = h5::vlen_string_type();
-    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "create type");
-    h5::check(H5Tinsert(t.id(), "name", offsetof(Row, name), str.id()), "type");
-    h5::check(H5Tinsert(t.id(), "value", offsetof(Row, value), H5T_NATIVE_DOUBLE), "type");
-    h5::check(H5Tinsert(t.id(), "std_error", offsetof(Row, std_error), H5T_NATIVE_DOUBLE), "type");
-    h5::check(H5Tinsert(t.id(), "unit", offsetof(Row, unit), str.id()), "type");
-    std::vector<Row> rows(row_count(ds.id()));
+    h5::Handle t = summary_row_type();
+    std::vector<SummaryRow> rows(row_count(ds.id()));
     if (rows.empty()) return;
     h5::check(H5Dread(ds.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /summary");
     std::printf("  %-28s %14s   %-12s %s\n", "name", "value", "std error", "unit");
-    for (const Row& r : rows) {
+    for (const SummaryRow& r : rows) {
         std::printf("  %-28s %14.6g ± %-12.3g %s\n", r.name ? r.name : "", r.value, r.std_error, r.unit ? r.unit : "");
     }
     h5::Handle space(H5Dget_space(ds.id()), H5Sclose, "get dataspace");

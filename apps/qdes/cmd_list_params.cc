@@ -11,13 +11,7 @@ namespace qdes::cli {
 namespace {
 
 std::string range_text(const ParamSpec& p) {
-    auto show = [&](double v) {
-        if (p.type == ParamType::kDuration) return format_duration(TimePs(v));
-        if (p.type == ParamType::kBytes) return format_bytes(std::uint64_t(v));
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.15g", v);
-        return std::string(buf);
-    };
+    auto show = [&](double v) { return format_param_bound(p, v); };
     if (p.min && p.max) return show(*p.min) + " .. " + show(*p.max);
     if (p.min) return ">= " + show(*p.min);
     if (p.max) return "<= " + show(*p.max);
@@ -34,14 +28,14 @@ void print_schema(const ParamSchema& schema, const std::string& indent) {
         std::printf("%s(no parameters)\n", indent.c_str());
         return;
     }
-    std::printf("%s%-18s %-10s %-26s %-22s %s\n", indent.c_str(), "name", "type", "default", "range", "meaning");
+    std::printf("%s%-18s %-10s %-26s %-28s %s\n", indent.c_str(), "name", "type", "default", "range", "meaning");
     for (const ParamSpec& p : schema.specs()) {
         std::string def = p.required()                       ? "required, e.g. " + p.example
                           : p.type == ParamType::kStringList ? "[]"
                                                              : *p.default_text;
         std::string type = param_type_name(p.type);
         if (!p.unit.empty()) type += " (" + p.unit + ")";
-        std::printf("%s%-18s %-10s %-26s %-22s %s\n", indent.c_str(), p.name.c_str(), type.c_str(), def.c_str(),
+        std::printf("%s%-18s %-10s %-26s %-28s %s\n", indent.c_str(), p.name.c_str(), type.c_str(), def.c_str(),
                     range_text(p).c_str(), p.doc.c_str());
     }
 }
@@ -51,7 +45,7 @@ void print_scenario_keys() {
     print_schema(scenario_top_level_schema(), "  ");
     std::printf("\n  stop: (any combination; the first reached ends the run; none: run until no event is left)\n");
     print_schema(scenario_stop_schema(), "    ");
-    std::printf("    %-18s %-10s %-26s %-22s %s\n", "when", "map", "-", "",
+    std::printf("    %-18s %-10s %-26s %-28s %s\n", "when", "map", "-", "",
                 "{statistic: component.statistic, at_least: N}: stop when a counter or tally reaches N");
     std::printf("\n  record:\n");
     print_schema(scenario_record_schema(), "    ");

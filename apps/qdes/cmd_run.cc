@@ -81,26 +81,11 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
                                                                                 "replace an existing output file")(
         "progress", "show progress on stderr even when it is not a terminal")("no-progress", "never show progress")(
         "quiet,q", "print nothing but errors");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(options).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", -1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        std::fprintf(stderr, "qdes run: %s (see qdes run --help)\n", e.what());
-        return kExitBadInput;
-    }
-    if (vm.count("help")) {
-        std::cout << kHelp << "\n" << options;
-        return kExitOk;
-    }
-    std::vector<std::string> files =
-        vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    int exit_code = kExitOk;
+    std::optional<ParsedArgs> parsed = parse_args("run", args, options, kHelp, exit_code);
+    if (!parsed) return exit_code;
+    const po::variables_map& vm = parsed->options;
+    const std::vector<std::string>& files = parsed->files;
     if (files.size() > 1) {
         std::fprintf(stderr, "qdes run: one scenario file at a time (got %zu)\n", files.size());
         return kExitBadInput;
@@ -109,8 +94,7 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
         std::fprintf(stderr, "qdes run: --progress and --no-progress contradict each other\n");
         return kExitBadInput;
     }
-    std::vector<std::string> overrides =
-        vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    std::vector<std::string> overrides = overrides_of(*parsed);
     if (vm.count("seed")) overrides.push_back("seed=" + vm["seed"].as<std::string>());
     const bool quiet = vm.count("quiet") > 0;
 
@@ -148,7 +132,6 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
     built->stop.progress = &progress;
     auto old_int = std::signal(SIGINT, on_stop_signal);
     auto old_term = std::signal(SIGTERM, on_stop_signal);
-    int exit_code = kExitOk;
     Simulation& sim = *built->simulation;
     try {
         RunResult result = sim.run(built->stop);
