@@ -305,7 +305,7 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
             if (stop["events"].IsDefined() && sv.has("events")) s.stop.events = std::uint64_t(sv.integer("events"));
             if (YAML::Node when = stop["when"]; when.IsDefined()) {
                 ParamSchema ws;
-                ws.string("statistic", "component.statistic of a counter or tally").with_example("sink.served");
+                ws.string("statistic", "component.statistic of a counter or tally").with_example("sink.absorbed");
                 ws.real("at_least", "stop when the statistic's count reaches this").with_example("100000").at_least(0);
                 if (v.expect_map(when, "stop.when", "a condition")) {
                     ParamValues wv = v.params(when, "stop.when", ws, {}, "stop.when");
