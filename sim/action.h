@@ -13,6 +13,21 @@
 
 namespace qdes {
 
+/// A callable given as a function over inline bytes: an Action built from it stores `payload` and calls
+/// `invoke(&payload)` directly. Used where the bytes already say what to call (a message and its destination port),
+/// to make one indirect call instead of two.
+template <class Payload>
+struct RawAction {
+    static_assert(std::is_trivially_copyable_v<Payload>);
+    void (*invoke)(void*);
+    Payload payload;
+};
+
+template <class T>
+struct IsRawAction : std::false_type {};
+template <class P>
+struct IsRawAction<RawAction<P>> : std::true_type {};
+
 class Action {
   public:
     static constexpr std::size_t kInlineBytes = 48;
@@ -55,6 +70,16 @@ class Action {
         }
     }
 
+    /// Constructs the callable in an Action known to be empty (no reset needed): the event queue's hot path.
+    template <class F>
+    void construct_empty(F&& f) {
+        if constexpr (std::is_same_v<std::decay_t<F>, Action>) {
+            *this = std::move(f);
+        } else {
+            construct(std::forward<F>(f));
+        }
+    }
+
     explicit operator bool() const { return invoke_ != nullptr; }
     void operator()() { invoke_(buffer_); }
 
@@ -68,8 +93,13 @@ class Action {
     template <class F>
     void construct(F&& f) {
         using Fn = std::decay_t<F>;
-        if constexpr (sizeof(Fn) <= kInlineBytes && alignof(Fn) <= alignof(std::max_align_t) &&
-                      std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>) {
+        if constexpr (IsRawAction<Fn>::value) {
+            static_assert(sizeof(f.payload) <= kInlineBytes, "RawAction payload too large for the inline buffer");
+            std::memcpy(buffer_, &f.payload, sizeof(f.payload));
+            invoke_ = f.invoke;
+            destroy_ = nullptr;
+        } else if constexpr (sizeof(Fn) <= kInlineBytes && alignof(Fn) <= alignof(std::max_align_t) &&
+                             std::is_trivially_copyable_v<Fn> && std::is_trivially_destructible_v<Fn>) {
             ::new (static_cast<void*>(buffer_)) Fn(std::forward<F>(f));
             invoke_ = [](void* p) { (*static_cast<Fn*>(p))(); };
             destroy_ = nullptr;  // trivially copyable: moved by memcpy, nothing to destroy

@@ -95,9 +95,12 @@ template <class T>
 void OutPort<T>::send(const T& message) {
     if (link_ == nullptr) return;
     Link<T>* link = link_.get();
-    if constexpr (std::is_trivially_copyable_v<T> && sizeof(T) + sizeof(link) <= Action::kInlineBytes) {
-        // Small messages travel inside the event itself.
-        owner().schedule_after(link->latency_ps(), [link, message] { link->target().deliver(message); });
+    using Delivery = typename InPort<T>::Delivery;
+    if constexpr (std::is_trivially_copyable_v<T> && sizeof(Delivery) <= Action::kInlineBytes) {
+        // Small messages travel inside the event itself, which calls the in-port's handler directly.
+        InPort<T>& target = link->target();
+        owner().schedule_after(link->latency_ps(),
+                               RawAction<Delivery>{target.deliver_event(), Delivery{&target, message}});
     } else {
         link->push(message);
         owner().schedule_after(link->latency_ps(), [link] { link->deliver_front(); });

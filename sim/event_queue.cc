@@ -5,16 +5,18 @@
 
 namespace qdes {
 
-std::uint32_t EventQueue::new_slot() {
-    if ((slot_count_ & ((1u << kChunkBits) - 1)) == 0) chunks_.push_back(std::make_unique<Slot[]>(1u << kChunkBits));
-    return slot_count_++;
+EventSlot* EventQueue::new_slot() {
+    if (slots_in_last_chunk_ == kChunkSlots) {
+        chunks_.push_back(std::make_unique<EventSlot[]>(kChunkSlots));
+        slots_in_last_chunk_ = 0;
+    }
+    return &chunks_.back()[slots_in_last_chunk_++];
 }
 
 bool EventQueue::cancel(EventId id) {
     if (!is_pending(id)) return false;
-    Slot& s = slot_at(id.slot);
-    s.pending = false;
-    s.action.reset();
+    id.slot->pending = false;
+    id.slot->action.reset();
     ++cancelled_;
     if (cancelled_ > 1024 && cancelled_ * 2 > stored_) sweep_cancelled();
     return true;
@@ -31,7 +33,7 @@ void EventQueue::pop_now_heap() {
 void EventQueue::settle_slow() {
     while (true) {
         // Drop cancelled events at the top of bucket 0.
-        while (!now_bucket_.empty() && !slot_at(now_bucket_.front().slot).pending) {
+        while (!now_bucket_.empty() && !now_bucket_.front().slot->pending) {
             free_slot(now_bucket_.front().slot);
             pop_now_bucket();
             --stored_;
@@ -89,7 +91,7 @@ void EventQueue::sweep_cancelled() {
     auto sweep = [this](std::vector<Entry>& v) {
         std::size_t kept = 0;
         for (const Entry& e : v) {
-            if (slot_at(e.slot).pending) {
+            if (e.slot->pending) {
                 v[kept++] = e;
             } else {
                 free_slot(e.slot);
@@ -107,9 +109,8 @@ void EventQueue::sweep_cancelled() {
 void EventQueue::clear() {
     auto drop = [this](std::vector<Entry>& v) {
         for (const Entry& e : v) {
-            Slot& s = slot_at(e.slot);
-            s.pending = false;
-            s.action.reset();
+            e.slot->pending = false;
+            e.slot->action.reset();
             free_slot(e.slot);
         }
         v.clear();
@@ -117,7 +118,7 @@ void EventQueue::clear() {
     drop(now_bucket_);
     for (auto& bucket : buckets_) drop(bucket);
     occupied_ = 0;
-    if (running_slot_ != kNoSlot) release(running_slot_);  // an action that threw
+    if (running_slot_ != nullptr) release(running_slot_);  // an action that threw
     stored_ = cancelled_ = 0;
 }
 

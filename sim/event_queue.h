@@ -45,10 +45,18 @@ struct EventKey {
     std::uint64_t sequence = 0;
 };
 
+/// Where a pending event's action lives. Slots are allocated in chunks that never move, and are reused.
+struct EventSlot {
+    Action action;
+    std::uint32_t generation = 1;  ///< bumped each time the slot is freed, so stale handles are recognised
+    bool pending = false;
+    EventSlot* next_free = nullptr;  ///< free list link while the slot is unused
+};
+
 /// A handle to a scheduled event, valid for `cancel` and `is_pending` until the event runs or is cancelled (after
 /// that, both report false: a handle is never confused with a later event that reuses its storage).
 struct EventId {
-    std::uint32_t slot = 0;
+    EventSlot* slot = nullptr;
     std::uint32_t generation = 0;  ///< 0: the null handle
     bool valid() const { return generation != 0; }
 };
@@ -65,14 +73,10 @@ class EventQueue {
     /// Adds an event whose action is constructed in place from `f` (any void() callable).
     template <class F>
     EventId emplace(const EventKey& key, F&& f) {
-        std::uint32_t slot = free_head_;
-        if (slot != kNoSlot) {
-            free_head_ = slot_at(slot).next_free;
-        } else {
-            slot = new_slot();
-        }
-        Slot& s = slot_at(slot);
-        s.action.emplace(std::forward<F>(f));  // the slot's action was reset when it was freed
+        EventSlot* slot = free_head_ ? free_head_ : new_slot();
+        free_head_ = slot->next_free;
+        EventSlot& s = *slot;
+        s.action.construct_empty(std::forward<F>(f));  // the slot's action was reset when it was freed
         s.pending = true;
         std::uint64_t order = (std::uint64_t(std::uint32_t(key.priority) ^ 0x80000000u) << 32) | key.source;
         insert(Entry{key.time, order, key.sequence, slot});
@@ -84,10 +88,7 @@ class EventQueue {
     bool cancel(EventId id);
 
     /// True while the event has neither run nor been cancelled.
-    bool is_pending(EventId id) const {
-        return id.valid() && id.slot < slot_count_ && slot_at(id.slot).generation == id.generation &&
-               slot_at(id.slot).pending;
-    }
+    bool is_pending(EventId id) const { return id.valid() && id.slot->generation == id.generation && id.slot->pending; }
 
     /// Number of pending (not cancelled) events.
     std::size_t size() const { return stored_ - cancelled_; }
@@ -116,8 +117,8 @@ class EventQueue {
     /// Removes the next event, keeping only its action. Requires !empty() and that next_time() or peek() was
     /// called since the queue last changed.
     void pop_action(Action& action) {
-        std::uint32_t slot = take_next();
-        action = std::move(slot_at(slot).action);
+        EventSlot* slot = take_next();
+        action = std::move(slot->action);
         release(slot);
     }
 
@@ -125,12 +126,9 @@ class EventQueue {
     /// they schedule events). Requires !empty() and that next_time() or peek() was called since the queue last
     /// changed. If the action throws, the exception propagates and the event's storage is reclaimed by clear().
     void pop_and_run() {
-        std::uint32_t slot = take_next();
-        Slot& s = slot_at(slot);
-        s.action();
-        s.action.reset();
-        running_slot_ = kNoSlot;
-        free_slot(slot, s);
+        EventSlot* slot = take_next();
+        slot->action();
+        release(slot);
     }
 
     /// Drops every event.
@@ -141,16 +139,8 @@ class EventQueue {
         TimePs time;
         std::uint64_t order;  ///< (priority + 2^31) << 32 | source
         std::uint64_t sequence;
-        std::uint32_t slot;
+        EventSlot* slot;
     };
-    static constexpr std::uint32_t kNoSlot = 0xffffffffu;
-    struct Slot {
-        Action action;
-        std::uint32_t generation = 1;
-        std::uint32_t next_free = kNoSlot;  ///< free list link while the slot is unused
-        bool pending = false;
-    };
-
     /// Same-time order, for bucket 0's heap (std heaps are max-heaps, hence "later").
     static bool later(const Entry& a, const Entry& b) {
         return a.order != b.order ? a.order > b.order : a.sequence > b.sequence;
@@ -183,33 +173,30 @@ class EventQueue {
     void pop_now_heap();
     /// Makes bucket 0 non-empty with a pending event at its top. Requires !empty().
     void settle() {
-        if (now_bucket_.empty() || (cancelled_ != 0 && !slot_at(now_bucket_.front().slot).pending)) settle_slow();
+        if (now_bucket_.empty() || (cancelled_ != 0 && !now_bucket_.front().slot->pending)) settle_slow();
     }
     void settle_slow();
     void rebase(const Entry& earlier);
     void sweep_cancelled();
-    static constexpr unsigned kChunkBits = 10;  ///< slots are allocated 1024 at a time and never move
-    Slot& slot_at(std::uint32_t i) { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
-    const Slot& slot_at(std::uint32_t i) const { return chunks_[i >> kChunkBits][i & ((1u << kChunkBits) - 1)]; }
-    std::uint32_t new_slot();
-    /// Unlinks the next event from bucket 0; its slot is no longer pending but not yet free.
-    std::uint32_t take_next() {
-        std::uint32_t slot = now_bucket_.front().slot;
+    static constexpr std::size_t kChunkSlots = 1024;  ///< slots are allocated this many at a time
+    EventSlot* new_slot();
+    /// Unlinks the next event from the now bucket; its slot is no longer pending but not yet free.
+    EventSlot* take_next() {
+        EventSlot* slot = now_bucket_.front().slot;
         pop_now_bucket();
         --stored_;
-        slot_at(slot).pending = false;
+        slot->pending = false;
         running_slot_ = slot;
         return slot;
     }
-    void release(std::uint32_t slot) {
-        slot_at(slot).action.reset();
-        running_slot_ = kNoSlot;
+    void release(EventSlot* slot) {
+        slot->action.reset();
+        running_slot_ = nullptr;
         free_slot(slot);
     }
-    void free_slot(std::uint32_t slot) { free_slot(slot, slot_at(slot)); }
-    void free_slot(std::uint32_t slot, Slot& s) {
-        if (++s.generation == 0) s.generation = 1;  // 0 is reserved for the null handle
-        s.next_free = free_head_;
+    void free_slot(EventSlot* slot) {
+        if (++slot->generation == 0) slot->generation = 1;  // 0 is reserved for the null handle
+        slot->next_free = free_head_;
         free_head_ = slot;
     }
 
@@ -217,12 +204,12 @@ class EventQueue {
     std::vector<Entry> now_bucket_;               ///< bucket 0: events at time base_, a heap by `later`
     std::array<std::vector<Entry>, 65> buckets_;  ///< buckets 1..64 (index 0 unused)
     std::uint64_t occupied_ = 0;                  ///< bit b-1 set when bucket b may be non-empty
-    std::vector<std::unique_ptr<Slot[]>> chunks_;
-    std::uint32_t slot_count_ = 0;
-    std::uint32_t running_slot_ = kNoSlot;  ///< the slot whose action is running, reclaimed by clear() on a throw
-    std::uint32_t free_head_ = kNoSlot;     ///< first unused slot, or kNoSlot
-    std::size_t stored_ = 0;                ///< entries in all buckets, cancelled ones included
-    std::size_t cancelled_ = 0;             ///< cancelled entries still stored
+    std::vector<std::unique_ptr<EventSlot[]>> chunks_;
+    std::size_t slots_in_last_chunk_ = kChunkSlots;
+    EventSlot* running_slot_ = nullptr;  ///< the slot whose action is running, reclaimed by clear() on a throw
+    EventSlot* free_head_ = nullptr;     ///< first unused slot
+    std::size_t stored_ = 0;             ///< entries in all buckets, cancelled ones included
+    std::size_t cancelled_ = 0;          ///< cancelled entries still stored
 };
 
 }  // namespace qdes

@@ -85,14 +85,26 @@ class InPort final : public PortBase {
         static_assert(sizeof(F) <= kHandlerBytes && std::is_trivially_copyable_v<F>,
                       "an in-port handler may capture only a few pointers; keep state in the component");
         ::new (static_cast<void*>(handler_)) F(handler);
-        invoke_ = [](void* f, const T& m) { (*static_cast<F*>(f))(m); };
+        invoke_ = [](void* f, const T& m) { (*std::launder(static_cast<F*>(f)))(m); };
+        deliver_event_ = [](void* bytes) {
+            auto* d = static_cast<Delivery*>(bytes);
+            (*std::launder(reinterpret_cast<F*>(d->port->handler_)))(d->message);
+        };
     }
     void deliver(const T& message) { invoke_(handler_, message); }
+
+    /// A message on its way here, as an event carries it; `deliver_event` hands it to the handler.
+    struct Delivery {
+        InPort* port;
+        T message;
+    };
+    void (*deliver_event() const)(void*) { return deliver_event_; }
 
   private:
     static constexpr std::size_t kHandlerBytes = 16;
     alignas(std::max_align_t) unsigned char handler_[kHandlerBytes];
     void (*invoke_)(void*, const T&);
+    void (*deliver_event_)(void*);
 };
 
 /// The connection from one out-port to one in-port; owned by the simulation.
