@@ -4,12 +4,12 @@
 /// A component owns `OutPort<T>` and `InPort<T>` members. `Simulation::connect` joins an out-port to an in-port of
 /// the same message type with a latency; `OutPort::send` then delivers the message to the in-port's handler that
 /// much later, as an event whose source is the sending component. An out-port has at most one link; an in-port may
-/// receive from many. A link keeps its messages in flight in a FIFO (its latency is fixed, so messages arrive in the
-/// order they were sent), so a message of any type costs no allocation beyond the FIFO's.
+/// receive from many. A small trivially copyable message (up to 40 bytes) travels inside its delivery event, which
+/// calls the in-port's handler directly; any other message waits in the link's FIFO (the latency is fixed, so
+/// messages arrive in the order they were sent) and its event delivers the oldest.
 
 #include <cstddef>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <new>
 #include <stdexcept>

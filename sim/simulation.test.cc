@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <thread>
 
 namespace qdes {
@@ -13,11 +14,15 @@ struct Token {
 struct Other {
     int x;
 };
+struct Note {
+    std::string text;  // not trivially copyable: travels through the link's FIFO
+};
 
 }  // namespace
 }  // namespace qdes
 QDES_MESSAGE_TYPE(qdes::Token);
 QDES_MESSAGE_TYPE(qdes::Other);
+QDES_MESSAGE_TYPE(qdes::Note);
 
 namespace qdes {
 namespace {
@@ -166,6 +171,34 @@ TEST(Simulation, RejectsMismatchedAndDoubleLinksAndUnlinkedPorts) {
     } catch (const std::invalid_argument& e) {
         EXPECT_STREQ(e.what(), "port m.out (Other) is not linked");
     }
+}
+
+TEST(Simulation, LargeMessagesArriveInOrderAfterTheLatency) {
+    struct Writer : Component {
+        Writer(Simulation& s, std::string n) : Component(s, std::move(n)) {}
+        void start() override {
+            for (int i = 0; i < 3; ++i) {
+                schedule_after(TimePs(i), [this, i] { out.send(Note{std::string(100, char('a' + i))}); });
+            }
+        }
+        OutPort<Note> out{*this, "out"};
+    };
+    struct Reader : Component {
+        Reader(Simulation& s, std::string n) : Component(s, std::move(n)) {}
+        InPort<Note> in{*this, "in", [this](const Note& n) { got.push_back({now(), n.text}); }};
+        std::vector<std::pair<TimePs, std::string>> got;
+    };
+    Simulation sim;
+    auto& w = sim.add<Writer>("w");
+    auto& r = sim.add<Reader>("r");
+    sim.connect(w.out, r.in, 50);
+    sim.run();
+    ASSERT_EQ(r.got.size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(r.got[i].first, TimePs(50 + i));
+        EXPECT_EQ(r.got[i].second, std::string(100, char('a' + i)));
+    }
+    EXPECT_EQ(w.out.link()->in_flight(), 0u);
 }
 
 TEST(Simulation, SchedulingInThePastIsAnError) {
