@@ -32,8 +32,7 @@ void Queue::on_arrival(const Job& job) {
         dropped_.add();
         return;
     }
-    waiting_.push_back(job);
-    enqueued_ps_.push_back(now());
+    waiting_.push_back({job, now()});
     length_.set(now(), double(waiting_.size()));
     dispatch();
 }
@@ -46,10 +45,9 @@ void Queue::on_credit(const Credit& c) {
 void Queue::dispatch() {
     bool changed = false;
     while (credits_ > 0 && !waiting_.empty()) {
-        wait_.add(to_seconds(now() - enqueued_ps_.front()));
-        out.send(waiting_.front());
+        wait_.add(to_seconds(now() - waiting_.front().enqueued_ps));
+        out.send(waiting_.front().job);
         waiting_.pop_front();
-        enqueued_ps_.pop_front();
         --credits_;
         changed = true;
     }

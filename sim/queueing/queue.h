@@ -25,8 +25,11 @@ class Queue final : public Component {
     void dispatch();
 
     std::uint64_t capacity_;
-    std::deque<Job> waiting_;
-    std::deque<TimePs> enqueued_ps_;
+    struct Waiting {
+        Job job;
+        TimePs enqueued_ps;
+    };
+    std::deque<Waiting> waiting_;
     std::uint64_t credits_ = 0;
     Counter arrivals_, dropped_;
     TimeAverage length_;
