@@ -228,7 +228,7 @@ ParamValues defaults_with(const ParamSchema& schema, const std::map<std::string,
             values.set(spec.name, parse_param(spec, it->second));
         } else if (spec.default_text) {
             values.set(spec.name, default_value(spec));
-        } else {
+        } else if (spec.required()) {
             throw ParamError("parameter \"" + spec.name + "\" is required");
         }
     }

@@ -37,16 +37,22 @@ struct ParamSpec {
     ParamType type = ParamType::kString;
     std::string doc;
     std::string unit;                         ///< shown to users: "servers", "customers"; time units are implied
-    std::optional<std::string> default_text;  ///< parsed like user input; none: the parameter is required
+    std::optional<std::string> default_text;  ///< parsed like user input; none: required, unless `may_be_absent`
+    bool may_be_absent = false;               ///< without a default: absent means "not set" (ParamValues::has)
     std::string example;                      ///< a valid value, shown in docs (required parameters must have one)
     std::optional<double> min, max;           ///< inclusive; for durations in picoseconds, bytes in bytes
     std::vector<std::string> choices;         ///< for kChoice
 
-    bool required() const { return !default_text.has_value(); }
+    bool required() const { return !default_text.has_value() && !may_be_absent; }
 
     // Fluent setters for schema declarations.
     ParamSpec& with_default(std::string text) {
         default_text = std::move(text);
+        return *this;
+    }
+    /// Optional with no default: when it is absent, the values simply lack it (a limit that is off unless given).
+    ParamSpec& optional_without_default() {
+        may_be_absent = true;
         return *this;
     }
     ParamSpec& with_example(std::string text) {
@@ -158,7 +164,7 @@ class ParamValues {
     std::map<std::string, ParamValue> values_;
 };
 
-/// Fills every parameter of `schema` from its default (for tests and for building components in code).
+/// Fills every parameter of `schema` that has a default from it (for tests and for building components in code).
 /// Throws ParamError if a parameter is required; `overrides` (name -> text) are parsed like scenario input.
 ParamValues defaults_with(const ParamSchema& schema, const std::map<std::string, std::string>& overrides = {});
 

@@ -27,8 +27,8 @@ const ParamSchema& scenario_top_level_schema() {
 const ParamSchema& scenario_stop_schema() {
     static const ParamSchema schema = [] {
         ParamSchema s;
-        s.duration("time", "stop after this much simulated time").with_default("0 s");
-        s.integer("events", "stop after this many events").with_default("0").at_least(0);
+        s.duration("time", "stop after this much simulated time").optional_without_default();
+        s.integer("events", "stop after this many events").optional_without_default().at_least(0);
         return s;
     }();
     return schema;
@@ -137,7 +137,7 @@ class Validator {
                 error(map, join(path, spec.name),
                       "missing required parameter of " + owner + " (" + param_type_name(spec.type) +
                           (spec.example.empty() ? "" : ", e.g. " + spec.example) + ": " + spec.doc + ")");
-            } else {
+            } else if (spec.default_text) {
                 values.set(spec.name, default_value(spec));
             }
         }
@@ -301,8 +301,8 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
     if (YAML::Node stop = root["stop"]; stop.IsDefined() && !stop.IsNull()) {
         if (v.expect_map(stop, "stop", "the stop condition")) {
             ParamValues sv = v.params(stop, "stop", scenario_stop_schema(), {"when"}, "stop");
-            if (stop["time"].IsDefined() && sv.has("time")) s.stop.time_ps = sv.duration_ps("time");
-            if (stop["events"].IsDefined() && sv.has("events")) s.stop.events = std::uint64_t(sv.integer("events"));
+            if (sv.has("time")) s.stop.time_ps = sv.duration_ps("time");
+            if (sv.has("events")) s.stop.events = std::uint64_t(sv.integer("events"));
             if (YAML::Node when = stop["when"]; when.IsDefined()) {
                 ParamSchema ws;
                 ws.string("statistic", "component.statistic of a counter or tally").with_example("sink.absorbed");

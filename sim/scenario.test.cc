@@ -79,6 +79,16 @@ TEST(Scenario, CanonicalJsonLoadsBackToTheSameJson) {
     EXPECT_NE(json.find(R"("latency":"3 ns")"), std::string::npos) << json;
 }
 
+TEST(Scenario, AbsentStopLimitsAreOff) {
+    Diagnostics d;
+    auto s = load_scenario({"s.yaml", replace(kValid, "stop: {time: 10 ms, events: 1000}", "stop: {events: 5}")}, {},
+                           registry(), d);
+    ASSERT_TRUE(s) << d.to_string();
+    EXPECT_FALSE(s->stop.time_ps.has_value());
+    EXPECT_EQ(*s->stop.events, 5u);
+    EXPECT_EQ(s->to_json()["stop"].dump(), R"({"events":5})");
+}
+
 TEST(Scenario, NameDefaultsToTheFileStem) {
     Diagnostics d;
     auto s = load_scenario({"dir/my-run.yaml", replace(kValid, "name: q\n", "")}, {}, registry(), d);

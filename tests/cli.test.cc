@@ -119,6 +119,7 @@ TEST(ListParams, ListsKindsParametersPortsStatisticsAndTables) {
         << sink.out;
     CommandResult scenario = run_qdes("list-params scenario");
     EXPECT_NE(scenario.out.find("trace_bytes_max"), std::string::npos);
+    EXPECT_NE(scenario.out.find("time               duration   none (off)"), std::string::npos) << scenario.out;
     CommandResult unknown = run_qdes("list-params severs");
     EXPECT_EQ(unknown.exit_code, 2);
     EXPECT_EQ(unknown.err, "qdes list-params: unknown component kind \"severs\" (did you mean \"server\"?)\n");
