@@ -75,17 +75,14 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
             d.error(link.where, link.key_path, e.what());
         }
     }
-    for (const ComponentSpec& spec : scenario.components) {
-        const Component* c = sim.find(spec.name);
-        if (c == nullptr) continue;  // its creation failed, reported above
-        for (const PortBase* p : c->ports()) {
-            if (!p->optional() && !p->connected()) {
-                d.error(spec.where, "components." + spec.name,
-                        "port " + p->path() + " (" + std::string(p->direction() == PortDirection::kIn ? "in" : "out") +
-                            ", " + p->type_name() + ") is not linked: add a link " +
-                            (p->direction() == PortDirection::kIn ? "to" : "from") + " it");
-            }
-        }
+    for (const PortBase* p : sim.unlinked_ports()) {
+        const std::string& owner = p->owner().name();
+        auto spec = std::find_if(scenario.components.begin(), scenario.components.end(),
+                                 [&](const ComponentSpec& c) { return c.name == owner; });
+        d.error(spec->where, "components." + owner,
+                "port " + p->path() + " (" + std::string(p->direction() == PortDirection::kIn ? "in" : "out") + ", " +
+                    p->type_name() + ") is not linked: add a link " +
+                    (p->direction() == PortDirection::kIn ? "to" : "from") + " it");
     }
     for (std::size_t i = 0; i < scenario.record.trace.size(); ++i) {
         const std::string& name = scenario.record.trace[i];

@@ -90,13 +90,20 @@ void Simulation::reset_statistics() {
     }
 }
 
-void Simulation::start_components() {
+std::vector<const PortBase*> Simulation::unlinked_ports() const {
+    std::vector<const PortBase*> unlinked;
     for (const auto& c : components_) {
         for (const PortBase* p : c->ports()) {
-            if (!p->optional() && !p->connected()) {
-                throw std::invalid_argument("port " + p->path() + " (" + p->type_name() + ") is not linked");
-            }
+            if (!p->optional() && !p->connected()) unlinked.push_back(p);
         }
+    }
+    return unlinked;
+}
+
+void Simulation::start_components() {
+    if (auto unlinked = unlinked_ports(); !unlinked.empty()) {
+        const PortBase* p = unlinked.front();
+        throw std::invalid_argument("port " + p->path() + " (" + p->type_name() + ") is not linked");
     }
     started_ = true;
     if (config_.warmup_ps > 0) {

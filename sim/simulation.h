@@ -95,6 +95,10 @@ class Simulation {
     void connect(OutPort<T>& from, InPort<T>& to, TimePs latency_ps) {
         connect(static_cast<PortBase&>(from), static_cast<PortBase&>(to), latency_ps);
     }
+    /// Required ports (not optional) that have no link, in order of component creation; run() refuses to start
+    /// while there are any.
+    std::vector<const PortBase*> unlinked_ports() const;
+
     /// Links ports found by name (from a scenario): the same checks, at run time.
     void connect(PortBase& from, PortBase& to, TimePs latency_ps);
 
