@@ -118,7 +118,6 @@ void EventQueue::clear() {
     drop(now_bucket_);
     for (auto& bucket : buckets_) drop(bucket);
     occupied_ = 0;
-    if (running_slot_ != nullptr) release(running_slot_);  // an action that threw
     stored_ = cancelled_ = 0;
 }
 

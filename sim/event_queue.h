@@ -124,10 +124,15 @@ class EventQueue {
 
     /// Removes the next event and runs its action where it is stored (actions never move while they run, even when
     /// they schedule events). Requires !empty() and that next_time() or peek() was called since the queue last
-    /// changed. If the action throws, the exception propagates and the event's storage is reclaimed by clear().
+    /// changed. If the action throws, its slot is freed and the exception propagates.
     void pop_and_run() {
         EventSlot* slot = take_next();
-        slot->action();
+        try {
+            slot->action();
+        } catch (...) {
+            release(slot);
+            throw;
+        }
         release(slot);
     }
 
@@ -186,12 +191,10 @@ class EventQueue {
         pop_now_bucket();
         --stored_;
         slot->pending = false;
-        running_slot_ = slot;
         return slot;
     }
     void release(EventSlot* slot) {
         slot->action.reset();
-        running_slot_ = nullptr;
         free_slot(slot);
     }
     void free_slot(EventSlot* slot) {
@@ -206,10 +209,9 @@ class EventQueue {
     std::uint64_t occupied_ = 0;                  ///< bit b-1 set when bucket b may be non-empty
     std::vector<std::unique_ptr<EventSlot[]>> chunks_;
     std::size_t slots_in_last_chunk_ = kChunkSlots;
-    EventSlot* running_slot_ = nullptr;  ///< the slot whose action is running, reclaimed by clear() on a throw
-    EventSlot* free_head_ = nullptr;     ///< first unused slot
-    std::size_t stored_ = 0;             ///< entries in all buckets, cancelled ones included
-    std::size_t cancelled_ = 0;          ///< cancelled entries still stored
+    EventSlot* free_head_ = nullptr;  ///< first unused slot
+    std::size_t stored_ = 0;          ///< entries in all buckets, cancelled ones included
+    std::size_t cancelled_ = 0;       ///< cancelled entries still stored
 };
 
 }  // namespace qdes
