@@ -119,17 +119,18 @@ void Simulation::finish() {
     for (const auto& c : components_) c->finish();
 }
 
-ProgressSample Simulation::progress_sample(const StopCondition& stop,
-                                           std::chrono::steady_clock::time_point began) const {
+ProgressSample Simulation::progress_sample(const StopCondition& stop, std::chrono::steady_clock::time_point began,
+                                           std::uint64_t events_at_start) const {
     ProgressSample s;
     s.sim_time_ps = now_;
-    s.events = events_executed_;
+    s.events = events_executed_ - events_at_start;  // this call's events, so that events / wall time is its rate
     s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     double fraction = -1;
     if (stop.until_ps != kTimeNever && stop.until_ps > 0)
         fraction = std::max(fraction, double(now_) / double(stop.until_ps));
     if (stop.max_events != std::numeric_limits<std::uint64_t>::max()) {
-        fraction = std::max(fraction, double(events_executed_) / double(stop.max_events));
+        // max_events counts from the start of this run() call, which may continue an earlier one.
+        fraction = std::max(fraction, double(events_executed_ - events_at_start) / double(stop.max_events));
     }
     if (stop.predicate_progress) fraction = std::max(fraction, stop.predicate_progress());
     s.fraction_done = fraction;
@@ -193,10 +194,10 @@ RunResult Simulation::run(const StopCondition& stop) {
                 reason = StopReason::kInterrupted;
                 break;
             }
-            if (stop.progress) stop.progress->update(progress_sample(stop, began));
+            if (stop.progress) stop.progress->update(progress_sample(stop, began, events_at_start));
         }
     }
-    if (stop.progress) stop.progress->done(progress_sample(stop, began));
+    if (stop.progress) stop.progress->done(progress_sample(stop, began, events_at_start));
     RunResult r;
     r.reason = reason;
     r.end_ps = now_;

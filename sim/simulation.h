@@ -135,7 +135,8 @@ class Simulation {
     [[noreturn]] void throw_past(TimePs t) const;
     void start_components();
     void reset_statistics();
-    ProgressSample progress_sample(const StopCondition& stop, std::chrono::steady_clock::time_point began) const;
+    ProgressSample progress_sample(const StopCondition& stop, std::chrono::steady_clock::time_point began,
+                                   std::uint64_t events_at_start) const;
 
     SimulationConfig config_;
     TimePs now_ = 0;
