@@ -13,6 +13,14 @@ ComponentRegistry build_registry() {
     return registry;
 }
 
+void print_results_header(const char* name_column, const char* value_column) {
+    std::printf("  %-28s %14s   %-12s %s\n", name_column, value_column, "std error", "unit");
+}
+
+void print_result_row(const char* name, double value, double std_error, const char* unit) {
+    std::printf("  %-28s %14.6g ± %-12.3g %s\n", name, value, std_error, unit);
+}
+
 std::string quoted_command_line(int argc, char** argv) {
     std::string line;
     for (int i = 0; i < argc; ++i) {

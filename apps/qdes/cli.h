@@ -22,6 +22,10 @@ ComponentRegistry build_registry();
 const char* default_scenario_text();
 inline constexpr const char* kDefaultScenarioName = "<embedded default: scenarios/queueing/mm1.yaml>";
 
+/// The table of results that `run` and `inspect` print: a header, then one row per value with its standard error.
+void print_results_header(const char* name_column, const char* value_column);
+void print_result_row(const char* name, double value, double std_error, const char* unit);
+
 /// The command line as one shell-quoted string, for the output file.
 std::string quoted_command_line(int argc, char** argv);
 

@@ -87,9 +87,9 @@ void print_summary(hid_t file) {
     std::vector<SummaryRow> rows(row_count(ds.id()));
     if (rows.empty()) return;
     h5::check(H5Dread(ds.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /summary");
-    std::printf("  %-28s %14s   %-12s %s\n", "name", "value", "std error", "unit");
+    print_results_header("name", "value");
     for (const SummaryRow& r : rows) {
-        std::printf("  %-28s %14.6g ± %-12.3g %s\n", r.name ? r.name : "", r.value, r.std_error, r.unit ? r.unit : "");
+        print_result_row(r.name ? r.name : "", r.value, r.std_error, r.unit ? r.unit : "");
     }
     h5::Handle space(H5Dget_space(ds.id()), H5Sclose, "get dataspace");
     H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());

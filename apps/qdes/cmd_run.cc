@@ -44,10 +44,10 @@ void print_summary(const Simulation& sim, const RunResult& r, const Scenario& s,
                 stop_reason_name(r.reason), format_duration_short(sim.now()).c_str(),
                 static_cast<unsigned long long>(sim.events_executed()), r.wall_seconds,
                 r.wall_seconds > 0 ? double(r.events) / r.wall_seconds : 0.0);
-    std::printf("  %-28s %14s   %-12s %s\n", "statistic", "mean", "std error", "unit");
+    print_results_header("statistic", "mean");
     for (const StatisticEntry& e : sim.statistics()) {
         StatSummary st = e.statistic->summary(sim.now());
-        std::printf("  %-28s %14.6g ± %-12.3g %s\n", e.name.c_str(), st.mean, st.std_error, e.unit.c_str());
+        print_result_row(e.name.c_str(), st.mean, st.std_error, e.unit.c_str());
     }
     std::printf("output: %s\n", out.string().c_str());
 }
