@@ -1,0 +1,206 @@
+#include "models/quantum/frame_simulator.h"
+
+#include <bit>
+#include <cmath>
+
+#include "models/quantum/frame_kernels.h"
+#include "models/quantum/noise.h"
+
+namespace qdes::quantum {
+
+FrameSimulator::FrameSimulator(const Program& program, std::size_t shots, std::uint64_t seed, std::uint64_t stream)
+    : program_(program), shots_(shots), words_(BitTable::words_for(shots)), rng_(seed, stream) {
+    if (shots == 0) throw std::invalid_argument("a frame simulator needs at least one shot");
+    x_.resize(program.num_qubits, shots);
+    z_.resize(program.num_qubits, shots);
+    std::uint64_t ring = std::bit_ceil(std::max<std::uint64_t>(1, program.max_lookback));
+    ring_.resize(ring, shots);
+    ring_mask_ = ring - 1;
+    detectors_.resize(program.num_detectors, shots);
+    observables_.resize(program.num_observables, shots);
+    pc_ = program.ops.size();
+}
+
+void FrameSimulator::randomize(std::uint64_t* row) {
+    for (std::size_t w = 0; w < words_; ++w) row[w] = rng_.next_u64();
+}
+
+void FrameSimulator::start() {
+    x_.clear();
+    for (std::uint32_t q = 0; q < program_.num_qubits; ++q) randomize(z_.row(q));
+    detectors_.clear();
+    observables_.clear();
+    pc_ = 0;
+    loop_remaining_.clear();
+    measured_ = 0;
+    detected_ = 0;
+    layers_done_ = 0;
+}
+
+void FrameSimulator::run() {
+    start();
+    while (step_layer()) {
+    }
+}
+
+bool FrameSimulator::step_layer() {
+    const auto& ops = program_.ops;
+    while (pc_ < ops.size()) {
+        const Op& op = ops[pc_];
+        switch (op.code) {
+            case OpCode::kLoopBegin:
+                loop_remaining_.push_back(op.aux);
+                ++pc_;
+                break;
+            case OpCode::kLoopEnd:
+                if (--loop_remaining_.back() > 0) {
+                    pc_ = op.aux;
+                } else {
+                    loop_remaining_.pop_back();
+                    ++pc_;
+                }
+                break;
+            case OpCode::kTick:
+                ++pc_;
+                ++layers_done_;
+                return true;
+            default:
+                execute(op);
+                ++pc_;
+                break;
+        }
+    }
+    ++layers_done_;
+    return false;
+}
+
+void FrameSimulator::execute(const Op& op) {
+    const std::uint32_t* t = program_.targets.data() + op.begin;
+    const std::size_t n = op.end - op.begin;
+    std::uint64_t* x = x_.row(0);
+    std::uint64_t* z = z_.row(0);
+    const std::size_t W = words_;
+    switch (op.code) {
+        case OpCode::kH: kernels::h(x, z, W, t, n); break;
+        case OpCode::kS: kernels::s(x, z, W, t, n); break;
+        case OpCode::kCX: kernels::cx(x, z, W, t, n); break;
+        case OpCode::kCZ: kernels::cz(x, z, W, t, n); break;
+        case OpCode::kSwap: kernels::swap(x, z, W, t, n); break;
+        case OpCode::kCCX: kernels::ccx(x, x, W, t, n, program_.control_values.data() + op.aux); break;
+        case OpCode::kCCZ: kernels::ccx(x, z, W, t, n, program_.control_values.data() + op.aux); break;
+        case OpCode::kMCX: kernels::mcx(x, x, W, t, n, program_.control_values.data() + op.aux); break;
+        case OpCode::kR:
+        case OpCode::kRX: reset(op); break;
+        case OpCode::kM:
+        case OpCode::kMX:
+        case OpCode::kMR:
+        case OpCode::kMRX: measure(op); break;
+        case OpCode::kXError:
+        case OpCode::kYError:
+        case OpCode::kZError:
+        case OpCode::kDepolarize1:
+        case OpCode::kDepolarize2:
+        case OpCode::kDepolarize3: noise(op); break;
+        case OpCode::kDetector: {
+            std::uint64_t* d = detectors_.row(detected_++);
+            for (std::size_t k = 0; k < n; ++k) kernels::xor_into(d, record_row(measured_ - t[k]), W);
+            break;
+        }
+        case OpCode::kObservable: {
+            std::uint64_t* o = observables_.row(op.aux);
+            for (std::size_t k = 0; k < n; ++k) kernels::xor_into(o, record_row(measured_ - t[k]), W);
+            break;
+        }
+        default: break;
+    }
+}
+
+void FrameSimulator::reset(const Op& op) {
+    const bool x_basis = op.code == OpCode::kRX;
+    for (std::uint32_t k = op.begin; k < op.end; ++k) {
+        std::uint32_t q = program_.targets[k];
+        // |0> is unchanged by Z, |+> by X: clear the frame bit that matters, randomise the other.
+        std::uint64_t* keep = x_basis ? z_.row(q) : x_.row(q);
+        std::uint64_t* rnd = x_basis ? x_.row(q) : z_.row(q);
+        std::fill(keep, keep + words_, 0);
+        randomize(rnd);
+    }
+}
+
+void FrameSimulator::measure(const Op& op) {
+    const bool x_basis = op.code == OpCode::kMX || op.code == OpCode::kMRX;
+    const bool resets = op.code == OpCode::kMR || op.code == OpCode::kMRX;
+    const std::uint64_t first = measured_;
+    for (std::uint32_t k = op.begin; k < op.end; ++k) {
+        std::uint32_t q = program_.targets[k];
+        std::uint64_t* flips = x_basis ? z_.row(q) : x_.row(q);  // frame bits that flip this measurement
+        std::uint64_t* other = x_basis ? x_.row(q) : z_.row(q);
+        kernels::copy(record_row(measured_++), flips, words_);
+        if (resets) std::fill(flips, flips + words_, 0);
+        randomize(other);  // the collapsed qubit's phase carries no information
+    }
+    if (op.p > 0) {
+        const std::size_t shots = words_ * 64;
+        for_each_hit(rng_, op.p, (op.end - op.begin) * shots, [&](std::uint64_t i) {
+            std::uint64_t m = first + i / shots;
+            std::uint64_t s = i % shots;
+            record_row(m)[s >> 6] ^= std::uint64_t(1) << (s & 63);
+        });
+    }
+}
+
+void FrameSimulator::noise(const Op& op) {
+    const std::size_t shots = words_ * 64;
+    const std::uint32_t* t = program_.targets.data() + op.begin;
+    const std::size_t n = op.end - op.begin;
+    auto flip = [&](BitTable& table, std::uint32_t q, std::uint64_t s) {
+        table.row(q)[s >> 6] ^= std::uint64_t(1) << (s & 63);
+    };
+    switch (op.code) {
+        case OpCode::kXError:
+            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) { flip(x_, t[i / shots], i % shots); });
+            break;
+        case OpCode::kZError:
+            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) { flip(z_, t[i / shots], i % shots); });
+            break;
+        case OpCode::kYError:
+            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) {
+                flip(x_, t[i / shots], i % shots);
+                flip(z_, t[i / shots], i % shots);
+            });
+            break;
+        case OpCode::kDepolarize1:
+            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) {
+                std::uint64_t pauli = rng_.uniform_below(3) + 1;  // 1 X, 2 Z, 3 Y
+                std::uint32_t q = t[i / shots];
+                if (pauli & 1) flip(x_, q, i % shots);
+                if (pauli & 2) flip(z_, q, i % shots);
+            });
+            break;
+        case OpCode::kDepolarize2:
+            for_each_hit(rng_, op.p, n / 2 * shots, [&](std::uint64_t i) {
+                std::uint64_t pauli = rng_.uniform_below(15) + 1;  // bits: x_a z_a x_b z_b, not all zero
+                std::uint64_t pair = i / shots, s = i % shots;
+                std::uint32_t a = t[2 * pair], b = t[2 * pair + 1];
+                if (pauli & 1) flip(x_, a, s);
+                if (pauli & 2) flip(z_, a, s);
+                if (pauli & 4) flip(x_, b, s);
+                if (pauli & 8) flip(z_, b, s);
+            });
+            break;
+        case OpCode::kDepolarize3:
+            for_each_hit(rng_, op.p, n / 3 * shots, [&](std::uint64_t i) {
+                std::uint64_t pauli = rng_.uniform_below(63) + 1;  // bits: x_a z_a x_b z_b x_c z_c, not all zero
+                std::uint64_t group = i / shots, s = i % shots;
+                for (int k = 0; k < 3; ++k) {
+                    std::uint32_t q = t[3 * group + k];
+                    if ((pauli >> (2 * k)) & 1) flip(x_, q, s);
+                    if ((pauli >> (2 * k + 1)) & 1) flip(z_, q, s);
+                }
+            });
+            break;
+        default: break;
+    }
+}
+
+}  // namespace qdes::quantum

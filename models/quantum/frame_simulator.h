@@ -1,0 +1,66 @@
+#pragma once
+/// The multi-shot Pauli-frame sampler, generalised to classically controlled CCX, CCZ and MCX.
+///
+/// Each shot's state is a Pauli frame (X and Z error bits per qubit) applied to the noiseless reference run. As in
+/// Stim's frame simulator (Gidney, "Stim: a fast stabilizer circuit simulator", Quantum 5, 497 (2021)), a reset or
+/// measured qubit gets a random Z frame bit, which leaves its basis state alone but makes later non-deterministic
+/// measurements come out random. Detection events and observable flips are parities of the frame bits of the
+/// measurements they name, so they need no reference sample. A CCX whose controls are classical is an X on the
+/// target when the actual control values (reference value XOR frame bit) are all 1; the frame records the
+/// difference from what the reference did.
+
+#include <cstdint>
+#include <vector>
+
+#include "models/quantum/bit_table.h"
+#include "models/quantum/program.h"
+#include "sim/random.h"
+
+namespace qdes::quantum {
+
+class FrameSimulator {
+  public:
+    /// `shots` per batch; the tables hold it rounded up to 512. The program must outlive the simulator.
+    FrameSimulator(const Program& program, std::size_t shots, std::uint64_t seed, std::uint64_t stream = 0);
+
+    /// Starts a new batch: every qubit |0> (no X frame, random Z frame), no measurements yet.
+    void start();
+    /// Runs operations up to and including the next TICK. Returns false once the circuit has finished.
+    bool step_layer();
+    /// start(), then every layer.
+    void run();
+    bool finished() const { return pc_ >= program_.ops.size(); }
+
+    std::size_t shots() const { return shots_; }
+    std::uint64_t layers_done() const { return layers_done_; }
+    const Program& program() const { return program_; }
+    /// Detection events: one row per detector. Valid for the shots [0, shots()).
+    const BitTable& detectors() const { return detectors_; }
+    /// Observable flips: one row per observable.
+    const BitTable& observables() const { return observables_; }
+    /// The X and Z frames, one row per qubit (for tests and the quantum_memory component).
+    const BitTable& x_frame() const { return x_; }
+    const BitTable& z_frame() const { return z_; }
+
+  private:
+    void execute(const Op& op);
+    void measure(const Op& op);
+    void reset(const Op& op);
+    void noise(const Op& op);
+    void randomize(std::uint64_t* row);
+    std::uint64_t* record_row(std::uint64_t index) { return ring_.row(index & ring_mask_); }
+
+    const Program& program_;
+    std::size_t shots_;
+    std::size_t words_;
+    RandomStream rng_;
+    BitTable x_, z_, ring_, detectors_, observables_;
+    std::uint64_t ring_mask_ = 0;
+    std::size_t pc_ = 0;
+    std::vector<std::uint64_t> loop_remaining_;
+    std::uint64_t measured_ = 0;
+    std::uint64_t detected_ = 0;
+    std::uint64_t layers_done_ = 0;
+};
+
+}  // namespace qdes::quantum
