@@ -49,5 +49,6 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
 int validate_main(const std::vector<std::string>& args);
 int list_params_main(const std::vector<std::string>& args);
 int inspect_main(const std::vector<std::string>& args);
+int detect_main(const std::vector<std::string>& args);
 
 }  // namespace qdes::cli

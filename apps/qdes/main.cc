@@ -20,6 +20,7 @@ constexpr const char* kUsage =
     "  validate FILE       check a scenario and report every problem in it\n"
     "  list-params [KIND]  list component kinds, or the parameters, ports and statistics of one\n"
     "  inspect RUN.h5      print a run file's status, scenario, tables and summary\n"
+    "  detect CIRCUIT      sample a circuit's detection events and observable flips (as `stim detect`)\n"
     "\n"
     "`qdes <command> --help` describes each command. Exit codes: 0 success, 1 simulation failure, 2 bad input.\n";
 
@@ -44,7 +45,8 @@ int main(int argc, char** argv) {
     if (command == "validate") return qdes::cli::validate_main(args);
     if (command == "list-params") return qdes::cli::list_params_main(args);
     if (command == "inspect") return qdes::cli::inspect_main(args);
+    if (command == "detect") return qdes::cli::detect_main(args);
     std::fprintf(stderr, "qdes: unknown command \"%s\"%s\n\n%s", command.c_str(),
-                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect"}).c_str(), kUsage);
+                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect"}).c_str(), kUsage);
     return qdes::cli::kExitBadInput;
 }

@@ -1,5 +1,6 @@
 #include "models/quantum/frame_simulator.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -7,6 +8,13 @@
 #include "models/quantum/noise.h"
 
 namespace qdes::quantum {
+
+std::size_t default_batch_shots(std::uint32_t num_qubits) {
+    const std::size_t budget_bits = std::size_t(8) << 20;  // 1 MiB for the X and Z tables together
+    std::size_t shots = budget_bits / (2 * std::max<std::uint32_t>(num_qubits, 1));
+    shots = std::clamp<std::size_t>(shots, 512, 16384);
+    return shots / 512 * 512;
+}
 
 FrameSimulator::FrameSimulator(const Program& program, std::size_t shots, std::uint64_t seed, std::uint64_t stream)
     : program_(program), shots_(shots), words_(BitTable::words_for(shots)), rng_(seed, stream) {

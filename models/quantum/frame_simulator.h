@@ -18,6 +18,10 @@
 
 namespace qdes::quantum {
 
+/// A batch size that keeps the X and Z frames of `num_qubits` qubits within about 1 MiB (so in the L2 cache),
+/// between 512 and 16384 shots, a multiple of 512.
+std::size_t default_batch_shots(std::uint32_t num_qubits);
+
 class FrameSimulator {
   public:
     /// `shots` per batch; the tables hold it rounded up to 512. The program must outlive the simulator.
