@@ -48,21 +48,32 @@ PortBase* find_port(Simulation& sim, const std::string& path, const LinkSpec& li
 
 }  // namespace
 
+static std::filesystem::path scenario_folder(const std::string& file) {
+    // The embedded default and --set-only scenarios have no file: their paths are relative to the working folder.
+    if (file.empty() || file.front() == '<') return {};
+    return std::filesystem::path(file).parent_path();
+}
+
 std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const ComponentRegistry& registry,
                                             TraceRecorder* recorder, Diagnostics& d) {
     const std::size_t errors_before = d.size();
     BuiltScenario built;
     built.selection = std::make_unique<TraceSelection>(scenario.record, recorder);
     built.simulation = std::make_unique<Simulation>(
-        SimulationConfig{.seed = scenario.seed, .warmup_ps = scenario.warmup_ps, .recorder = built.selection.get()});
+        SimulationConfig{.seed = scenario.seed,
+                         .warmup_ps = scenario.warmup_ps,
+                         .recorder = built.selection.get(),
+                         .base_dir = scenario_folder(scenario.file)});
     Simulation& sim = *built.simulation;
 
+    std::vector<std::string> failed;  // components that could not be built: their tables are not offered
     for (const ComponentSpec& c : scenario.components) {
         const ComponentKind* kind = registry.find(c.kind);
         try {
             kind->create(sim, c.name, c.params);
         } catch (const std::exception& e) {
             d.error(c.where, "components." + c.name, e.what());
+            failed.push_back(c.name);
         }
     }
     for (const LinkSpec& link : scenario.links) {
@@ -86,6 +97,8 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
     }
     for (std::size_t i = 0; i < scenario.record.trace.size(); ++i) {
         const std::string& name = scenario.record.trace[i];
+        const std::string owner = name.substr(0, name.find('.'));
+        if (std::find(failed.begin(), failed.end(), owner) != failed.end()) continue;  // already reported
         const auto& offered = built.selection->offered();
         if (std::find(offered.begin(), offered.end(), name) == offered.end()) {
             std::string list;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -42,6 +43,9 @@ struct SimulationConfig {
     /// Statistics are reset at this time, discarding the start-up transient.
     TimePs warmup_ps = 0;
     TraceRecorder* recorder = nullptr;  ///< not owned; may be null
+    /// Relative file paths in component parameters are relative to this folder (the scenario file's); empty
+    /// means the working directory.
+    std::filesystem::path base_dir;
 };
 
 /// When `run` returns. Any combination; the first reached wins.
@@ -74,6 +78,11 @@ class Simulation {
 
     TimePs now() const { return now_; }
     std::uint64_t seed() const { return config_.seed; }
+    /// A parameter's file path, resolved against the scenario's folder when relative.
+    std::filesystem::path resolve_path(const std::string& path) const {
+        std::filesystem::path p(path);
+        return p.is_relative() && !config_.base_dir.empty() ? config_.base_dir / p : p;
+    }
     std::uint64_t events_executed() const { return events_executed_; }
     std::size_t pending_events() const { return queue_.size(); }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "models/quantum/quantum_memory.h"
 #include "sim/queueing/queueing.h"
 
 namespace qdes::cli {
@@ -10,6 +11,7 @@ namespace qdes::cli {
 ComponentRegistry build_registry() {
     ComponentRegistry registry;
     register_queueing_components(registry);
+    quantum::register_quantum_components(registry);
     return registry;
 }
 

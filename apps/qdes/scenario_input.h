@@ -11,7 +11,11 @@
 
 namespace qdes::cli {
 
-/// Loads FILE (or the embedded default when `file` is empty), applies overrides, validates it and builds it once
+/// The scenario `qdes run CIRCUIT.stim` runs: one quantum_memory component named "memory" sampling the circuit,
+/// recording its detection events and observable flips. `--set memory.shots=N` and the like apply as usual.
+ScenarioSource circuit_scenario(const std::string& circuit_file);
+
+/// Loads FILE (a scenario, a `.stim` circuit, or the embedded default when `file` is empty), applies overrides, validates it and builds it once
 /// without output to find every error that needs the components. Diagnostics are printed to stderr on failure.
 std::optional<Scenario> load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides,
                                               const ComponentRegistry& registry);

@@ -37,6 +37,8 @@ class FrameSimulator {
 
     std::size_t shots() const { return shots_; }
     std::uint64_t layers_done() const { return layers_done_; }
+    /// Detectors computed so far in this batch (rows [0, detectors_done()) of detectors() are final).
+    std::uint64_t detectors_done() const { return detected_; }
     const Program& program() const { return program_; }
     /// Detection events: one row per detector. Valid for the shots [0, shots()).
     const BitTable& detectors() const { return detectors_; }

@@ -1,5 +1,6 @@
 #include "models/quantum/tableau.h"
 
+#include <algorithm>
 #include <bit>
 #include <utility>
 
@@ -146,6 +147,40 @@ bool StabilizerTableau::measure(std::uint32_t q) {
 
 void StabilizerTableau::reset(std::uint32_t q) {
     if (measure(q)) x(q);
+    // Z_q is now a stabilizer and no stabilizer row has an X on q. Rewrite the tableau so that q's pair of rows is
+    // exactly (X_q, +Z_q) at position q and no other row touches q. The state is unchanged, but a reset leaves the
+    // same rows however the qubit was entangled before, so a loop that resets its ancillas each round reaches a
+    // fixed point of the tableau, which the compiler's loop folding detects.
+    const std::size_t w = q >> 6;
+    const std::uint64_t m = std::uint64_t(1) << (q & 63);
+    std::vector<std::uint32_t> involved;  // destabilizers anticommuting with Z_q: their stabilizers multiply to Z_q
+    for (std::uint32_t i = 0; i < n_; ++i)
+        if (xs(i)[w] & m) involved.push_back(i);
+    const std::uint32_t i0 = involved.front();
+    for (std::uint32_t i : involved)
+        if (i != i0) {
+            rowsum(n_ + i0, n_ + i);
+            rowsum(i, i0);  // keeps destabilizer i paired with stabilizer i only
+        }
+    std::fill(xs(i0), xs(i0) + 2 * words_, 0);
+    xs(i0)[w] = m;
+    signs_[i0] = 0;
+    std::fill(xs(n_ + i0), xs(n_ + i0) + 2 * words_, 0);
+    zs(n_ + i0)[w] = m;
+    signs_[n_ + i0] = 0;
+    // Multiplying the other rows by Z_q or X_q clears q from them; stabilizers have no X there, so their signs do not
+    // change, and destabilizer signs carry no meaning.
+    for (std::uint32_t r = 0; r < 2 * n_; ++r) {
+        if (r == i0 || r == n_ + i0) continue;
+        zs(r)[w] &= ~m;
+        if (r < n_) xs(r)[w] &= ~m;
+    }
+    if (i0 != q) {
+        std::swap_ranges(xs(i0), xs(i0) + 2 * words_, xs(q));
+        std::swap_ranges(xs(n_ + i0), xs(n_ + i0) + 2 * words_, xs(n_ + q));
+        std::swap(signs_[i0], signs_[q]);
+        std::swap(signs_[n_ + i0], signs_[n_ + q]);
+    }
 }
 
 }  // namespace qdes::quantum

@@ -33,8 +33,12 @@ TEST(CssCode, AlgebraLogicalCountAndBruteForceDistance) {
         EXPECT_EQ(num_logical_qubits(c), e.logicals) << c.name;
         EXPECT_EQ(c.x_logicals.size(), e.logicals) << c.name;
         EXPECT_EQ(c.z_logicals.size(), e.logicals) << c.name;
-        if (e.x_distance) EXPECT_EQ(brute_force_distance(c, 'X', e.x_distance), e.x_distance) << c.name;
-        if (e.z_distance) EXPECT_EQ(brute_force_distance(c, 'Z', e.z_distance), e.z_distance) << c.name;
+        if (e.x_distance) {
+            EXPECT_EQ(brute_force_distance(c, 'X', e.x_distance), e.x_distance) << c.name;
+        }
+        if (e.z_distance) {
+            EXPECT_EQ(brute_force_distance(c, 'Z', e.z_distance), e.z_distance) << c.name;
+        }
     }
 }
 

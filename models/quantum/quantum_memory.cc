@@ -1,0 +1,204 @@
+#include "models/quantum/quantum_memory.h"
+
+#include <bit>
+
+#include "models/quantum/codes/css_code.h"
+#include "models/quantum/noise.h"
+#include "sim/simulation.h"
+
+namespace qdes::quantum {
+
+namespace {
+
+Circuit build_circuit(const Simulation& sim, const ParamValues& p) {
+    NoiseModel noise;
+    noise.kind = NoiseModel::parse_kind(p.string("noise"));
+    noise.p = p.real("p");
+    noise.q = p.real("q");
+    noise.idle = p.real("idle");
+    const std::string& file = p.string("circuit");
+    const std::string& code = p.string("code");
+    if (!file.empty() && code != "none")
+        throw std::invalid_argument("give either circuit (a file) or code (a builder), not both");
+    if (file.empty() && code == "none")
+        throw std::invalid_argument("give circuit (a Stim-format file) or code (repetition, ising2d, toric2d, toric4d)");
+    if (noise.kind == NoiseModel::Kind::kNone && (noise.p > 0 || noise.idle > 0 || noise.q > 0))
+        throw std::invalid_argument("p, q and idle need a noise model: set noise to gate_bitflip, gate_depolarizing "
+                                    "or phenomenological");
+    if (!file.empty()) return add_gate_noise(read_circuit_file(sim.resolve_path(file).string()), noise);
+    const auto size = std::uint32_t(p.integer("size"));
+    const auto rounds = std::uint64_t(p.integer("rounds"));
+    const std::string& lec = p.string("lec");
+    if (lec == "toom") {
+        if (code != "ising2d") throw std::invalid_argument("lec: toom runs on code: ising2d");
+        return toom_memory_circuit(size, rounds, noise);
+    }
+    MemoryOptions o;
+    o.rounds = rounds;
+    o.basis = p.string("basis")[0];
+    o.noise = noise;
+    return memory_circuit(make_code(code, size), o);
+}
+
+}  // namespace
+
+ComponentKind QuantumMemory::kind() {
+    ComponentKind k;
+    k.name = "quantum_memory";
+    k.doc = "a quantum memory experiment (a Stim-format circuit with CCX/CCZ/MCX, or a code builder) sampled by the "
+            "bit-parallel frame simulator, one event per circuit layer for a whole batch of shots";
+    k.params.string("circuit", "Stim-format circuit file, relative to the scenario's folder (or use code)")
+        .with_default("");
+    k.params.choice("code", {"none", "repetition", "ising2d", "toric2d", "toric4d"}, "code builder (or use circuit)")
+        .with_default("none");
+    k.params.integer("size", "code size: distance d (repetition) or side L").with_default("3").at_least(2).at_most(4096);
+    k.params.integer("rounds", "syndrome-extraction (or LEC) rounds of the built circuit").with_default("3").at_least(1);
+    k.params.choice("basis", {"Z", "X"}, "memory basis of the built circuit").with_default("Z");
+    k.params.choice("lec", {"none", "toom"}, "measurement-free correction instead of syndrome readout (ising2d)")
+        .with_default("none");
+    k.params.choice("noise", NoiseModel::kind_names(), "noise model added to the circuit").with_default("none");
+    k.params.real("p", "gate and reset error probability (phenomenological: data flip per round)")
+        .with_default("0")
+        .at_least(0)
+        .at_most(1);
+    k.params.real("q", "measurement flip probability; -1: the same as p").with_default("-1").at_least(-1).at_most(1);
+    k.params.real("idle", "error probability per layer of each qubit a layer leaves alone").with_default("0").at_least(0).at_most(1);
+    k.params.integer("shots", "shots in all").with_default("10000").at_least(1);
+    k.params.integer("batch", "shots advanced together per event (0: sized to the circuit, 512..16384)")
+        .with_default("0")
+        .at_least(0)
+        .at_most(1 << 24);
+    k.params.duration("layer_duration", "simulated time of one circuit layer (between two TICKs)")
+        .with_default("1 us")
+        .at_least(1);
+    k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
+        return sim.add<QuantumMemory>(name, p);
+    };
+    return k;
+}
+
+QuantumMemory::QuantumMemory(Simulation& sim, std::string name, const ParamValues& params)
+    : Component(sim, std::move(name)),
+      program_(compile(build_circuit(sim, params))),
+      shots_total_(std::uint64_t(params.integer("shots"))),
+      batch_shots_(params.integer("batch") ? std::size_t(params.integer("batch"))
+                                           : default_batch_shots(program_.num_qubits)),
+      layer_ps_(params.duration_ps("layer_duration")),
+      events_trace_(open_trace(TraceSchemaBuilder<DetectionEventRow>(
+                                   "detection_events", "one row per detection event: the shot, the detector, and "
+                                                       "the end of the layer that computed it")
+                                   .field("shot", &DetectionEventRow::shot, "", "shot index from 0")
+                                   .field("detector", &DetectionEventRow::detector, "", "detector index (D0, D1...)")
+                                   .field("time_ps", &DetectionEventRow::time_ps, "ps",
+                                          "simulated time at the end of the detector's layer"))),
+      flips_trace_(open_trace(TraceSchemaBuilder<ObservableFlipRow>(
+                                  "observable_flips", "one row per observable flipped at the end of a shot")
+                                  .field("shot", &ObservableFlipRow::shot, "", "shot index from 0")
+                                  .field("observable", &ObservableFlipRow::observable, "", "observable index (L0...)"))) {
+    batch_shots_ = std::size_t(std::min<std::uint64_t>(batch_shots_, shots_total_));
+    frame_ = std::make_unique<FrameSimulator>(program_, batch_shots_, sim.seed(),
+                                              stream_id(this->name(), "frames"));
+    add_statistic("shots", shots_, "shots", "shots completed");
+    add_statistic("batches", batches_, "batches", "batches completed");
+    add_statistic("detection_events", detection_events_, "events", "detection events in all shots");
+    add_statistic("detection_events_per_shot", events_per_shot_, "events", "detection events in a shot");
+    add_statistic("logical_error_rate", logical_error_, "1",
+                  "fraction of shots in which any observable flipped (undecoded)");
+    for (std::uint32_t k = 0; k < program_.num_observables; ++k) {
+        observable_flip_.push_back(std::make_unique<Tally>());
+        add_statistic("observable_" + std::to_string(k) + "_flip_rate", *observable_flip_.back(), "1",
+                      "fraction of shots in which observable L" + std::to_string(k) + " flipped");
+    }
+}
+
+void QuantumMemory::start() { start_batch(); }
+
+void QuantumMemory::start_batch() {
+    shots_in_batch_ = std::size_t(std::min<std::uint64_t>(batch_shots_, shots_total_ - shots_started_));
+    frame_->start();
+    layer_in_batch_ = 0;
+    schedule_after(layer_ps_, [this] { layer(); });
+}
+
+void QuantumMemory::layer() {
+    const std::uint64_t before = frame_->detectors_done();
+    const bool more = frame_->step_layer();
+    const std::uint64_t after = frame_->detectors_done();
+    const std::size_t words = (shots_in_batch_ + 63) / 64;
+    const std::uint64_t tail_mask =
+        shots_in_batch_ % 64 ? (std::uint64_t(1) << (shots_in_batch_ % 64)) - 1 : ~std::uint64_t(0);
+    for (std::uint64_t d = before; d < after; ++d) {
+        const std::uint64_t* row = frame_->detectors().row(d);
+        for (std::size_t w = 0; w < words; ++w) {
+            std::uint64_t bits = row[w] & (w + 1 == words ? tail_mask : ~std::uint64_t(0));
+            detection_events_.add(std::uint64_t(std::popcount(bits)));
+            if (!events_trace_.enabled()) continue;
+            while (bits) {
+                unsigned s = unsigned(std::countr_zero(bits));
+                bits &= bits - 1;
+                events_trace_.append({shots_started_ + w * 64 + s, std::uint32_t(d), 0, now()});
+            }
+        }
+    }
+    ++layer_in_batch_;
+    if (more) {
+        schedule_after(layer_ps_, [this] { layer(); });
+        return;
+    }
+    finish_batch();
+}
+
+void QuantumMemory::finish_batch() {
+    const std::size_t n = shots_in_batch_;
+    const std::size_t words = (n + 63) / 64;
+    const std::uint64_t tail_mask = n % 64 ? (std::uint64_t(1) << (n % 64)) - 1 : ~std::uint64_t(0);
+    auto masked = [&](const std::uint64_t* row, std::size_t w) {
+        return row[w] & (w + 1 == words ? tail_mask : ~std::uint64_t(0));
+    };
+    // Detection events per shot, counted bit-sliced: plane k holds bit k of every shot's running count.
+    const std::size_t planes = std::size_t(std::bit_width(program_.num_detectors)) + 1;
+    std::vector<std::uint64_t> count(planes * words, 0);
+    for (std::uint64_t d = 0; d < program_.num_detectors; ++d) {
+        const std::uint64_t* row = frame_->detectors().row(d);
+        for (std::size_t w = 0; w < words; ++w) {
+            std::uint64_t carry = masked(row, w);
+            for (std::size_t k = 0; carry && k < planes; ++k) {
+                std::uint64_t& plane = count[k * words + w];
+                std::uint64_t next = plane & carry;
+                plane ^= carry;
+                carry = next;
+            }
+        }
+    }
+    for (std::size_t s = 0; s < n; ++s) {
+        std::uint64_t c = 0;
+        for (std::size_t k = 0; k < planes; ++k) c |= ((count[k * words + s / 64] >> (s % 64)) & 1) << k;
+        events_per_shot_.add(double(c));
+    }
+    // Observable flips, per observable and "any observable", one 0/1 observation per shot.
+    std::vector<std::uint64_t> any(words, 0);
+    for (std::uint32_t k = 0; k < program_.num_observables; ++k) {
+        const std::uint64_t* row = frame_->observables().row(k);
+        for (std::size_t w = 0; w < words; ++w) {
+            std::uint64_t bits = masked(row, w);
+            any[w] |= bits;
+            for (std::size_t s = 0; s < 64 && w * 64 + s < n; ++s) observable_flip_[k]->add(double((bits >> s) & 1));
+            if (!flips_trace_.enabled()) continue;
+            while (bits) {
+                unsigned s = unsigned(std::countr_zero(bits));
+                bits &= bits - 1;
+                flips_trace_.append({shots_started_ + w * 64 + s, k, 0});
+            }
+        }
+    }
+    if (program_.num_observables)
+        for (std::size_t s = 0; s < n; ++s) logical_error_.add(double((any[s / 64] >> (s % 64)) & 1));
+    shots_.add(n);
+    batches_.add();
+    shots_started_ += n;
+    if (shots_started_ < shots_total_) start_batch();
+}
+
+void register_quantum_components(ComponentRegistry& registry) { registry.add(QuantumMemory::kind()); }
+
+}  // namespace qdes::quantum

@@ -1,0 +1,64 @@
+#pragma once
+/// `quantum_memory`: a quantum memory experiment as a kernel component. One event per circuit layer (the gates
+/// between two TICKs) advances a whole batch of shots through the frame simulator, so a layer's duration is
+/// simulated time and later components can interleave readout, decoding and correction with the rounds.
+
+#include <memory>
+
+#include "models/quantum/frame_simulator.h"
+#include "models/quantum/program.h"
+#include "sim/component.h"
+#include "sim/registry.h"
+
+namespace qdes::quantum {
+
+/// One detection event: detector `detector` fired in shot `shot`, at the end of the layer that computed it.
+struct DetectionEventRow {
+    std::uint64_t shot;
+    std::uint32_t detector;
+    std::uint32_t pad = 0;
+    std::uint64_t time_ps;
+};
+
+/// One observable flip at the end of a shot.
+struct ObservableFlipRow {
+    std::uint64_t shot;
+    std::uint32_t observable;
+    std::uint32_t pad = 0;
+};
+
+class QuantumMemory final : public Component {
+  public:
+    QuantumMemory(Simulation& sim, std::string name, const ParamValues& params);
+    static ComponentKind kind();
+    void start() override;
+
+    const Program& program() const { return program_; }
+
+  private:
+    void start_batch();
+    void layer();
+    void finish_batch();
+
+    Program program_;
+    std::uint64_t shots_total_;
+    std::size_t batch_shots_;
+    TimePs layer_ps_;
+    std::unique_ptr<FrameSimulator> frame_;
+    std::uint64_t shots_started_ = 0;
+    std::size_t shots_in_batch_ = 0;
+    std::uint64_t layer_in_batch_ = 0;
+
+    Counter shots_;
+    Counter batches_;
+    Counter detection_events_;
+    Tally events_per_shot_;
+    Tally logical_error_;
+    std::vector<std::unique_ptr<Tally>> observable_flip_;
+    TraceTable<DetectionEventRow> events_trace_;
+    TraceTable<ObservableFlipRow> flips_trace_;
+};
+
+void register_quantum_components(ComponentRegistry& registry);
+
+}  // namespace qdes::quantum
