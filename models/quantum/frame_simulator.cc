@@ -17,7 +17,7 @@ std::size_t default_batch_shots(std::uint32_t num_qubits) {
 }
 
 FrameSimulator::FrameSimulator(const Program& program, std::size_t shots, std::uint64_t seed, std::uint64_t stream)
-    : program_(program), shots_(shots), words_(BitTable::words_for(shots)), rng_(seed, stream) {
+    : program_(program), shots_(shots), words_(BitTable::words_for(shots)), rng_(RandomStream(seed, stream)) {
     if (shots == 0) throw std::invalid_argument("a frame simulator needs at least one shot");
     x_.resize(program.num_qubits, shots);
     z_.resize(program.num_qubits, shots);
@@ -148,11 +148,8 @@ void FrameSimulator::measure(const Op& op) {
         randomize(other);  // the collapsed qubit's phase carries no information
     }
     if (op.p > 0) {
-        const std::size_t shots = words_ * 64;
-        for_each_hit(rng_, op.p, (op.end - op.begin) * shots, [&](std::uint64_t i) {
-            std::uint64_t m = first + i / shots;
-            std::uint64_t s = i % shots;
-            record_row(m)[s >> 6] ^= std::uint64_t(1) << (s & 63);
+        for_each_hit_2d(rng_, op.p, op.end - op.begin, words_ * 64, [&](std::uint64_t r, std::uint64_t s) {
+            record_row(first + r)[s >> 6] ^= std::uint64_t(1) << (s & 63);
         });
     }
 }
@@ -161,49 +158,49 @@ void FrameSimulator::noise(const Op& op) {
     const std::size_t shots = words_ * 64;
     const std::uint32_t* t = program_.targets.data() + op.begin;
     const std::size_t n = op.end - op.begin;
-    auto flip = [&](BitTable& table, std::uint32_t q, std::uint64_t s) {
-        table.row(q)[s >> 6] ^= std::uint64_t(1) << (s & 63);
+    const std::size_t W = words_;
+    std::uint64_t* x = x_.row(0);
+    std::uint64_t* z = z_.row(0);
+    auto flip = [W](std::uint64_t* table, std::uint32_t q, std::uint64_t s) {
+        table[std::size_t(q) * W + (s >> 6)] ^= std::uint64_t(1) << (s & 63);
     };
     switch (op.code) {
         case OpCode::kXError:
-            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) { flip(x_, t[i / shots], i % shots); });
+            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) { flip(x, t[r], s); });
             break;
         case OpCode::kZError:
-            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) { flip(z_, t[i / shots], i % shots); });
+            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) { flip(z, t[r], s); });
             break;
         case OpCode::kYError:
-            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) {
-                flip(x_, t[i / shots], i % shots);
-                flip(z_, t[i / shots], i % shots);
+            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) {
+                flip(x, t[r], s);
+                flip(z, t[r], s);
             });
             break;
         case OpCode::kDepolarize1:
-            for_each_hit(rng_, op.p, n * shots, [&](std::uint64_t i) {
+            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) {
                 std::uint64_t pauli = rng_.uniform_below(3) + 1;  // 1 X, 2 Z, 3 Y
-                std::uint32_t q = t[i / shots];
-                if (pauli & 1) flip(x_, q, i % shots);
-                if (pauli & 2) flip(z_, q, i % shots);
+                if (pauli & 1) flip(x, t[r], s);
+                if (pauli & 2) flip(z, t[r], s);
             });
             break;
         case OpCode::kDepolarize2:
-            for_each_hit(rng_, op.p, n / 2 * shots, [&](std::uint64_t i) {
+            for_each_hit_2d(rng_, op.p, n / 2, shots, [&](std::uint64_t pair, std::uint64_t s) {
                 std::uint64_t pauli = rng_.uniform_below(15) + 1;  // bits: x_a z_a x_b z_b, not all zero
-                std::uint64_t pair = i / shots, s = i % shots;
                 std::uint32_t a = t[2 * pair], b = t[2 * pair + 1];
-                if (pauli & 1) flip(x_, a, s);
-                if (pauli & 2) flip(z_, a, s);
-                if (pauli & 4) flip(x_, b, s);
-                if (pauli & 8) flip(z_, b, s);
+                if (pauli & 1) flip(x, a, s);
+                if (pauli & 2) flip(z, a, s);
+                if (pauli & 4) flip(x, b, s);
+                if (pauli & 8) flip(z, b, s);
             });
             break;
         case OpCode::kDepolarize3:
-            for_each_hit(rng_, op.p, n / 3 * shots, [&](std::uint64_t i) {
+            for_each_hit_2d(rng_, op.p, n / 3, shots, [&](std::uint64_t group, std::uint64_t s) {
                 std::uint64_t pauli = rng_.uniform_below(63) + 1;  // bits: x_a z_a x_b z_b x_c z_c, not all zero
-                std::uint64_t group = i / shots, s = i % shots;
                 for (int k = 0; k < 3; ++k) {
-                    std::uint32_t q = t[3 * group + k];
-                    if ((pauli >> (2 * k)) & 1) flip(x_, q, s);
-                    if ((pauli >> (2 * k + 1)) & 1) flip(z_, q, s);
+                    std::uint32_t q = t[3 * group + std::size_t(k)];
+                    if ((pauli >> (2 * k)) & 1) flip(x, q, s);
+                    if ((pauli >> (2 * k + 1)) & 1) flip(z, q, s);
                 }
             });
             break;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/quantum/bit_table.h"
+#include "models/quantum/fast_rng.h"
 #include "models/quantum/program.h"
 #include "sim/random.h"
 
@@ -59,7 +60,7 @@ class FrameSimulator {
     const Program& program_;
     std::size_t shots_;
     std::size_t words_;
-    RandomStream rng_;
+    FastRng rng_;
     BitTable x_, z_, ring_, detectors_, observables_;
     std::uint64_t ring_mask_ = 0;
     std::size_t pc_ = 0;

@@ -13,8 +13,8 @@ namespace qdes::quantum {
 
 /// Calls f(i) for each of `sites` independent Bernoulli(p) trials that succeed, in increasing order. The gaps
 /// between successes are geometric, drawn by inversion, so the cost grows with p * sites, not with sites.
-template <class F>
-void for_each_hit(RandomStream& rng, double p, std::uint64_t sites, F&& f) {
+template <class Rng, class F>
+void for_each_hit(Rng& rng, double p, std::uint64_t sites, F&& f) {
     if (p <= 0 || sites == 0) return;
     if (p >= 1) {
         for (std::uint64_t i = 0; i < sites; ++i) f(i);
@@ -23,11 +23,45 @@ void for_each_hit(RandomStream& rng, double p, std::uint64_t sites, F&& f) {
     const double inv_log_q = 1.0 / std::log1p(-p);
     std::uint64_t i = 0;
     while (true) {
-        double skip = std::floor(std::log(rng.uniform_open0()) * inv_log_q);  // failures before the next success
+        const double skip = std::log(rng.uniform_open0()) * inv_log_q;  // failures before the next success, >= 0
         if (skip >= double(sites - i)) return;
         i += std::uint64_t(skip);
         f(i);
         if (++i >= sites) return;
+    }
+}
+
+/// The same over a rows x shots grid of trials, visited row by row: calls f(row, shot) for each success. Avoids a
+/// division per success: the position only wraps to a later row when a gap crosses the end of one.
+template <class Rng, class F>
+void for_each_hit_2d(Rng& rng, double p, std::uint64_t rows, std::uint64_t shots, F&& f) {
+    if (p <= 0 || rows == 0 || shots == 0) return;
+    if (p >= 1) {
+        for (std::uint64_t r = 0; r < rows; ++r)
+            for (std::uint64_t s = 0; s < shots; ++s) f(r, s);
+        return;
+    }
+    const double inv_log_q = 1.0 / std::log1p(-p);
+    const double total = double(rows) * double(shots);
+    std::uint64_t row = 0, shot = 0;
+    double done = 0;  // trials before (row, shot)
+    while (true) {
+        // Non-negative, so truncation is the floor (std::floor is a libm call without SSE4.1).
+        const double skip = std::log(rng.uniform_open0()) * inv_log_q;
+        if (skip >= total - done) return;
+        const std::uint64_t whole = std::uint64_t(skip);
+        done += double(whole) + 1;
+        std::uint64_t s = shot + whole;
+        if (s >= shots) {
+            row += s / shots;
+            s %= shots;
+        }
+        f(row, s);
+        shot = s + 1;
+        if (shot == shots) {
+            shot = 0;
+            ++row;
+        }
     }
 }
 
