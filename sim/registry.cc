@@ -29,7 +29,9 @@ std::vector<std::string> ComponentRegistry::names() const {
 ParamValues example_params(const ComponentKind& kind) {
     std::map<std::string, std::string> examples;
     for (const ParamSpec& p : kind.params.specs()) {
-        if (p.required()) examples[p.name] = p.example;
+        // Required parameters need their example; an optional one may give an example for building a sample (a
+        // component that needs one of two alternatives, say).
+        if (p.required() || !p.example.empty()) examples[p.name] = p.example;
     }
     return defaults_with(kind.params, examples);
 }

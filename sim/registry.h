@@ -36,7 +36,8 @@ class ComponentRegistry {
     std::map<std::string, ComponentKind> kinds_;
 };
 
-/// Parameter values for building a kind in isolation (docs, port listing): defaults, and examples where required.
+/// Parameter values for building a kind in isolation (docs, port listing): defaults, and the examples given
+/// (required parameters always have one).
 ParamValues example_params(const ComponentKind& kind);
 
 }  // namespace qdes

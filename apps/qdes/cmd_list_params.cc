@@ -61,7 +61,14 @@ void print_kind(const ComponentKind& kind) {
     RecordSpec record;
     TraceSelection selection(record, nullptr);
     Simulation sim(SimulationConfig{.recorder = &selection});
-    Component& c = kind.create(sim, kind.name, example_params(kind));
+    Component* built = nullptr;
+    try {
+        built = &kind.create(sim, kind.name, example_params(kind));
+    } catch (const std::exception& e) {
+        std::printf("\n(cannot build an example to list ports, statistics and tables: %s)\n", e.what());
+        return;
+    }
+    Component& c = *built;
     std::printf("\nports:\n");
     for (const PortBase* p : c.ports()) {
         std::printf("  %-18s %-4s %-10s %s%s\n", p->name().c_str(), p->direction() == PortDirection::kIn ? "in" : "out",

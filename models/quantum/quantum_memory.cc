@@ -50,7 +50,8 @@ ComponentKind QuantumMemory::kind() {
     k.params.string("circuit", "Stim-format circuit file, relative to the scenario's folder (or use code)")
         .with_default("");
     k.params.choice("code", {"none", "repetition", "ising2d", "toric2d", "toric4d"}, "code builder (or use circuit)")
-        .with_default("none");
+        .with_default("none")
+        .with_example("repetition");
     k.params.integer("size", "code size: distance d (repetition) or side L").with_default("3").at_least(2).at_most(4096);
     k.params.integer("rounds", "syndrome-extraction (or LEC) rounds of the built circuit").with_default("3").at_least(1);
     k.params.choice("basis", {"Z", "X"}, "memory basis of the built circuit").with_default("Z");
