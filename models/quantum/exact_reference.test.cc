@@ -12,6 +12,7 @@
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/noise.h"
 #include "models/quantum/program.h"
+#include "models/quantum/tableau.h"
 
 namespace qdes::quantum {
 namespace {
@@ -231,6 +232,57 @@ TEST(ExactReference, CompilerRefusesCcxWithASuperposedControlNamingLineAndQubit)
     EXPECT_THROW(compile(parse_circuit("R 0 1 2 3\nH 0\nCX 0 1\nMCX 1 2 3\n")), CircuitError);
     // ...but a parity of entangled qubits is: (|00> + |11>) has a definite q0 xor q1.
     EXPECT_NO_THROW(compile(parse_circuit("R 0 1 2 3 4\nH 0\nCX 0 1\nCX 0 2 1 2\nX 3\nCCX 2 3 4\n")));
+}
+
+TEST(ExactReference, TableauKnowsWhichQubitsAreDefiniteAndTheirValues) {
+    // Random Clifford circuits against the density matrix's final Z probabilities, qubit by qubit. Without resets
+    // in the middle, definite means exactly P(1) in {0, 1}. A reset of an entangled partner collapses a qubit in
+    // every shot (the density matrix then shows a mixture, P(1) = 1/2, but no superposition), so with resets only
+    // "certain in the density matrix => definite, same value" must hold.
+    std::mt19937_64 rng(99);
+    int definite = 0, superposed = 0;
+    for (int trial = 0; trial < 120; ++trial) {
+        const bool with_resets = trial % 2 == 1;
+        const std::uint32_t n = 5;
+        Circuit c;
+        CircuitBuilder b(c);
+        b.add(Gate::kR, {0, 1, 2, 3, 4});
+        StabilizerTableau t(n);
+        for (int i = 0; i < 30; ++i) {
+            std::uint32_t q = std::uint32_t(rng() % n), r = (q + 1 + std::uint32_t(rng() % (n - 1))) % n;
+            switch (rng() % (with_resets ? 9 : 8)) {
+                case 0: b.add(Gate::kH, {q}); t.h(q); break;
+                case 1: b.add(Gate::kS, {q}); t.s(q); break;
+                case 2: b.add(Gate::kSDag, {q}); t.s_dag(q); break;
+                case 3: b.add(Gate::kX, {q}); t.x(q); break;
+                case 4: b.add(Gate::kY, {q}); t.y(q); break;
+                case 5: b.add(Gate::kZ, {q}); t.z(q); break;
+                case 6: b.add(Gate::kCZ, {q, r}); t.cz(q, r); break;
+                case 7: b.add(Gate::kCX, {q, r}); t.cx(q, r); break;
+                default: b.add(Gate::kR, {q}); t.reset(q); break;
+            }
+        }
+        Eigen::MatrixXcd rho = DensityMatrixSimulator(c).final_state();
+        for (std::uint32_t q = 0; q < n; ++q) {
+            double p1 = 0;
+            for (Eigen::Index i = 0; i < rho.rows(); ++i)
+                if ((i >> q) & 1) p1 += rho(i, i).real();
+            bool exact_definite = p1 < 1e-9 || p1 > 1 - 1e-9;
+            if (!with_resets || exact_definite) {
+                ASSERT_EQ(t.is_deterministic(q), exact_definite) << "trial " << trial << " qubit " << q << "\n"
+                                                                   << c.to_text();
+            }
+            if (exact_definite) {
+                EXPECT_EQ(t.peek(q), p1 > 0.5) << "trial " << trial << " qubit " << q << "\n" << c.to_text();
+                ++definite;
+            } else {
+                EXPECT_NEAR(p1, 0.5, 1e-9);
+                superposed += !with_resets;
+            }
+        }
+    }
+    EXPECT_GT(definite, 50);
+    EXPECT_GT(superposed, 50);
 }
 
 TEST(ExactReference, LoopsFoldOnceTheReferenceStateRepeats) {

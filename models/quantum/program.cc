@@ -1,6 +1,7 @@
 #include "models/quantum/program.h"
 
 #include <map>
+#include <stdexcept>
 #include <optional>
 
 #include "models/quantum/tableau.h"
@@ -28,9 +29,51 @@ std::string instruction_text(const Instruction& in) {
     return s;
 }
 
+/// The noiseless state of a circuit without H, S, S_DAG, RX, MX or MRX: every qubit always holds a definite
+/// value, so a bit per qubit is the whole state (CZ and CCZ only add phases). Toom-style LEC circuits on
+/// classical memories are like this, and this costs O(1) per gate where the tableau costs O(n).
+class ClassicalState {
+  public:
+    explicit ClassicalState(std::uint32_t n) : v_(n, 0) {}
+    void x(std::uint32_t q) { v_[q] ^= 1; }
+    void y(std::uint32_t q) { v_[q] ^= 1; }
+    void z(std::uint32_t) {}
+    void h(std::uint32_t) { unreachable(); }
+    void s(std::uint32_t) { unreachable(); }
+    void s_dag(std::uint32_t) { unreachable(); }
+    void cx(std::uint32_t c, std::uint32_t t) { v_[t] ^= v_[c]; }
+    void cz(std::uint32_t, std::uint32_t) {}
+    void swap(std::uint32_t a, std::uint32_t b) { std::swap(v_[a], v_[b]); }
+    bool is_deterministic(std::uint32_t) const { return true; }
+    bool peek(std::uint32_t q) const { return v_[q]; }
+    bool measure(std::uint32_t q) const { return v_[q]; }
+    void reset(std::uint32_t q) { v_[q] = 0; }
+    bool operator==(const ClassicalState&) const = default;
+
+  private:
+    [[noreturn]] static void unreachable() { throw std::logic_error("a basis-changing gate in a classical circuit"); }
+    std::vector<std::uint8_t> v_;
+};
+
+bool is_classical(const Circuit& c) {
+    for (const auto& block : c.blocks)
+        for (const auto& in : block)
+            switch (in.gate) {
+                case Gate::kH:
+                case Gate::kS:
+                case Gate::kSDag:
+                case Gate::kRX:
+                case Gate::kMX:
+                case Gate::kMRX: return false;
+                default: break;
+            }
+    return true;
+}
+
+template <class State>
 class ReferencePass {
   public:
-    ReferencePass(const Circuit& c) : circuit_(c), tableau_(c.num_qubits()) {}
+    explicit ReferencePass(const Circuit& c) : circuit_(c), tableau_(c.num_qubits()) {}
 
     std::map<Place, ControlInfo> run() {
         run_block(0);
@@ -51,7 +94,7 @@ class ReferencePass {
         for (std::uint32_t i = 0; i < block.size(); ++i) {
             const Instruction& in = block[i];
             if (in.gate == Gate::kRepeat) {
-                StabilizerTableau before = tableau_;
+                State before = tableau_;
                 loops_.emplace_back(in.line, 0);
                 for (std::uint64_t it = 0; it < in.repeat_count; ++it) {
                     loops_.back().second = it;
@@ -68,7 +111,7 @@ class ReferencePass {
     }
 
     void apply(const Instruction& in, Place place) {
-        StabilizerTableau& t = tableau_;
+        State& t = tableau_;
         auto each = [&](auto f) {
             for (const Target& tg : in.targets) f(tg.value);
         };
@@ -149,7 +192,7 @@ class ReferencePass {
     }
 
     const Circuit& circuit_;
-    StabilizerTableau tableau_;
+    State tableau_;
     std::map<Place, ControlInfo> info_;
     std::vector<std::pair<int, std::uint64_t>> loops_;  ///< (line of REPEAT, iteration)
 };
@@ -263,7 +306,9 @@ Program compile(const Circuit& circuit) {
         for (const auto& in : b)
             if (gate_info(in.gate).kind == GateKind::kControlled) p.has_controlled_gates = true;
     std::map<Place, ControlInfo> info;
-    if (p.has_controlled_gates) info = ReferencePass(circuit).run();
+    if (p.has_controlled_gates)
+        info = is_classical(circuit) ? ReferencePass<ClassicalState>(circuit).run()
+                                     : ReferencePass<StabilizerTableau>(circuit).run();
     Emitter(circuit, p, info).emit_block(0, 0);
     // Layers: TICKs executed (loops unrolled) plus the last layer after the final TICK.
     std::uint64_t ticks = 0;
