@@ -129,6 +129,30 @@ TEST(RunCircuit, MissingCircuitIsOneError) {
     EXPECT_NE(r.err.find("1 error; nothing was run"), std::string::npos) << r.err;
 }
 
+TEST(RunCircuit, ConflictingQuantumMemoryParametersAreErrorsAtTheComponent) {
+    const auto lib = source_dir() / "scenarios" / "quantum";
+    struct Case {
+        std::string file, sets, message;
+    };
+    for (const Case& c : std::vector<Case>{
+             {"toric2d_memory.yaml", "--set components.memory.code=toric4d --set components.memory.size=100",
+              "toric2d_memory.yaml:9:3: components.memory: toric4d(L=100) would need 1400000000 qubits"},
+             {"toom_ising_l32.yaml", "--set components.memory.lec=none --set components.memory.basis=X",
+              "toom_ising_l32.yaml:9:3: components.memory: basis X needs a code with X checks"},
+             {"surface_d5.yaml", "--set components.memory.lec=toom",
+              "surface_d5.yaml:12:3: components.memory: lec builds its own circuit"},
+             {"surface_d5.yaml", "--set components.memory.code=toric2d",
+              "components.memory: give either circuit (a file) or code (a builder), not both"},
+             {"toric2d_memory.yaml", "--set components.memory.noise=none",
+              "components.memory: p, q and idle need a noise model"},
+         }) {
+        CommandResult r = run_qdes("validate " + (lib / c.file).string() + " " + c.sets);
+        EXPECT_EQ(r.exit_code, 2) << c.sets;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << c.sets << ": " << r.err;
+        EXPECT_NE(r.err.find("1 error; nothing was run"), std::string::npos) << r.err;
+    }
+}
+
 TEST(RunCircuit, QuantumScenarioLibraryValidates) {
     for (const char* s : {"scenarios/quantum/surface_d5.yaml", "scenarios/quantum/toom_ising_l32.yaml",
                           "scenarios/quantum/toric2d_memory.yaml"}) {

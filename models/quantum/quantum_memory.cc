@@ -25,10 +25,11 @@ Circuit build_circuit(const Simulation& sim, const ParamValues& p) {
     if (noise.kind == NoiseModel::Kind::kNone && (noise.p > 0 || noise.idle > 0 || noise.q > 0))
         throw std::invalid_argument("p, q and idle need a noise model: set noise to gate_bitflip, gate_depolarizing "
                                     "or phenomenological");
+    const std::string& lec = p.string("lec");
+    if (!file.empty() && lec != "none") throw std::invalid_argument("lec builds its own circuit: use it with code, not circuit");
     if (!file.empty()) return add_gate_noise(read_circuit_file(sim.resolve_path(file).string()), noise);
     const auto size = std::uint32_t(p.integer("size"));
     const auto rounds = std::uint64_t(p.integer("rounds"));
-    const std::string& lec = p.string("lec");
     if (lec == "toom") {
         if (code != "ising2d") throw std::invalid_argument("lec: toom runs on code: ising2d");
         return toom_memory_circuit(size, rounds, noise);
@@ -37,7 +38,10 @@ Circuit build_circuit(const Simulation& sim, const ParamValues& p) {
     o.rounds = rounds;
     o.basis = p.string("basis")[0];
     o.noise = noise;
-    return memory_circuit(make_code(code, size), o);
+    CssCode built = make_code(code, size);
+    if (o.basis == 'X' && built.x_checks.empty())
+        throw std::invalid_argument("basis X needs a code with X checks; " + built.name + " has Z checks only");
+    return memory_circuit(built, o);
 }
 
 }  // namespace

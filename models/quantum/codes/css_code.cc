@@ -47,8 +47,20 @@ std::size_t eliminate(std::vector<Bits>& rows, std::vector<std::uint32_t>* pivot
 
 }  // namespace
 
+namespace {
+
+/// Qubit indices are 24-bit in circuits; a code with its ancillas must fit.
+void check_size(const std::string& what, std::uint64_t qubits_with_ancillas) {
+    if (qubits_with_ancillas > (std::uint64_t(1) << 24))
+        throw std::invalid_argument(what + " would need " + std::to_string(qubits_with_ancillas) +
+                                    " qubits with its ancillas; the most a circuit can address is 16777216");
+}
+
+}  // namespace
+
 CssCode repetition_code(std::uint32_t d) {
     if (d < 2) throw std::invalid_argument("a repetition code needs d >= 2");
+    check_size("repetition(d=" + std::to_string(d) + ")", 2ull * d);
     CssCode c;
     c.name = "repetition(d=" + std::to_string(d) + ")";
     c.num_qubits = d;
@@ -62,6 +74,7 @@ CssCode repetition_code(std::uint32_t d) {
 
 CssCode ising2d_code(std::uint32_t L) {
     if (L < 2) throw std::invalid_argument("an Ising memory needs L >= 2");
+    check_size("ising2d(L=" + std::to_string(L) + ")", 3ull * L * L);
     CssCode c;
     c.name = "ising2d(L=" + std::to_string(L) + ")";
     c.num_qubits = L * L;
@@ -80,6 +93,7 @@ CssCode ising2d_code(std::uint32_t L) {
 
 CssCode toric2d_code(std::uint32_t L) {
     if (L < 2) throw std::invalid_argument("a toric code needs L >= 2");
+    check_size("toric2d(L=" + std::to_string(L) + ")", 4ull * L * L);
     CssCode c;
     c.name = "toric2d(L=" + std::to_string(L) + ")";
     c.num_qubits = 2 * L * L;
@@ -105,6 +119,7 @@ CssCode toric2d_code(std::uint32_t L) {
 
 CssCode toric4d_code(std::uint32_t L) {
     if (L < 2) throw std::invalid_argument("a 4D toric code needs L >= 2");
+    check_size("toric4d(L=" + std::to_string(L) + ")", 14ull * L * L * L * L);
     CssCode c;
     c.name = "toric4d(L=" + std::to_string(L) + ")";
     const std::uint32_t V = L * L * L * L;
@@ -360,6 +375,7 @@ Circuit memory_circuit(const CssCode& code, const MemoryOptions& o) {
 
 Circuit toom_memory_circuit(std::uint32_t L, std::uint64_t rounds, const NoiseModel& noise) {
     if (L < 2) throw std::invalid_argument("Toom's rule needs L >= 2");
+    check_size("Toom's rule on ising2d(L=" + std::to_string(L) + ")", 3ull * L * L);
     if (rounds < 1) throw std::invalid_argument("a memory experiment needs at least one round");
     if (noise.kind == NoiseModel::Kind::kPhenomenological)
         throw std::invalid_argument("Toom's rule has no syndrome measurements; use gate_bitflip or gate_depolarizing");
