@@ -51,6 +51,14 @@ void FrameSimulator::run() {
     }
 }
 
+void FrameSimulator::run_again() {
+    pc_ = 0;
+    loop_remaining_.clear();
+    detected_ = 0;
+    while (step_layer()) {
+    }
+}
+
 bool FrameSimulator::step_layer() {
     const auto& ops = program_.ops;
     while (pc_ < ops.size()) {

@@ -34,6 +34,9 @@ class FrameSimulator {
     bool step_layer();
     /// start(), then every layer.
     void run();
+    /// Runs the whole program again on the current state, as if its text were repeated: for protocols that apply a
+    /// round circuit many times and inspect the frames in between. Detector rows restart from 0.
+    void run_again();
     bool finished() const { return pc_ >= program_.ops.size(); }
 
     std::size_t shots() const { return shots_; }
