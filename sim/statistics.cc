@@ -65,6 +65,26 @@ void Tally::reset(TimePs) {
     batches_.reset(1.0);
 }
 
+void Estimate::set(double value, double std_error, double lower, double upper, std::uint64_t count) {
+    set_ = true;
+    value_ = value;
+    std_error_ = std_error;
+    lower_ = lower;
+    upper_ = upper;
+    count_ = count;
+}
+
+StatSummary Estimate::summary(TimePs) const {
+    StatSummary s;
+    s.kind = "estimate";
+    s.count = count_;
+    s.mean = value_;
+    s.std_error = std_error_;
+    s.min = lower_;
+    s.max = upper_;
+    return s;
+}
+
 StatSummary Tally::summary(TimePs) const {
     StatSummary s;
     s.kind = "tally";

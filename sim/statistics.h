@@ -20,7 +20,7 @@ namespace qdes {
 
 /// What a statistic reports.
 struct StatSummary {
-    std::string kind;         ///< "counter", "tally" or "time_average"
+    std::string kind;         ///< "counter", "tally", "time_average" or "estimate"
     std::uint64_t count = 0;  ///< events counted, observations tallied, or batches for a time average
     double mean = 0;          ///< counter: the count; tally: mean observation; time average: mean level
     double std_error = std::numeric_limits<double>::quiet_NaN();  ///< batch-means standard error of `mean`
@@ -87,6 +87,25 @@ class Tally final : public Statistic {
     double mean_ = 0, m2_ = 0;
     double min_ = std::numeric_limits<double>::infinity(), max_ = -std::numeric_limits<double>::infinity();
     BatchMeans batches_;
+};
+
+/// A value computed by an estimator at the end of a run (a lifetime, a rate), with its standard error and a
+/// confidence interval reported as min and max. Not reset by the warm-up: it is set, not accumulated.
+class Estimate final : public Statistic {
+  public:
+    /// `count`: the observations behind it (failures, shots).
+    void set(double value, double std_error, double lower, double upper, std::uint64_t count);
+    bool has_value() const { return set_; }
+    double value() const { return value_; }
+    StatSummary summary(TimePs now) const override;
+    void reset(TimePs) override {}
+
+  private:
+    bool set_ = false;
+    double value_ = std::numeric_limits<double>::quiet_NaN();
+    double std_error_ = std::numeric_limits<double>::quiet_NaN();
+    double lower_ = std::numeric_limits<double>::quiet_NaN(), upper_ = std::numeric_limits<double>::quiet_NaN();
+    std::uint64_t count_ = 0;
 };
 
 /// Time-weighted mean of a piecewise-constant level (queue length, busy servers).

@@ -90,9 +90,11 @@ def main():
                                         "std_error": "f", "batches": "u", "min": "f", "max": "f"}, "/stats")
             for row in f["stats"][:]:
                 kind = text(row["kind"])
-                need(kind in ("counter", "tally", "time_average"), f"/stats kind {kind!r}")
+                need(kind in ("counter", "tally", "time_average", "estimate"), f"/stats kind {kind!r}")
                 if kind == "counter":
                     need(row["mean"] == row["count"] and row["std_error"] == 0, f"counter {text(row['name'])} inconsistent")
+                if kind == "estimate" and math.isfinite(row["mean"]):
+                    need(row["min"] <= row["mean"] <= row["max"], f"estimate {text(row['name'])} outside its interval")
         if need("summary" in f, "no /summary"):
             summary = f["summary"]
             check_compound(summary, {"name": "str", "value": "f", "std_error": "f", "unit": "str"}, "/summary")

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "models/quantum/quantum_memory.h"
+#include "protocols/lec/lec_memory.h"
 #include "sim/queueing/queueing.h"
 
 namespace qdes::cli {
@@ -12,6 +13,7 @@ ComponentRegistry build_registry() {
     ComponentRegistry registry;
     register_queueing_components(registry);
     quantum::register_quantum_components(registry);
+    lec::register_lec_components(registry);
     return registry;
 }
 

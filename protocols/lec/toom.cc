@@ -4,11 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "models/quantum/bit_table.h"
 #include "models/quantum/codes/css_code.h"
-#include "models/quantum/fast_rng.h"
-#include "models/quantum/frame_simulator.h"
-#include "models/quantum/program.h"
 
 namespace qdes::lec {
 
@@ -44,34 +40,6 @@ void shots_over(const std::uint64_t* base, std::size_t stride, std::size_t rows,
 
 namespace {
 
-/// Records, for shots that failed this round and had not before, the failure round; returns whether any shot is
-/// still alive.
-bool record_failures(const std::vector<std::uint64_t>& over, std::vector<std::uint64_t>& alive, std::uint64_t round,
-                     std::uint64_t first_shot, std::uint64_t shots, FailureTimes& out) {
-    bool any_alive = false;
-    for (std::size_t w = 0; w < alive.size(); ++w) {
-        std::uint64_t newly = over[w] & alive[w];
-        alive[w] &= ~newly;
-        while (newly) {
-            const unsigned s = unsigned(std::countr_zero(newly));
-            newly &= newly - 1;
-            const std::uint64_t shot = w * 64 + s;
-            if (shot < shots) {
-                out.times[first_shot + shot] = double(round);
-                out.censored[first_shot + shot] = 0;
-            }
-        }
-        any_alive = any_alive || alive[w];
-    }
-    return any_alive;
-}
-
-std::vector<std::uint64_t> live_mask(std::size_t words, std::uint64_t shots) {
-    std::vector<std::uint64_t> alive(words, 0);
-    for (std::uint64_t s = 0; s < shots; ++s) alive[s / 64] |= std::uint64_t(1) << (s % 64);
-    return alive;
-}
-
 void check(const ToomOptions& o) {
     if (o.L < 2) throw std::invalid_argument("Toom's rule needs L >= 2");
     if (o.shots == 0) throw std::invalid_argument("a lifetime study needs at least one shot");
@@ -80,66 +48,110 @@ void check(const ToomOptions& o) {
 
 }  // namespace
 
-FailureTimes toom_circuit_lifetimes(const ToomOptions& o, const quantum::NoiseModel& noise) {
+ToomBatch::ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise)
+    : rule_(rule), L_(o.L), q_(noise.p) {
     check(o);
-    // One round: the memory circuit's loop body, applied again and again to the same frames.
-    quantum::Circuit full = quantum::toom_memory_circuit(o.L, 1, noise);
-    quantum::Circuit round;
-    round.source = full.source;
-    round.blocks = {full.blocks[1]};
-    const quantum::Program program = quantum::compile(round);
-    const std::uint32_t N = o.L * o.L;
-    FailureTimes out{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
-    const std::size_t batch = std::min<std::uint64_t>(o.shots, quantum::default_batch_shots(program.num_qubits));
-    quantum::FrameSimulator sim(program, batch, o.seed, o.stream);
-    for (std::uint64_t first = 0; first < o.shots; first += batch) {
-        const std::uint64_t n = std::min<std::uint64_t>(batch, o.shots - first);
-        const std::size_t words = (n + 63) / 64;
-        std::vector<std::uint64_t> alive = live_mask(words, n), over(words);
-        sim.start();
-        for (std::uint64_t r = 1; r <= o.max_rounds; ++r) {
-            sim.run_again();
-            // The reference never flips a data bit, so a data qubit's X frame is its value.
-            shots_over(sim.x_frame().row(0), sim.x_frame().words(), N, words, N / 2, over.data());
-            if (!record_failures(over, alive, r, first, n, out)) break;
+    const std::uint32_t N = L_ * L_;
+    if (rule == ToomRule::kCircuit) {
+        // One round: the memory circuit's loop body, applied again and again to the same frames.
+        quantum::Circuit full = quantum::toom_memory_circuit(o.L, 1, noise);
+        quantum::Circuit round;
+        round.source = full.source;
+        round.blocks = {full.blocks[1]};
+        program_ = std::make_unique<quantum::Program>(quantum::compile(round));
+        capacity_ = o.batch ? o.batch : quantum::default_batch_shots(program_->num_qubits);
+        capacity_ = std::min<std::size_t>(capacity_, o.shots);
+        sim_ = std::make_unique<quantum::FrameSimulator>(*program_, capacity_, o.seed, o.stream);
+    } else {
+        if (!(q_ >= 0 && q_ <= 1)) throw std::invalid_argument("the flip probability must be in [0, 1]");
+        capacity_ = std::min<std::size_t>(o.batch ? o.batch : 16384, o.shots);
+        a_.resize(N, capacity_);
+        b_.resize(N, capacity_);
+        rng_ = std::make_unique<quantum::FastRng>(RandomStream(o.seed, o.stream));
+    }
+}
+
+void ToomBatch::start(std::size_t shots) {
+    if (shots == 0 || shots > capacity_) throw std::invalid_argument("batch size out of range");
+    shots_ = shots;
+    words_ = (shots + 63) / 64;
+    alive_.assign(words_, 0);
+    for (std::size_t s = 0; s < shots; ++s) alive_[s / 64] |= std::uint64_t(1) << (s % 64);
+    over_.assign(words_, 0);
+    failed_at_.assign(shots, 0);
+    round_ = 0;
+    if (sim_)
+        sim_->start();
+    else
+        a_.clear();
+}
+
+bool ToomBatch::step() {
+    ++round_;
+    const std::uint32_t L = L_, N = L * L;
+    if (sim_) {
+        sim_->run_again();
+        // The reference never flips a data bit, so a data qubit's X frame is its value.
+        shots_over(sim_->x_frame().row(0), sim_->x_frame().words(), N, words_, N / 2, over_.data());
+    } else {
+        for (std::uint32_t row = 0; row < L; ++row)
+            for (std::uint32_t col = 0; col < L; ++col) {
+                const std::uint64_t* self = a_.row(row * L + col);
+                const std::uint64_t* north = a_.row(((row + L - 1) % L) * L + col);
+                const std::uint64_t* east = a_.row(row * L + (col + 1) % L);
+                std::uint64_t* dst = b_.row(row * L + col);
+                for (std::size_t w = 0; w < words_; ++w)
+                    dst[w] = (self[w] & north[w]) | (self[w] & east[w]) | (north[w] & east[w]);
+            }
+        std::swap(a_, b_);
+        quantum::for_each_hit_2d(*rng_, q_, N, words_ * 64, [&](std::uint64_t site, std::uint64_t s) {
+            a_.row(site)[s >> 6] ^= std::uint64_t(1) << (s & 63);
+        });
+        shots_over(a_.row(0), a_.words(), N, words_, N / 2, over_.data());
+    }
+    check_failures();
+    for (std::uint64_t w : alive_)
+        if (w) return true;
+    return false;
+}
+
+void ToomBatch::check_failures() {
+    for (std::size_t w = 0; w < words_; ++w) {
+        std::uint64_t newly = over_[w] & alive_[w];
+        alive_[w] &= ~newly;
+        while (newly) {
+            const unsigned s = unsigned(std::countr_zero(newly));
+            newly &= newly - 1;
+            failed_at_[w * 64 + s] = round_;
         }
+    }
+}
+
+FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise) {
+    ToomBatch batch(rule, o, noise);
+    FailureTimes out{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
+    for (std::uint64_t first = 0; first < o.shots; first += batch.capacity()) {
+        const std::size_t n = std::size_t(std::min<std::uint64_t>(batch.capacity(), o.shots - first));
+        batch.start(n);
+        while (batch.round() < o.max_rounds && batch.step()) {
+        }
+        for (std::size_t s = 0; s < n; ++s)
+            if (batch.failed_at()[s]) {
+                out.times[first + s] = double(batch.failed_at()[s]);
+                out.censored[first + s] = 0;
+            }
     }
     return out;
 }
 
+FailureTimes toom_circuit_lifetimes(const ToomOptions& o, const quantum::NoiseModel& noise) {
+    return toom_lifetimes(ToomRule::kCircuit, o, noise);
+}
+
 FailureTimes toom_automaton_lifetimes(const ToomOptions& o, double q) {
-    check(o);
-    if (!(q >= 0 && q <= 1)) throw std::invalid_argument("the flip probability q must be in [0, 1]");
-    const std::uint32_t L = o.L, N = L * L;
-    FailureTimes out{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
-    const std::size_t batch = std::min<std::uint64_t>(o.shots, 16384);
-    quantum::BitTable a(N, batch), b(N, batch);
-    quantum::FastRng rng(RandomStream(o.seed, o.stream));
-    const std::size_t W = a.words();
-    for (std::uint64_t first = 0; first < o.shots; first += batch) {
-        const std::uint64_t n = std::min<std::uint64_t>(batch, o.shots - first);
-        const std::size_t words = (n + 63) / 64;
-        std::vector<std::uint64_t> alive = live_mask(words, n), over(words);
-        a.clear();
-        for (std::uint64_t r = 1; r <= o.max_rounds; ++r) {
-            for (std::uint32_t row = 0; row < L; ++row)
-                for (std::uint32_t col = 0; col < L; ++col) {
-                    const std::uint64_t* self = a.row(row * L + col);
-                    const std::uint64_t* north = a.row(((row + L - 1) % L) * L + col);
-                    const std::uint64_t* east = a.row(row * L + (col + 1) % L);
-                    std::uint64_t* dst = b.row(row * L + col);
-                    for (std::size_t w = 0; w < words; ++w)
-                        dst[w] = (self[w] & north[w]) | (self[w] & east[w]) | (north[w] & east[w]);
-                }
-            std::swap(a, b);
-            quantum::for_each_hit_2d(rng, q, N, words * 64, [&](std::uint64_t site, std::uint64_t s) {
-                a.row(site)[s >> 6] ^= std::uint64_t(1) << (s & 63);
-            });
-            shots_over(a.row(0), W, N, words, N / 2, over.data());
-            if (!record_failures(over, alive, r, first, n, out)) break;
-        }
-    }
-    return out;
+    quantum::NoiseModel flips;
+    flips.p = q;
+    return toom_lifetimes(ToomRule::kAutomaton, o, flips);
 }
 
 }  // namespace qdes::lec

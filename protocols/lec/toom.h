@@ -6,12 +6,19 @@
 /// majority of its bits is wrong; shots alive at the round cap are right-censored.
 
 #include <cstdint>
-#include <functional>
+#include <memory>
+#include <vector>
 
-#include "sim/failure_times.h"
+#include "models/quantum/bit_table.h"
+#include "models/quantum/fast_rng.h"
+#include "models/quantum/frame_simulator.h"
 #include "models/quantum/noise.h"
+#include "models/quantum/program.h"
+#include "sim/lifetime.h"
 
 namespace qdes::lec {
+
+enum class ToomRule { kCircuit, kAutomaton };
 
 struct ToomOptions {
     std::uint32_t L = 8;
@@ -19,11 +26,43 @@ struct ToomOptions {
     std::uint64_t shots = 1024;
     std::uint64_t seed = 1;
     std::uint64_t stream = 0;
+    std::size_t batch = 0;  ///< shots advanced together; 0: sized to the circuit (the automaton: up to 16384)
 };
+
+/// One batch of shots under Toom's rule, a round at a time (so a kernel component can spend simulated time on each).
+class ToomBatch {
+  public:
+    /// `noise` applies to the circuit; the automaton flips each bit with probability noise.p after each round.
+    ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise);
+    std::size_t capacity() const { return capacity_; }
+    /// Starts `shots` (at most capacity()) fresh memories, all bits 0.
+    void start(std::size_t shots);
+    /// Runs one round; returns false once every shot of the batch has failed.
+    bool step();
+    std::uint64_t round() const { return round_; }
+    /// Failure round of each shot of the batch, 0 while alive.
+    const std::vector<std::uint64_t>& failed_at() const { return failed_at_; }
+
+  private:
+    void check_failures();
+
+    ToomRule rule_;
+    std::uint32_t L_;
+    double q_;
+    std::unique_ptr<quantum::Program> program_;
+    std::unique_ptr<quantum::FrameSimulator> sim_;
+    quantum::BitTable a_, b_;
+    std::unique_ptr<quantum::FastRng> rng_;
+    std::size_t capacity_ = 0, shots_ = 0, words_ = 0;
+    std::uint64_t round_ = 0;
+    std::vector<std::uint64_t> alive_, over_, failed_at_;
+};
+
+/// Lifetimes of o.shots shots, batch after batch, each run to its round cap or until all its shots failed.
+FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise);
 
 /// The Toom LEC circuit with `noise` (gate_bitflip or gate_depolarizing, as in the engine).
 FailureTimes toom_circuit_lifetimes(const ToomOptions& o, const quantum::NoiseModel& noise);
-
 /// The Toom cellular automaton: each round majority(self, north, east), then each bit flips with probability q.
 FailureTimes toom_automaton_lifetimes(const ToomOptions& o, double q);
 

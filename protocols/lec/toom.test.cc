@@ -4,14 +4,9 @@
 
 #include <gtest/gtest.h>
 
-#include <numeric>
 
 namespace qdes::lec {
 namespace {
-
-double mean_time(const FailureTimes& f) {
-    return std::accumulate(f.times.begin(), f.times.end(), 0.0) / double(f.times.size());
-}
 
 TEST(Toom, ShotsOverCountsStrictMajorities) {
     // 5 rows, shots 0..6 with 0..6 ones spread over the rows (shot s has ones in rows < s, capped at 5).
@@ -44,23 +39,22 @@ TEST(Toom, NoNoiseNeverFailsAndCertainNoiseFailsAtOnce) {
 }
 
 TEST(Toom, BelowThresholdLifetimeGrowsWithL) {
+    // Well below threshold each step in L multiplies the lifetime: the 95% intervals must not even overlap.
     ToomOptions o;
-    o.max_rounds = 2000;
+    o.max_rounds = 4000;
     o.shots = 512;
     quantum::NoiseModel noise{quantum::NoiseModel::Kind::kGateBitflip, 0.004, -1, 0};
-    double previous = 0;
-    for (std::uint32_t L : {2u, 3u, 4u}) {
-        o.L = L;
-        double circuit = mean_time(toom_circuit_lifetimes(o, noise));
-        EXPECT_GT(circuit, previous) << "L=" << L;
-        previous = circuit;
-    }
-    previous = 0;
-    for (std::uint32_t L : {2u, 3u, 4u}) {
-        o.L = L;
-        double automaton = mean_time(toom_automaton_lifetimes(o, 0.03));
-        EXPECT_GT(automaton, previous) << "L=" << L;
-        previous = automaton;
+    for (ToomRule rule : {ToomRule::kCircuit, ToomRule::kAutomaton}) {
+        if (rule == ToomRule::kAutomaton) noise.p = 0.03;
+        LifetimeEstimate previous;
+        previous.upper = 0;
+        for (std::uint32_t L : {2u, 3u, 4u}) {
+            o.L = L;
+            LifetimeEstimate e = exponential_lifetime(toom_lifetimes(rule, o, noise));
+            EXPECT_GT(e.lower, previous.upper) << "rule " << int(rule) << " L=" << L << ": tau " << e.tau;
+            EXPECT_GT(e.failures, 20u) << "rule " << int(rule) << " L=" << L;
+            previous = e;
+        }
     }
 }
 

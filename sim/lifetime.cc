@@ -1,4 +1,4 @@
-#include "analysis/lifetime.h"
+#include "sim/lifetime.h"
 
 #include <algorithm>
 #include <cmath>

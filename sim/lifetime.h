@@ -8,9 +8,14 @@
 #include <limits>
 #include <vector>
 
-#include "sim/failure_times.h"
-
 namespace qdes {
+
+/// Failure times of shots (in rounds or seconds); censored[i] means shot i was still alive at times[i] when the
+/// run stopped (right-censored), not that it failed then.
+struct FailureTimes {
+    std::vector<double> times;
+    std::vector<std::uint8_t> censored;
+};
 
 struct LifetimeEstimate {
     double tau = 0;      ///< maximum-likelihood mean lifetime: total time at risk / failures

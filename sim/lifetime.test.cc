@@ -1,7 +1,7 @@
 // Lifetime estimators on synthetic data with known answers: censored exponential samples, exact fidelity curves,
 // power laws and crossing curves.
 
-#include "analysis/lifetime.h"
+#include "sim/lifetime.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,148 @@
+#include "protocols/lec/lec_memory.h"
+
+#include <cmath>
+
+#include "sim/simulation.h"
+
+namespace qdes::lec {
+
+ComponentKind LecMemory::kind() {
+    ComponentKind k;
+    k.name = "lec_memory";
+    k.doc = "memory lifetime under measurement-free local error correction (Toom's rule on the 2D Ising memory, as "
+            "an LEC circuit or as a cellular automaton), one event per round for a batch of shots";
+    k.params.choice("rule", {"toom_circuit", "toom_automaton"}, "the LEC rule").with_default("toom_circuit");
+    k.params.integer("size", "lattice side L (L x L spins on a torus)").with_default("8").at_least(2).at_most(2048);
+    k.params.choice("noise", {"gate_bitflip", "gate_depolarizing"}, "gate noise model of the circuit")
+        .with_default("gate_bitflip");
+    k.params.real("p", "error probability per gate and reset (the automaton: flip per bit per round)")
+        .with_example("0.01")
+        .at_least(0)
+        .at_most(1);
+    k.params.real("idle", "idle error probability per layer (circuit only)").with_default("0").at_least(0).at_most(1);
+    k.params.integer("max_rounds", "round cap: shots alive then are right-censored").with_default("1000").at_least(1);
+    k.params.integer("shots", "memories in all").with_default("4096").at_least(1);
+    k.params.integer("batch", "shots advanced together per event (0: sized to the circuit)").with_default("0").at_least(0);
+    k.params.duration("round_duration", "simulated time of one round (the circuit's six layers)")
+        .with_default("1 us")
+        .at_least(1);
+    k.params.real("confidence", "confidence level of the intervals").with_default("0.95").at_least(0.5).at_most(0.999);
+    k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
+        return sim.add<LecMemory>(name, p);
+    };
+    return k;
+}
+
+namespace {
+
+quantum::NoiseModel noise_of(const ParamValues& p) {
+    quantum::NoiseModel n;
+    n.kind = quantum::NoiseModel::parse_kind(p.string("noise"));
+    n.p = p.real("p");
+    n.idle = p.real("idle");
+    if (p.string("rule") == "toom_automaton" && n.idle > 0)
+        throw std::invalid_argument("idle noise applies to the circuit rule only");
+    return n;
+}
+
+ToomOptions options_of(const Simulation& sim, const std::string& name, const ParamValues& p) {
+    ToomOptions o;
+    o.L = std::uint32_t(p.integer("size"));
+    o.max_rounds = std::uint64_t(p.integer("max_rounds"));
+    o.shots = std::uint64_t(p.integer("shots"));
+    o.batch = std::size_t(p.integer("batch"));
+    o.seed = sim.seed();
+    o.stream = stream_id(name, "lec");
+    return o;
+}
+
+}  // namespace
+
+LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& params)
+    : Component(sim, std::move(name)),
+      options_(options_of(sim, this->name(), params)),
+      round_ps_(params.duration_ps("round_duration")),
+      confidence_(params.real("confidence")),
+      batch_(std::make_unique<ToomBatch>(
+          params.string("rule") == "toom_circuit" ? ToomRule::kCircuit : ToomRule::kAutomaton, options_,
+          noise_of(params))),
+      failures_trace_(open_trace(
+          TraceSchemaBuilder<FailureRow>("failures", "one row per shot: its failure round, or the cap if censored")
+              .field("shot", &FailureRow::shot, "", "shot index from 0")
+              .field("round", &FailureRow::round, "", "first round after which a strict majority of bits was wrong")
+              .field("time_ps", &FailureRow::time_ps, "ps", "round x round_duration")
+              .field("censored", &FailureRow::censored, "", "1: alive at max_rounds (round is then the cap)"))) {
+    add_statistic("shots", shots_, "shots", "memories run");
+    add_statistic("failures", failures_, "shots", "memories that failed before the round cap");
+    add_statistic("censored", censored_, "shots", "memories alive at the round cap (right-censored)");
+    add_statistic("lifetime_rounds", lifetime_rounds_, "rounds",
+                  "maximum-likelihood mean lifetime with censoring; min, max: likelihood-ratio interval");
+    add_statistic("lifetime", lifetime_s_, "s", "the same lifetime in seconds (rounds x round_duration)");
+    add_statistic("error_per_round", error_per_round_, "1", "logical error per round, 1 - exp(-1/lifetime)");
+    add_statistic("exponential_check", exponential_, "1",
+                  "coefficient of variation of the failure times minus what an exponential (truncated at the cap) "
+                  "gives: 0 within its error when failures are memoryless; min, max: +- 3 standard errors");
+    times_.times.reserve(options_.shots);
+}
+
+void LecMemory::start() { start_batch(); }
+
+void LecMemory::start_batch() {
+    in_batch_ = std::size_t(std::min<std::uint64_t>(batch_->capacity(), options_.shots - first_shot_));
+    batch_->start(in_batch_);
+    schedule_after(round_ps_, [this] { round(); });
+}
+
+void LecMemory::round() {
+    const bool any_alive = batch_->step();
+    if (any_alive && batch_->round() < options_.max_rounds) {
+        schedule_after(round_ps_, [this] { round(); });
+        return;
+    }
+    end_batch();
+}
+
+void LecMemory::end_batch() {
+    for (std::size_t s = 0; s < in_batch_; ++s) {
+        const std::uint64_t at = batch_->failed_at()[s];
+        const bool censored = at == 0;
+        const std::uint64_t round = censored ? options_.max_rounds : at;
+        times_.times.push_back(double(round));
+        times_.censored.push_back(censored);
+        if (censored)
+            censored_.add();
+        else
+            failures_.add();
+        shots_.add();
+        failures_trace_.append({first_shot_ + s, round, round * round_ps_, std::uint8_t(censored)});
+    }
+    first_shot_ += in_batch_;
+    if (first_shot_ < options_.shots) start_batch();
+}
+
+void LecMemory::finish() {
+    if (times_.times.empty()) return;
+    const double z = std::sqrt(chi2_1_quantile(confidence_));
+    const LifetimeEstimate e = exponential_lifetime(times_, confidence_);
+    const double se = std::isfinite(e.upper) && e.lower > 0 ? e.tau * (std::log(e.upper) - std::log(e.lower)) / (2 * z)
+                                                            : std::numeric_limits<double>::quiet_NaN();
+    lifetime_rounds_.set(e.tau, se, e.lower, e.upper, e.failures);
+    const double sec = double(round_ps_) * 1e-12;
+    lifetime_s_.set(e.tau * sec, se * sec, e.lower * sec, e.upper * sec, e.failures);
+    if (std::isfinite(e.tau)) {
+        const double lo = std::isfinite(e.upper) ? error_per_round(e.upper) : 0.0;
+        error_per_round_.set(error_per_round(e.tau), se / (e.tau * e.tau) * std::exp(-1 / e.tau), lo,
+                             error_per_round(e.lower), e.failures);
+    } else {
+        error_per_round_.set(0, std::numeric_limits<double>::quiet_NaN(), 0, error_per_round(e.lower), 0);
+    }
+    if (e.failures >= 10) {
+        const ExponentialCheck c = check_exponential(times_, double(options_.max_rounds));
+        const double d = c.cv - c.cv_expected;
+        exponential_.set(d, c.cv_std_error, d - 3 * c.cv_std_error, d + 3 * c.cv_std_error, e.failures);
+    }
+}
+
+void register_lec_components(ComponentRegistry& registry) { registry.add(LecMemory::kind()); }
+
+}  // namespace qdes::lec
