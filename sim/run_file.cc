@@ -155,41 +155,77 @@ void RunFile::stop_writer() {
     if (writer_.joinable()) writer_.join();
 }
 
+namespace {
+
+struct StatsRow {
+    const char* name;
+    const char* kind;
+    const char* unit;
+    std::uint64_t count;
+    double mean, std_error;
+    std::uint64_t batches;
+    double min, max;
+};
+
+h5::Handle stats_row_type() {
+    h5::Handle str = h5::vlen_string_type();
+    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(StatsRow)), H5Tclose, "create compound type");
+    h5::check(H5Tinsert(t.id(), "name", offsetof(StatsRow, name), str.id()), "add field");
+    h5::check(H5Tinsert(t.id(), "kind", offsetof(StatsRow, kind), str.id()), "add field");
+    h5::check(H5Tinsert(t.id(), "unit", offsetof(StatsRow, unit), str.id()), "add field");
+    h5::check(H5Tinsert(t.id(), "count", offsetof(StatsRow, count), H5T_NATIVE_UINT64), "add field");
+    h5::check(H5Tinsert(t.id(), "mean", offsetof(StatsRow, mean), H5T_NATIVE_DOUBLE), "add field");
+    h5::check(H5Tinsert(t.id(), "std_error", offsetof(StatsRow, std_error), H5T_NATIVE_DOUBLE), "add field");
+    h5::check(H5Tinsert(t.id(), "batches", offsetof(StatsRow, batches), H5T_NATIVE_UINT64), "add field");
+    h5::check(H5Tinsert(t.id(), "min", offsetof(StatsRow, min), H5T_NATIVE_DOUBLE), "add field");
+    h5::check(H5Tinsert(t.id(), "max", offsetof(StatsRow, max), H5T_NATIVE_DOUBLE), "add field");
+    return t;
+}
+
+}  // namespace
+
 void RunFile::write_statistics(const Simulation& sim) {
-    struct Row {
-        const char* name;
-        const char* kind;
-        const char* unit;
-        std::uint64_t count;
-        double mean, std_error;
-        std::uint64_t batches;
-        double min, max;
-    };
     std::vector<StatisticEntry> entries = sim.statistics();
     std::vector<StatSummary> summaries;
-    std::vector<Row> rows;
+    std::vector<StatsRow> rows;
     for (const StatisticEntry& e : entries) summaries.push_back(e.statistic->summary(sim.now()));
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const StatSummary& s = summaries[i];
-        rows.push_back(Row{entries[i].name.c_str(), s.kind.c_str(), entries[i].unit.c_str(), s.count, s.mean,
-                           s.std_error, s.batches, s.min, s.max});
+        rows.push_back(StatsRow{entries[i].name.c_str(), s.kind.c_str(), entries[i].unit.c_str(), s.count, s.mean,
+                                s.std_error, s.batches, s.min, s.max});
     }
-    h5::Handle str = h5::vlen_string_type();
-    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "create compound type");
-    h5::check(H5Tinsert(t.id(), "name", offsetof(Row, name), str.id()), "add field");
-    h5::check(H5Tinsert(t.id(), "kind", offsetof(Row, kind), str.id()), "add field");
-    h5::check(H5Tinsert(t.id(), "unit", offsetof(Row, unit), str.id()), "add field");
-    h5::check(H5Tinsert(t.id(), "count", offsetof(Row, count), H5T_NATIVE_UINT64), "add field");
-    h5::check(H5Tinsert(t.id(), "mean", offsetof(Row, mean), H5T_NATIVE_DOUBLE), "add field");
-    h5::check(H5Tinsert(t.id(), "std_error", offsetof(Row, std_error), H5T_NATIVE_DOUBLE), "add field");
-    h5::check(H5Tinsert(t.id(), "batches", offsetof(Row, batches), H5T_NATIVE_UINT64), "add field");
-    h5::check(H5Tinsert(t.id(), "min", offsetof(Row, min), H5T_NATIVE_DOUBLE), "add field");
-    h5::check(H5Tinsert(t.id(), "max", offsetof(Row, max), H5T_NATIVE_DOUBLE), "add field");
-    h5::Table table(file_.id(), "stats", std::move(t), std::max<std::uint64_t>(1, rows.size()));
+    h5::Table table(file_.id(), "stats", stats_row_type(), std::max<std::uint64_t>(1, rows.size()));
     table.append(rows.data(), rows.size());
     Json docs = Json::object();
     for (const StatisticEntry& e : entries) docs[e.name] = e.doc;
     h5::write_attribute(table.id(), "docs", docs.dump());
+}
+
+RunFileContents read_run_file(const std::filesystem::path& path) {
+    RunFileContents c;
+    h5::Handle f = h5::open_file_read(path.string());
+    c.status = h5::read_string_attribute(f.id(), "status");
+    c.status_message = h5::read_string_attribute(f.id(), "status_message");
+    {
+        h5::Handle meta(H5Gopen2(f.id(), "meta", H5P_DEFAULT), H5Gclose, "open /meta");
+        c.scenario_json = h5::read_string_dataset(meta.id(), "scenario_json");
+    }
+    if (H5Lexists(f.id(), "stats", H5P_DEFAULT) <= 0) return c;
+    h5::Handle ds(H5Dopen2(f.id(), "stats", H5P_DEFAULT), H5Dclose, "open /stats");
+    h5::Handle space(H5Dget_space(ds.id()), H5Sclose, "get /stats space");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space.id(), &n, nullptr);
+    std::vector<StatsRow> rows(n);
+    h5::Handle type = stats_row_type();
+    if (n) {
+        h5::check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /stats");
+        for (const StatsRow& r : rows)
+            c.statistics.push_back(
+                StatRecord{r.name ? r.name : "", r.kind ? r.kind : "", r.unit ? r.unit : "", r.count, r.mean,
+                           r.std_error, r.batches, r.min, r.max});
+        h5::check(H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, rows.data()), "free /stats strings");
+    }
+    return c;
 }
 
 h5::Handle summary_row_type() {

@@ -104,6 +104,23 @@ struct SummaryRow {
 /// The HDF5 compound type of SummaryRow.
 h5::Handle summary_row_type();
 
+/// One row of a run file's /stats.
+struct StatRecord {
+    std::string name, kind, unit;
+    std::uint64_t count = 0;
+    double mean = 0, std_error = 0;
+    std::uint64_t batches = 0;
+    double min = 0, max = 0;
+};
+
+/// What a finished (or failed) run file says: its status, resolved scenario and statistics (empty when the run
+/// never closed). Throws h5::Error when the file cannot be read.
+struct RunFileContents {
+    std::string status, status_message, scenario_json;
+    std::vector<StatRecord> statistics;
+};
+RunFileContents read_run_file(const std::filesystem::path& path);
+
 /// The current time as ISO 8601 UTC ("2026-11-22T06:18:08Z").
 std::string utc_now_iso8601();
 

@@ -51,8 +51,8 @@ const ParamSchema& scenario_record_schema() {
 
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"name", "description", "seed",       "warmup",
-                                                "stop", "record",      "components", "links"};
+const std::vector<std::string> kTopLevelKeys = {"name", "description", "seed",  "warmup", "stop",
+                                                "record", "components", "links", "sweep"};
 const std::vector<std::string> kLinkKeys = {"from", "to", "latency"};
 
 /// Applies overrides and records where each overridden key path came from.
@@ -287,7 +287,8 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
     Scenario s;
     s.file = source.display_name;
     ParamValues top =
-        v.params(root, "", scenario_top_level_schema(), {"stop", "record", "components", "links"}, "a scenario");
+        v.params(root, "", scenario_top_level_schema(), {"stop", "record", "components", "links", "sweep"},
+                 "a scenario");  // sweep: read by parse_sweep (sim/sweep.h) for `qdes sweep`
     if (top.has("name")) s.name = top.string("name");
     if (s.name.empty()) s.name = stem_of(source.display_name);
     if (top.has("name") && !is_valid_name(s.name)) {

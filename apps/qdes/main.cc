@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  list-params [KIND]  list component kinds, or the parameters, ports and statistics of one\n"
     "  inspect RUN.h5      print a run file's status, scenario, tables and summary\n"
     "  detect CIRCUIT      sample a circuit's detection events and observable flips (as `stim detect`)\n"
+    "  sweep FILE          run every point of a scenario's sweep: block, N at a time, and write a campaign file\n"
     "\n"
     "`qdes <command> --help` describes each command. Exit codes: 0 success, 1 simulation failure, 2 bad input.\n";
 
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
     if (command == "list-params") return qdes::cli::list_params_main(args);
     if (command == "inspect") return qdes::cli::inspect_main(args);
     if (command == "detect") return qdes::cli::detect_main(args);
+    if (command == "sweep") return qdes::cli::sweep_main(args, qdes::cli::quoted_command_line(argc, argv));
     std::fprintf(stderr, "qdes: unknown command \"%s\"%s\n\n%s", command.c_str(),
-                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect"}).c_str(), kUsage);
+                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect", "sweep"}).c_str(), kUsage);
     return qdes::cli::kExitBadInput;
 }

@@ -1,0 +1,324 @@
+// qdes sweep FILE [--set k=v]... [--jobs N] [--out DIR] [--dry-run] [--progress|--no-progress] [-q]
+//
+// Runs every point of the scenario's `sweep:` block as its own `qdes run` process (up to N at once), one HDF5 file
+// per point, skipping points whose file is complete for the same resolved scenario, then writes the campaign file
+// DIR/<name>-campaign.h5: one row per point (swept values, status, file) and one row per point and statistic.
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "apps/qdes/cli.h"
+#include "apps/qdes/scenario_input.h"
+#include "sim/h5.h"
+#include "sim/run_file.h"
+#include "sim/sweep.h"
+
+extern char** environ;
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace qdes::cli {
+
+namespace {
+
+std::atomic<bool> g_sweep_interrupted{false};
+extern "C" void on_sweep_signal(int) { g_sweep_interrupted.store(true); }
+
+constexpr const char* kSweepHelp =
+    "usage: qdes sweep FILE [options]\n\n"
+    "Runs every point of the scenario's sweep: block (grid, zip, repeat; docs/scenario_format.md) as its own run,\n"
+    "N at a time, writing DIR/<name>-pNNNN.h5 per point and DIR/<name>-campaign.h5 with one row per point and\n"
+    "statistic. Points whose file already holds a completed run of the same resolved scenario are skipped, so an\n"
+    "interrupted sweep continues where it stopped.\n";
+
+struct Point {
+    SweepPoint spec;
+    std::string name;
+    std::vector<std::string> overrides;  ///< everything passed to `qdes run` as --set
+    std::string scenario_json;
+    fs::path file;
+    std::string status = "pending";  ///< pending, skipped (already complete), completed, failed, interrupted
+};
+
+void write_campaign(const fs::path& path, const std::string& scenario_file, const std::string& command_line,
+                    const SweepSpec& spec, const std::vector<Point>& points) {
+    struct PointRow {
+        std::uint64_t index, replica;
+        const char* status;
+        const char* file;
+        const char* values;
+    };
+    struct ResultRow {
+        std::uint64_t point;
+        const char* statistic;
+        const char* kind;
+        const char* unit;
+        double value, std_error, lower, upper;
+        std::uint64_t count;
+    };
+    fs::path temp = path;
+    temp += ".partial";
+    fs::remove(temp);
+    {
+        h5::Handle f = h5::create_file(temp.string());
+        h5::write_attribute(f.id(), "format", std::string("qdes-campaign"));
+        h5::write_attribute(f.id(), "format_version", std::uint64_t(1));
+        h5::write_attribute(f.id(), "scenario_file", scenario_file);
+        h5::write_attribute(f.id(), "command_line", command_line);
+        h5::write_string_dataset(f.id(), "sweep_json", spec.to_json().dump());
+        std::vector<std::string> value_json, file_names;
+        std::vector<PointRow> prow;
+        for (const Point& p : points) {
+            Json v = Json::object();
+            for (const auto& [k, val] : p.spec.values) v[k] = Json(val);
+            value_json.push_back(v.dump());
+            file_names.push_back(p.file.filename().string());
+        }
+        for (std::size_t i = 0; i < points.size(); ++i)
+            prow.push_back(PointRow{points[i].spec.index, points[i].spec.replica, points[i].status.c_str(),
+                                    file_names[i].c_str(), value_json[i].c_str()});
+        h5::Handle str = h5::vlen_string_type();
+        h5::Handle pt(H5Tcreate(H5T_COMPOUND, sizeof(PointRow)), H5Tclose, "create compound type");
+        h5::check(H5Tinsert(pt.id(), "index", offsetof(PointRow, index), H5T_NATIVE_UINT64), "add field");
+        h5::check(H5Tinsert(pt.id(), "replica", offsetof(PointRow, replica), H5T_NATIVE_UINT64), "add field");
+        h5::check(H5Tinsert(pt.id(), "status", offsetof(PointRow, status), str.id()), "add field");
+        h5::check(H5Tinsert(pt.id(), "file", offsetof(PointRow, file), str.id()), "add field");
+        h5::check(H5Tinsert(pt.id(), "values", offsetof(PointRow, values), str.id()), "add field");
+        h5::Table ptable(f.id(), "points", std::move(pt), std::max<std::uint64_t>(1, prow.size()));
+        ptable.append(prow.data(), prow.size());
+        h5::write_attribute(ptable.id(), "doc",
+                            std::string("one row per sweep point: index, replica, status, run file (beside this "
+                                        "file), swept values as a JSON object of key path -> YAML value"));
+
+        std::vector<RunFileContents> contents(points.size());
+        std::vector<ResultRow> rrow;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            if (points[i].status != "completed" && points[i].status != "skipped") continue;
+            try {
+                contents[i] = read_run_file(points[i].file);
+            } catch (const std::exception&) {
+                continue;
+            }
+            for (const StatRecord& s : contents[i].statistics) {
+                double lower = s.kind == "estimate" ? s.min : s.mean - s.std_error;
+                double upper = s.kind == "estimate" ? s.max : s.mean + s.std_error;
+                rrow.push_back(ResultRow{points[i].spec.index, s.name.c_str(), s.kind.c_str(), s.unit.c_str(), s.mean,
+                                         s.std_error, lower, upper, s.count});
+            }
+        }
+        h5::Handle rt(H5Tcreate(H5T_COMPOUND, sizeof(ResultRow)), H5Tclose, "create compound type");
+        h5::check(H5Tinsert(rt.id(), "point", offsetof(ResultRow, point), H5T_NATIVE_UINT64), "add field");
+        h5::check(H5Tinsert(rt.id(), "statistic", offsetof(ResultRow, statistic), str.id()), "add field");
+        h5::check(H5Tinsert(rt.id(), "kind", offsetof(ResultRow, kind), str.id()), "add field");
+        h5::check(H5Tinsert(rt.id(), "unit", offsetof(ResultRow, unit), str.id()), "add field");
+        h5::check(H5Tinsert(rt.id(), "value", offsetof(ResultRow, value), H5T_NATIVE_DOUBLE), "add field");
+        h5::check(H5Tinsert(rt.id(), "std_error", offsetof(ResultRow, std_error), H5T_NATIVE_DOUBLE), "add field");
+        h5::check(H5Tinsert(rt.id(), "lower", offsetof(ResultRow, lower), H5T_NATIVE_DOUBLE), "add field");
+        h5::check(H5Tinsert(rt.id(), "upper", offsetof(ResultRow, upper), H5T_NATIVE_DOUBLE), "add field");
+        h5::check(H5Tinsert(rt.id(), "count", offsetof(ResultRow, count), H5T_NATIVE_UINT64), "add field");
+        h5::Table rtable(f.id(), "results", std::move(rt), std::max<std::uint64_t>(1, rrow.size()));
+        rtable.append(rrow.data(), rrow.size());
+        h5::write_attribute(rtable.id(), "doc",
+                            std::string("one row per point and statistic of the point's run: value and standard "
+                                        "error; lower and upper are an estimate's interval, or value -+ std_error"));
+    }
+    fs::rename(temp, path);
+}
+
+}  // namespace
+
+int sweep_main(const std::vector<std::string>& args, const std::string& command_line) {
+    po::options_description options("options");
+    options.add_options()("help,h", "describe this command")(
+        "set", po::value<std::vector<std::string>>()->composing(), "override a value for every point: KEY.PATH=VALUE")(
+        "jobs,j", po::value<unsigned>()->default_value(1), "points run at once (worker processes)")(
+        "out,o", po::value<std::string>(), "directory for the point files and the campaign (default: <name>-sweep)")(
+        "dry-run", "list the points and what would be run or skipped, and run nothing")(
+        "progress", "report progress on stderr even when it is not a terminal")("no-progress", "never report progress")(
+        "quiet,q", "print nothing but errors");
+    int exit_code = kExitOk;
+    std::optional<ParsedArgs> parsed = parse_args("sweep", args, options, kSweepHelp, exit_code);
+    if (!parsed) return exit_code;
+    const po::variables_map& vm = parsed->options;
+    if (parsed->files.size() != 1) {
+        std::fprintf(stderr, "qdes sweep: expected one scenario file (see qdes sweep --help)\n");
+        return kExitBadInput;
+    }
+    const std::string file = parsed->files[0];
+    const unsigned jobs = vm["jobs"].as<unsigned>();
+    if (jobs == 0 || jobs > 256) {
+        std::fprintf(stderr, "qdes sweep: --jobs must be between 1 and 256\n");
+        return kExitBadInput;
+    }
+    const bool quiet = vm.count("quiet") > 0;
+    const std::vector<std::string> user = overrides_of(*parsed);
+    ComponentRegistry registry = build_registry();
+    std::optional<Scenario> base = load_checked_scenario(file, user, registry);
+    if (!base) return kExitBadInput;
+    Diagnostics d;
+    std::optional<ScenarioSource> source = read_scenario_file(file, d);
+    std::optional<SweepSpec> spec;
+    if (source) spec = parse_sweep(*source, d);
+    if (!d.empty()) {
+        std::fputs(d.to_string().c_str(), stderr);
+        std::fprintf(stderr, "%zu error%s; nothing was run\n", d.size(), d.size() == 1 ? "" : "s");
+        return kExitBadInput;
+    }
+    if (!spec) {
+        std::fprintf(stderr, "%s: no sweep: block to run (qdes run runs a single scenario)\n", file.c_str());
+        return kExitBadInput;
+    }
+    const fs::path dir = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path(base->name + "-sweep");
+
+    // Every point is validated before anything runs.
+    std::vector<Point> points;
+    std::size_t bad = 0;
+    for (const SweepPoint& sp : expand_sweep(*spec)) {
+        Point p;
+        p.spec = sp;
+        char suffix[32];
+        std::snprintf(suffix, sizeof suffix, "-p%04zu", sp.index);
+        p.name = base->name + suffix;
+        p.overrides = user;
+        for (const std::string& o : sp.overrides()) p.overrides.push_back(o);
+        p.overrides.push_back("name=" + p.name);
+        if (spec->repeat > 1) p.overrides.push_back("seed=" + std::to_string(base->seed + sp.replica));
+        Diagnostics pd;
+        std::optional<Scenario> s = load_scenario(*source, p.overrides, registry, pd);
+        if (!s) {
+            std::fprintf(stderr, "sweep point %zu (%s):\n%s", sp.index, sp.label().c_str(), pd.to_string().c_str());
+            ++bad;
+            continue;
+        }
+        p.scenario_json = s->to_json().dump();
+        p.file = dir / (p.name + ".h5");
+        points.push_back(std::move(p));
+    }
+    if (bad) {
+        std::fprintf(stderr, "%zu sweep point%s invalid; nothing was run\n", bad, bad == 1 ? "" : "s");
+        return kExitBadInput;
+    }
+    std::error_code ec;
+    if (!vm.count("dry-run")) {
+        fs::create_directories(dir, ec);
+        if (ec) {
+            std::fprintf(stderr, "qdes sweep: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
+            return kExitBadInput;
+        }
+    }
+    for (Point& p : points) {
+        if (!fs::exists(p.file, ec)) continue;
+        try {
+            RunFileContents c = read_run_file(p.file);
+            if (c.status == "completed" && c.scenario_json == p.scenario_json) p.status = "skipped";
+        } catch (const std::exception&) {
+            // unreadable or partial: run it again
+        }
+    }
+    if (vm.count("dry-run")) {
+        for (const Point& p : points)
+            std::printf("%s  %s  %s\n", p.name.c_str(), p.status == "skipped" ? "done   " : "to run ",
+                        p.spec.label().c_str());
+        return kExitOk;
+    }
+
+    const bool progress = !vm.count("no-progress") && !quiet && (vm.count("progress") || isatty(STDERR_FILENO));
+    // Without SA_RESTART, so that waitpid returns on a signal and the children can be told at once.
+    struct sigaction action{}, old_int{}, old_term{};
+    action.sa_handler = on_sweep_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int);
+    sigaction(SIGTERM, &action, &old_term);
+    std::map<pid_t, std::size_t> running;
+    std::size_t next = 0, finished = 0, failed = 0;
+    const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+    auto report = [&] {
+        if (!progress) return;
+        std::size_t skipped = 0;
+        for (const Point& p : points) skipped += p.status == "skipped";
+        std::fprintf(stderr, "\rqdes sweep: %zu/%zu points finished (%zu skipped, %zu failed), %zu running   ",
+                     finished + skipped, points.size(), skipped, failed, running.size());
+    };
+    while (true) {
+        while (!g_sweep_interrupted.load() && running.size() < jobs && next < points.size()) {
+            Point& p = points[next++];
+            if (p.status == "skipped") continue;
+            std::vector<std::string> argv_s = {self, "run", file, "--out", dir.string(), "--overwrite", "--no-progress",
+                                               "-q"};
+            for (const std::string& o : p.overrides) {
+                argv_s.push_back("--set");
+                argv_s.push_back(o);
+            }
+            std::vector<char*> argv;
+            for (std::string& a : argv_s) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            pid_t pid = 0;
+            if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+                p.status = "failed";
+                ++failed;
+                continue;
+            }
+            p.status = "running";
+            running[pid] = std::size_t(&p - points.data());
+        }
+        report();
+        if (running.empty()) break;
+        int status = 0;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR) {
+                if (g_sweep_interrupted.load())
+                    for (const auto& [child, index] : running) kill(child, SIGINT);
+                continue;
+            }
+            break;
+        }
+        auto it = running.find(pid);
+        if (it == running.end()) continue;
+        Point& p = points[it->second];
+        running.erase(it);
+        ++finished;
+        const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        p.status = ok ? "completed" : (g_sweep_interrupted.load() ? "interrupted" : "failed");
+        if (!ok) {
+            ++failed;
+            if (!g_sweep_interrupted.load())
+                std::fprintf(stderr, "%sqdes sweep: point %zu (%s) failed; see %s\n", progress ? "\n" : "",
+                             p.spec.index, p.spec.label().c_str(), p.file.c_str());
+        }
+    }
+    sigaction(SIGINT, &old_int, nullptr);
+    sigaction(SIGTERM, &old_term, nullptr);
+    if (progress) std::fprintf(stderr, "\n");
+    const fs::path campaign = dir / (base->name + "-campaign.h5");
+    try {
+        write_campaign(campaign, file, command_line, *spec, points);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "qdes sweep: cannot write %s: %s\n", campaign.c_str(), e.what());
+        return kExitSimulationFailed;
+    }
+    std::size_t completed = 0, skipped = 0;
+    for (const Point& p : points) {
+        completed += p.status == "completed";
+        skipped += p.status == "skipped";
+    }
+    if (!quiet)
+        std::printf("%zu points: %zu run, %zu already complete, %zu failed or interrupted\ncampaign: %s\n",
+                    points.size(), completed, skipped, points.size() - completed - skipped, campaign.c_str());
+    if (g_sweep_interrupted.load()) {
+        std::fprintf(stderr, "qdes sweep: interrupted; run the same command again to finish the remaining points\n");
+        return kExitSimulationFailed;
+    }
+    return completed + skipped == points.size() ? kExitOk : kExitSimulationFailed;
+}
+
+}  // namespace qdes::cli

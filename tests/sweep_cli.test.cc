@@ -1,0 +1,79 @@
+// `qdes sweep`: points run as separate processes, one file each, a campaign table, skipping of finished points.
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_util.h"
+
+namespace qdes::testing {
+namespace {
+
+const char* kSweep =
+    "name: tiny\n"
+    "seed: 3\n"
+    "components:\n"
+    "  memory: {kind: lec_memory, rule: toom_automaton, size: 3, p: 0.05, max_rounds: 300, shots: 256}\n"
+    "sweep:\n"
+    "  grid:\n"
+    "    components.memory.size: [3, 4]\n"
+    "    components.memory.p: [0.05, 0.08]\n";
+
+CommandResult campaign_rows(const std::filesystem::path& campaign) {
+    return run_command(
+        "/usr/bin/python3 -c \"import h5py,sys,json; f=h5py.File(sys.argv[1]); "
+        "print(f.attrs['format'].decode() if isinstance(f.attrs['format'], bytes) else f.attrs['format']); "
+        "[print(int(r['index']), r['status'].decode(), r['file'].decode(), json.loads(r['values'])) for r in f['points'][:]]; "
+        "print(sum(1 for r in f['results'][:] if r['statistic'].decode() == 'memory.lifetime_rounds'))\" " +
+        campaign.string());
+}
+
+}  // namespace
+
+TEST(Sweep, RunsEveryPointWritesTheCampaignAndSkipsFinishedPoints) {
+    TempDir dir;
+    auto file = dir.write("tiny.yaml", kSweep);
+    const std::string out = (dir.path() / "out").string();
+    CommandResult r = run_qdes("sweep " + file.string() + " --jobs 2 --no-progress --out " + out);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("4 points: 4 run, 0 already complete, 0 failed or interrupted"), std::string::npos) << r.out;
+    for (const char* p : {"tiny-p0000.h5", "tiny-p0001.h5", "tiny-p0002.h5", "tiny-p0003.h5"})
+        EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / p)) << p;
+    CommandResult rows = campaign_rows(dir.path() / "out" / "tiny-campaign.h5");
+    ASSERT_EQ(rows.exit_code, 0) << rows.err;
+    EXPECT_EQ(rows.out,  // the values object has sorted keys (canonical JSON)
+              "qdes-campaign\n"
+              "0 completed tiny-p0000.h5 {'components.memory.p': '0.05', 'components.memory.size': '3'}\n"
+              "1 completed tiny-p0001.h5 {'components.memory.p': '0.08', 'components.memory.size': '3'}\n"
+              "2 completed tiny-p0002.h5 {'components.memory.p': '0.05', 'components.memory.size': '4'}\n"
+              "3 completed tiny-p0003.h5 {'components.memory.p': '0.08', 'components.memory.size': '4'}\n"
+              "4\n");
+    // Again: nothing to do. With another value for every point: everything again.
+    r = run_qdes("sweep " + file.string() + " --no-progress --out " + out);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("4 points: 0 run, 4 already complete"), std::string::npos) << r.out;
+    r = run_qdes("sweep " + file.string() + " --dry-run --set components.memory.shots=128 --out " + out);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("tiny-p0000  to run   components.memory.size=3, components.memory.p=0.05"), std::string::npos)
+        << r.out;
+    // Each point file is a normal run file: the point's values are in its resolved scenario.
+    CommandResult inspect = run_qdes("inspect " + (dir.path() / "out" / "tiny-p0003.h5").string());
+    EXPECT_NE(inspect.out.find("size: 4"), std::string::npos) << inspect.out;
+}
+
+TEST(Sweep, BadPointsAreReportedBeforeAnythingRuns) {
+    TempDir dir;
+    std::string text = kSweep;
+    text.replace(text.find("[0.05, 0.08]"), 12, "[0.05, 1.5]");
+    auto file = dir.write("bad.yaml", text);
+    CommandResult r = run_qdes("sweep " + file.string() + " --out " + (dir.path() / "out").string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("sweep point 1 (components.memory.size=3, components.memory.p=1.5)"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("2 sweep points invalid; nothing was run"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+    auto plain = dir.write("plain.yaml", "components:\n  memory: {kind: lec_memory, p: 0.01}\n");
+    r = run_qdes("sweep " + plain.string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("no sweep: block to run"), std::string::npos) << r.err;
+}
+
+}  // namespace qdes::testing
