@@ -7,7 +7,7 @@ packages=(
   libboost-dev libboost-program-options-dev libeigen3-dev libyaml-cpp-dev
   libhdf5-dev hdf5-tools
   libgtest-dev libgmock-dev libbenchmark-dev libsystemc-dev
-  python3-h5py python3-numpy
+  python3-h5py python3-matplotlib python3-numpy
 )
 missing=()
 for p in "${packages[@]}"; do

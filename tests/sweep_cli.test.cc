@@ -59,6 +59,35 @@ TEST(Sweep, RunsEveryPointWritesTheCampaignAndSkipsFinishedPoints) {
     EXPECT_NE(inspect.out.find("size: 4"), std::string::npos) << inspect.out;
 }
 
+TEST(Report, ThresholdDEffJsonAndPlotsFromACampaign) {
+    TempDir dir;
+    std::string text = kSweep;
+    text.replace(text.find("sweep:"), 0, "record:\n  trace: [memory.failures]\n");
+    auto file = dir.write("tiny.yaml", text);
+    const auto out = dir.path() / "out";
+    ASSERT_EQ(run_qdes("sweep " + file.string() + " -q --jobs 2 --out " + out.string()).exit_code, 0);
+    CommandResult r = run_qdes("report " + (out / "tiny-campaign.h5").string());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("memory.lifetime_rounds against components.memory.p, one curve per components.memory.size"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("components.memory.size=3: D_eff = "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("threshold between components.memory.size=3 and 4"), std::string::npos) << r.out;
+    std::string json = read_text(out / "tiny-campaign-report.json");
+    EXPECT_NE(json.find("\"statistic\": \"memory.lifetime_rounds\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"thresholds\""), std::string::npos) << json;
+    for (const char* png : {"tiny-campaign-tau.png", "tiny-campaign-failures.png"}) {
+        ASSERT_TRUE(std::filesystem::exists(out / png)) << png;
+        EXPECT_EQ(read_text(out / png).substr(1, 3), "PNG") << png;
+    }
+    r = run_qdes("report " + (out / "tiny-campaign.h5").string() + " --statistic memory.nothing --no-plots");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("no estimate \"memory.nothing\" in the campaign (estimates: "), std::string::npos) << r.err;
+    r = run_qdes("report " + (out / "tiny-p0000.h5").string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("not a qdes campaign file"), std::string::npos) << r.err;
+}
+
 TEST(Sweep, BadPointsAreReportedBeforeAnythingRuns) {
     TempDir dir;
     std::string text = kSweep;

@@ -99,6 +99,24 @@ void write_campaign(const fs::path& path, const std::string& scenario_file, cons
                             std::string("one row per sweep point: index, replica, status, run file (beside this "
                                         "file), swept values as a JSON object of key path -> YAML value"));
 
+        // The same values in long form (point, key, value), for readers without a JSON parser.
+        struct ValueRow {
+            std::uint64_t point;
+            const char* key;
+            const char* value;
+        };
+        std::vector<ValueRow> vrow;
+        for (const Point& p : points)
+            for (const auto& [k, v] : p.spec.values) vrow.push_back(ValueRow{p.spec.index, k.c_str(), v.c_str()});
+        h5::Handle vt(H5Tcreate(H5T_COMPOUND, sizeof(ValueRow)), H5Tclose, "create compound type");
+        h5::check(H5Tinsert(vt.id(), "point", offsetof(ValueRow, point), H5T_NATIVE_UINT64), "add field");
+        h5::check(H5Tinsert(vt.id(), "key", offsetof(ValueRow, key), str.id()), "add field");
+        h5::check(H5Tinsert(vt.id(), "value", offsetof(ValueRow, value), str.id()), "add field");
+        h5::Table vtable(f.id(), "values", std::move(vt), std::max<std::uint64_t>(1, vrow.size()));
+        vtable.append(vrow.data(), vrow.size());
+        h5::write_attribute(vtable.id(), "doc", std::string("one row per point and swept key: the key path and its "
+                                                            "value (YAML text), in the sweep's axis order"));
+
         std::vector<RunFileContents> contents(points.size());
         std::vector<ResultRow> rrow;
         for (std::size_t i = 0; i < points.size(); ++i) {

@@ -1,0 +1,320 @@
+// qdes report CAMPAIGN.h5 [--statistic NAME] [--x KEY] [--series KEY] [--out DIR] [--no-plots]
+//
+// Reads a sweep's campaign file, groups an estimate statistic (default: the lifetime in rounds) by a series key
+// (default: the sweep's first axis, e.g. the lattice size) against an x key (default: its last axis, e.g. p), and
+// reports per series the effective distance D_eff (slope of log tau against log p) and, for each pair of
+// successive series, the threshold where their curves cross, with a bootstrap interval. Writes the numbers to
+// <campaign>-report.json and draws the plots with analysis/plot_campaign.py (Debian's python3-matplotlib).
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "apps/qdes/cli.h"
+#include "sim/h5.h"
+#include "sim/json.h"
+#include "sim/lifetime.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace qdes::cli {
+
+namespace {
+
+struct Campaign {
+    std::map<std::uint64_t, std::string> status;
+    std::map<std::uint64_t, std::string> file;
+    std::map<std::uint64_t, std::map<std::string, std::string>> values;
+    std::vector<std::string> keys;  ///< swept keys in axis order
+    struct Result {
+        std::uint64_t point;
+        std::string statistic, kind;
+        double value, lower, upper;
+        std::uint64_t count;
+    };
+    std::vector<Result> results;
+};
+
+template <class Row>
+std::vector<Row> read_table(hid_t file, const char* name, const h5::Handle& type, h5::Handle& space_out) {
+    const std::string what = std::string("open /") + name;
+    h5::Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, what.c_str());
+    space_out = h5::Handle(H5Dget_space(ds.id()), H5Sclose, "get space");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space_out.id(), &n, nullptr);
+    std::vector<Row> rows(n);
+    if (n) h5::check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /" + std::string(name));
+    return rows;
+}
+
+Campaign read_campaign(const fs::path& path) {
+    Campaign c;
+    h5::Handle f = h5::open_file_read(path.string());
+    if (h5::read_string_attribute(f.id(), "format") != "qdes-campaign")
+        throw std::runtime_error("not a qdes campaign file (made by qdes sweep)");
+    h5::Handle str = h5::vlen_string_type();
+    {
+        struct Row {
+            std::uint64_t index, replica;
+            char* status;
+            char* file;
+            char* values;
+        };
+        h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "type");
+        H5Tinsert(t.id(), "index", offsetof(Row, index), H5T_NATIVE_UINT64);
+        H5Tinsert(t.id(), "replica", offsetof(Row, replica), H5T_NATIVE_UINT64);
+        H5Tinsert(t.id(), "status", offsetof(Row, status), str.id());
+        H5Tinsert(t.id(), "file", offsetof(Row, file), str.id());
+        H5Tinsert(t.id(), "values", offsetof(Row, values), str.id());
+        h5::Handle space;
+        auto rows = read_table<Row>(f.id(), "points", t, space);
+        for (const Row& r : rows) {
+            c.status[r.index] = r.status;
+            c.file[r.index] = r.file;
+        }
+        if (!rows.empty()) H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());
+    }
+    {
+        struct Row {
+            std::uint64_t point;
+            char* key;
+            char* value;
+        };
+        h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "type");
+        H5Tinsert(t.id(), "point", offsetof(Row, point), H5T_NATIVE_UINT64);
+        H5Tinsert(t.id(), "key", offsetof(Row, key), str.id());
+        H5Tinsert(t.id(), "value", offsetof(Row, value), str.id());
+        h5::Handle space;
+        auto rows = read_table<Row>(f.id(), "values", t, space);
+        for (const Row& r : rows) {
+            c.values[r.point][r.key] = r.value;
+            if (std::find(c.keys.begin(), c.keys.end(), r.key) == c.keys.end()) c.keys.push_back(r.key);
+        }
+        if (!rows.empty()) H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());
+    }
+    {
+        struct Row {
+            std::uint64_t point;
+            char* statistic;
+            char* kind;
+            char* unit;
+            double value, std_error, lower, upper;
+            std::uint64_t count;
+        };
+        h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "type");
+        H5Tinsert(t.id(), "point", offsetof(Row, point), H5T_NATIVE_UINT64);
+        H5Tinsert(t.id(), "statistic", offsetof(Row, statistic), str.id());
+        H5Tinsert(t.id(), "kind", offsetof(Row, kind), str.id());
+        H5Tinsert(t.id(), "unit", offsetof(Row, unit), str.id());
+        H5Tinsert(t.id(), "value", offsetof(Row, value), H5T_NATIVE_DOUBLE);
+        H5Tinsert(t.id(), "std_error", offsetof(Row, std_error), H5T_NATIVE_DOUBLE);
+        H5Tinsert(t.id(), "lower", offsetof(Row, lower), H5T_NATIVE_DOUBLE);
+        H5Tinsert(t.id(), "upper", offsetof(Row, upper), H5T_NATIVE_DOUBLE);
+        H5Tinsert(t.id(), "count", offsetof(Row, count), H5T_NATIVE_UINT64);
+        h5::Handle space;
+        auto rows = read_table<Row>(f.id(), "results", t, space);
+        for (const Row& r : rows)
+            c.results.push_back({r.point, r.statistic, r.kind, r.value, r.lower, r.upper, r.count});
+        if (!rows.empty()) H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());
+    }
+    return c;
+}
+
+bool number(const std::string& s, double& out) {
+    char* end = nullptr;
+    out = std::strtod(s.c_str(), &end);
+    return end && *end == '\0' && end != s.c_str();
+}
+
+Json finite_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+}  // namespace
+
+int report_main(const std::vector<std::string>& args) {
+    po::options_description options("options");
+    options.add_options()("help,h", "describe this command")(
+        "statistic", po::value<std::string>(), "estimate to report (default: the one ending in lifetime_rounds)")(
+        "x", po::value<std::string>(), "swept key on the x axis (default: the sweep's last axis)")(
+        "series", po::value<std::string>(), "swept key that makes the curves (default: the sweep's first axis)")(
+        "out,o", po::value<std::string>(), "folder for the report (default: beside the campaign)")(
+        "no-plots", "compute and print, but do not draw");
+    int exit_code = kExitOk;
+    std::optional<ParsedArgs> parsed = parse_args(
+        "report", args, options,
+        "usage: qdes report CAMPAIGN.h5 [options]\n\nFrom a sweep's campaign: per series (e.g. lattice size) the "
+        "effective distance D_eff = -d log tau / d log p, and\nthe threshold where successive series' tau(p) "
+        "curves cross, with bootstrap intervals; writes <campaign>-report.json\nand PNG plots (tau vs p, failure "
+        "times against the exponential).\n",
+        exit_code);
+    if (!parsed) return exit_code;
+    const po::variables_map& vm = parsed->options;
+    auto bad = [](const std::string& m) {
+        std::fprintf(stderr, "qdes report: %s\n", m.c_str());
+        return kExitBadInput;
+    };
+    if (parsed->files.size() != 1) return bad("expected one campaign file (see qdes report --help)");
+    const fs::path path = parsed->files[0];
+    Campaign c;
+    try {
+        h5::silence_library_errors();
+        c = read_campaign(path);
+    } catch (const std::exception& e) {
+        return bad(path.string() + ": " + e.what());
+    }
+    std::string statistic;
+    std::set<std::string> names;
+    for (const auto& r : c.results)
+        if (r.kind == "estimate") names.insert(r.statistic);
+    if (vm.count("statistic")) {
+        statistic = vm["statistic"].as<std::string>();
+        if (!names.count(statistic)) {
+            std::string list;
+            for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+            return bad("no estimate \"" + statistic + "\" in the campaign (estimates: " + (list.empty() ? "none" : list) + ")");
+        }
+    } else {
+        for (const auto& n : names)
+            if (n.size() >= 15 && n.compare(n.size() - 15, 15, "lifetime_rounds") == 0) statistic = n;
+        if (statistic.empty()) return bad("no lifetime_rounds estimate in the campaign; name one with --statistic");
+    }
+    if (c.keys.empty()) return bad("the campaign sweeps no key");
+    const std::string xkey = vm.count("x") ? vm["x"].as<std::string>() : c.keys.back();
+    const std::string skey = vm.count("series") ? vm["series"].as<std::string>() : (c.keys.size() > 1 ? c.keys.front() : "");
+    for (const std::string& k : {xkey, skey})
+        if (!k.empty() && std::find(c.keys.begin(), c.keys.end(), k) == c.keys.end())
+            return bad("the campaign does not sweep \"" + k + "\"");
+    if (xkey == skey) return bad("--x and --series must be different keys");
+
+    // series value -> sorted (x, estimate)
+    std::map<double, std::vector<std::pair<double, LifetimeEstimate>>> series;
+    for (const auto& r : c.results) {
+        if (r.statistic != statistic) continue;
+        double x = 0, s = 0;
+        if (!number(c.values[r.point][xkey], x) || x <= 0) return bad("x values must be positive numbers");
+        if (!skey.empty() && !number(c.values[r.point][skey], s)) return bad("series values must be numbers");
+        LifetimeEstimate e;
+        e.tau = r.value;
+        e.lower = r.lower;
+        e.upper = r.upper;
+        e.failures = r.count;
+        series[s].emplace_back(x, e);
+    }
+    if (series.empty()) return bad("no completed point reports " + statistic);
+    Json report = Json::object();
+    report["campaign"] = Json(path.filename().string());
+    report["statistic"] = Json(statistic);
+    report["x"] = Json(xkey);
+    report["series"] = Json(skey);
+    Json curves = Json::array();
+    std::printf("%s against %s%s (95%% intervals)\n\n", statistic.c_str(), xkey.c_str(),
+                skey.empty() ? "" : (", one curve per " + skey).c_str());
+    std::vector<double> keys;
+    for (auto& [s, pts] : series) {
+        std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        keys.push_back(s);
+    }
+    // Thresholds between successive series.
+    Json crossings = Json::array();
+    double lowest_crossing = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+        const auto& a = series[keys[i]];
+        const auto& b = series[keys[i + 1]];
+        std::vector<double> xs;
+        std::vector<LifetimeEstimate> ea, eb;
+        for (const auto& [x, e] : a)
+            for (const auto& [x2, e2] : b)
+                if (x == x2) {
+                    xs.push_back(x);
+                    ea.push_back(e);
+                    eb.push_back(e2);
+                }
+        Crossing cr = threshold_crossing(xs, ea, eb);
+        Json j = Json::object();
+        j["small"] = Json(keys[i]);
+        j["large"] = Json(keys[i + 1]);
+        j["found"] = Json(cr.found);
+        j["at"] = cr.found ? Json(cr.p) : Json(nullptr);
+        j["lower"] = cr.bootstrap_found_fraction > 0 ? Json(cr.lower) : Json(nullptr);
+        j["upper"] = cr.bootstrap_found_fraction > 0 ? Json(cr.upper) : Json(nullptr);
+        j["bootstrap_found_fraction"] = Json(cr.bootstrap_found_fraction);
+        crossings.push_back(j);
+        if (cr.found) {
+            lowest_crossing = std::min(lowest_crossing, cr.p);
+            std::printf("threshold between %s=%g and %g: %s = %.4g [%.4g, %.4g] (crossing found in %.0f%% of "
+                        "bootstrap resamples)\n",
+                        skey.c_str(), keys[i], keys[i + 1], xkey.c_str(), cr.p, cr.lower, cr.upper,
+                        100 * cr.bootstrap_found_fraction);
+        } else {
+            std::printf("threshold between %s=%g and %g: no crossing in the swept range (the larger %s %s)\n",
+                        skey.c_str(), keys[i], keys[i + 1], skey.c_str(),
+                        !xs.empty() && std::isfinite(eb[0].tau) && std::isfinite(ea[0].tau) && eb[0].tau < ea[0].tau
+                            ? "lives shorter everywhere: the range lies above threshold"
+                            : "lives longer everywhere: the range lies below threshold");
+        }
+    }
+    std::printf("\n");
+    for (double s : keys) {
+        Json cj = Json::object();
+        cj["series"] = Json(s);
+        Json pts = Json::array();
+        std::vector<double> fx;
+        std::vector<LifetimeEstimate> fe;
+        for (const auto& [x, e] : series[s]) {
+            Json pj = Json::object();
+            pj["x"] = Json(x);
+            pj["value"] = finite_or_null(e.tau);
+            pj["lower"] = finite_or_null(e.lower);
+            pj["upper"] = finite_or_null(e.upper);
+            pj["failures"] = Json(e.failures);
+            pts.push_back(pj);
+            if (x < lowest_crossing && std::isfinite(e.tau) && std::isfinite(e.upper)) {
+                fx.push_back(x);
+                fe.push_back(e);
+            }
+        }
+        cj["points"] = pts;
+        if (fx.size() >= 2) {
+            PowerLaw law = fit_power_law(fx, fe);
+            cj["d_eff"] = Json(law.exponent);
+            cj["d_eff_std_error"] = Json(law.std_error);
+            std::printf("%s=%g: D_eff = %.3f +- %.3f from %zu points with %s below %s\n", skey.c_str(), s, law.exponent,
+                        law.std_error, fx.size(), xkey.c_str(),
+                        std::isfinite(lowest_crossing) ? "the threshold" : "no threshold found, all");
+        } else {
+            cj["d_eff"] = Json(nullptr);
+            std::printf("%s=%g: D_eff needs two points below threshold with finite lifetimes\n", skey.c_str(), s);
+        }
+        curves.push_back(cj);
+    }
+    report["curves"] = curves;
+    report["thresholds"] = crossings;
+    const fs::path dir = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : path.parent_path();
+    std::error_code ec;
+    if (!dir.empty()) fs::create_directories(dir, ec);
+    const fs::path json_path = dir / (path.stem().string() + "-report.json");
+    {
+        FILE* f = std::fopen(json_path.c_str(), "w");
+        if (!f) return bad("cannot write " + json_path.string());
+        std::fputs(report.pretty().c_str(), f);
+        std::fputs("\n", f);
+        std::fclose(f);
+    }
+    std::printf("\nreport: %s\n", json_path.c_str());
+    if (vm.count("no-plots")) return kExitOk;
+    const fs::path script = fs::path(QDES_SOURCE_DIR) / "analysis" / "plot_campaign.py";
+    std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + path.string() + "' '" + json_path.string() +
+                      "' '" + (dir.empty() ? std::string(".") : dir.string()) + "'";
+    int rc = std::system(cmd.c_str());
+    if (rc != 0) {
+        std::fprintf(stderr, "qdes report: plotting failed (%s); the numbers above and %s are complete\n",
+                     script.c_str(), json_path.c_str());
+        return kExitSimulationFailed;
+    }
+    return kExitOk;
+}
+
+}  // namespace qdes::cli
