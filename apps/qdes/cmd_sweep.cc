@@ -178,6 +178,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
         return kExitBadInput;
     }
     const bool quiet = vm.count("quiet") > 0;
+    h5::silence_library_errors();  // a partial point file is expected after an interruption: we rerun it
     const std::vector<std::string> user = overrides_of(*parsed);
     ComponentRegistry registry = build_registry();
     std::optional<Scenario> base = load_checked_scenario(file, user, registry);
