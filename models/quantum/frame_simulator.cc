@@ -27,6 +27,20 @@ FrameSimulator::FrameSimulator(const Program& program, std::size_t shots, std::u
     detectors_.resize(program.num_detectors, shots);
     observables_.resize(program.num_observables, shots);
     pc_ = program.ops.size();
+    // One gap sampler per distinct probability of the program's noise and measurement flips.
+    sampler_of_op_.assign(program.ops.size(), 0);
+    for (std::size_t i = 0; i < program.ops.size(); ++i) {
+        const double p = program.ops[i].p;
+        if (p <= 0) continue;
+        std::size_t k = 0;
+        while (k < samplers_.size() && samplers_[k].p() != p) ++k;
+        if (k == samplers_.size()) samplers_.emplace_back(p);
+        sampler_of_op_[i] = std::uint32_t(k);
+    }
+}
+
+const GeometricSampler& FrameSimulator::gap(const Op& op) const {
+    return samplers_[sampler_of_op_[std::size_t(&op - program_.ops.data())]];
 }
 
 void FrameSimulator::randomize(std::uint64_t* row) {
@@ -156,7 +170,7 @@ void FrameSimulator::measure(const Op& op) {
         randomize(other);  // the collapsed qubit's phase carries no information
     }
     if (op.p > 0) {
-        for_each_hit_2d(rng_, op.p, op.end - op.begin, words_ * 64, [&](std::uint64_t r, std::uint64_t s) {
+        for_each_hit_2d(rng_, gap(op), op.end - op.begin, words_ * 64, [&](std::uint64_t r, std::uint64_t s) {
             record_row(first + r)[s >> 6] ^= std::uint64_t(1) << (s & 63);
         });
     }
@@ -174,26 +188,26 @@ void FrameSimulator::noise(const Op& op) {
     };
     switch (op.code) {
         case OpCode::kXError:
-            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) { flip(x, t[r], s); });
+            for_each_hit_2d(rng_, gap(op), n, shots, [&](std::uint64_t r, std::uint64_t s) { flip(x, t[r], s); });
             break;
         case OpCode::kZError:
-            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) { flip(z, t[r], s); });
+            for_each_hit_2d(rng_, gap(op), n, shots, [&](std::uint64_t r, std::uint64_t s) { flip(z, t[r], s); });
             break;
         case OpCode::kYError:
-            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) {
+            for_each_hit_2d(rng_, gap(op), n, shots, [&](std::uint64_t r, std::uint64_t s) {
                 flip(x, t[r], s);
                 flip(z, t[r], s);
             });
             break;
         case OpCode::kDepolarize1:
-            for_each_hit_2d(rng_, op.p, n, shots, [&](std::uint64_t r, std::uint64_t s) {
+            for_each_hit_2d(rng_, gap(op), n, shots, [&](std::uint64_t r, std::uint64_t s) {
                 std::uint64_t pauli = rng_.uniform_below(3) + 1;  // 1 X, 2 Z, 3 Y
                 if (pauli & 1) flip(x, t[r], s);
                 if (pauli & 2) flip(z, t[r], s);
             });
             break;
         case OpCode::kDepolarize2:
-            for_each_hit_2d(rng_, op.p, n / 2, shots, [&](std::uint64_t pair, std::uint64_t s) {
+            for_each_hit_2d(rng_, gap(op), n / 2, shots, [&](std::uint64_t pair, std::uint64_t s) {
                 std::uint64_t pauli = rng_.uniform_below(15) + 1;  // bits: x_a z_a x_b z_b, not all zero
                 std::uint32_t a = t[2 * pair], b = t[2 * pair + 1];
                 if (pauli & 1) flip(x, a, s);
@@ -203,7 +217,7 @@ void FrameSimulator::noise(const Op& op) {
             });
             break;
         case OpCode::kDepolarize3:
-            for_each_hit_2d(rng_, op.p, n / 3, shots, [&](std::uint64_t group, std::uint64_t s) {
+            for_each_hit_2d(rng_, gap(op), n / 3, shots, [&](std::uint64_t group, std::uint64_t s) {
                 std::uint64_t pauli = rng_.uniform_below(63) + 1;  // bits: x_a z_a x_b z_b x_c z_c, not all zero
                 for (int k = 0; k < 3; ++k) {
                     std::uint32_t q = t[3 * group + std::size_t(k)];

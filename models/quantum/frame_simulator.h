@@ -14,6 +14,7 @@
 
 #include "models/quantum/bit_table.h"
 #include "models/quantum/fast_rng.h"
+#include "models/quantum/noise.h"
 #include "models/quantum/program.h"
 #include "sim/random.h"
 
@@ -58,6 +59,7 @@ class FrameSimulator {
     void reset(const Op& op);
     void noise(const Op& op);
     void randomize(std::uint64_t* row);
+    const GeometricSampler& gap(const Op& op) const;
     std::uint64_t* record_row(std::uint64_t index) { return ring_.row(index & ring_mask_); }
 
     const Program& program_;
@@ -71,6 +73,8 @@ class FrameSimulator {
     std::uint64_t measured_ = 0;
     std::uint64_t detected_ = 0;
     std::uint64_t layers_done_ = 0;
+    std::vector<GeometricSampler> samplers_;
+    std::vector<std::uint32_t> sampler_of_op_;
 };
 
 }  // namespace qdes::quantum

@@ -1,5 +1,7 @@
 #include "models/quantum/noise.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace qdes::quantum {
@@ -109,6 +111,29 @@ class NoiseAdder {
 };
 
 }  // namespace
+
+GeometricSampler::GeometricSampler(double p) : p_(p), inv_log_q_(p > 0 && p < 1 ? 1.0 / std::log1p(-p) : 0) {
+    if (!(p >= 1e-3 && p < 1)) return;
+    K_ = std::uint32_t(std::ceil(4 / p));
+    table_.resize(std::size_t(K_) + 2);
+    const double q = 1 - p;
+    for (std::uint32_t k = 0; k <= K_ + 1; ++k) {
+        const double t = std::pow(q, double(k)) * 18446744073709551616.0;  // q^k 2^64
+        table_[k] = t >= 18446744073709551615.0 ? ~std::uint64_t(0) : std::uint64_t(t);
+    }
+    unsigned bits = 1;
+    while ((std::uint64_t(1) << bits) < 4 * std::uint64_t(K_)) ++bits;
+    shift_ = 64 - bits;
+    guide_.resize(std::size_t(1) << bits);
+    // The gap at a bucket's largest x: the largest k < K with x < T_k. It only shrinks as x grows, so one walk
+    // over the buckets in increasing x does it. (Buckets wholly in the tail, x < T_K, are never used.)
+    std::uint32_t g = K_ - 1;
+    for (std::size_t j = 0; j < guide_.size(); ++j) {
+        const std::uint64_t x_max = (std::uint64_t(j) << shift_) | ((std::uint64_t(1) << shift_) - 1);
+        while (g > 0 && x_max >= table_[g]) --g;
+        guide_[j] = g;
+    }
+}
 
 std::string NoiseModel::name() const {
     for (const Kinds& k : kKinds)

@@ -11,45 +11,61 @@
 
 namespace qdes::quantum {
 
-/// Calls f(i) for each of `sites` independent Bernoulli(p) trials that succeed, in increasing order. The gaps
-/// between successes are geometric, drawn by inversion, so the cost grows with p * sites, not with sites.
-template <class Rng, class F>
-void for_each_hit(Rng& rng, double p, std::uint64_t sites, F&& f) {
-    if (p <= 0 || sites == 0) return;
-    if (p >= 1) {
-        for (std::uint64_t i = 0; i < sites; ++i) f(i);
-        return;
+/// Draws geometric gaps (failures before the next success of Bernoulli(p) trials). For p >= 1e-3, by table
+/// lookup: with x a uniform 64-bit integer, the gap is at least k exactly when x < T_k = (1 - p)^k 2^64, so the gap
+/// is the largest k with x < T_k, found from a guide table indexed by the top bits of x and a short scan. Gaps of
+/// K = 4 / p or more (probability e^-4) restart from K, which the memorylessness of the distribution makes exact.
+/// Smaller p falls back to inversion with a logarithm (rare events: the cost does not matter there).
+class GeometricSampler {
+  public:
+    explicit GeometricSampler(double p);
+    double p() const { return p_; }
+
+    template <class Rng>
+    std::uint64_t operator()(Rng& rng) const {
+        if (table_.empty()) {
+            const double skip = std::log(rng.uniform_open0()) * inv_log_q_;  // >= 0: truncation is the floor
+            return skip >= 1.8e19 ? ~std::uint64_t(0) : std::uint64_t(skip);
+        }
+        std::uint64_t base = 0;
+        while (true) {
+            const std::uint64_t x = rng.next_u64();
+            if (x < table_[K_]) {
+                base += K_;
+                continue;
+            }
+            std::uint32_t k = guide_[x >> shift_];
+            while (x < table_[k + 1]) ++k;
+            return base + k;
+        }
     }
-    const double inv_log_q = 1.0 / std::log1p(-p);
-    std::uint64_t i = 0;
-    while (true) {
-        const double skip = std::log(rng.uniform_open0()) * inv_log_q;  // failures before the next success, >= 0
-        if (skip >= double(sites - i)) return;
-        i += std::uint64_t(skip);
-        f(i);
-        if (++i >= sites) return;
-    }
-}
+
+  private:
+    double p_;
+    double inv_log_q_;
+    std::uint32_t K_ = 0;
+    unsigned shift_ = 0;
+    std::vector<std::uint64_t> table_;   ///< T_0 .. T_K
+    std::vector<std::uint32_t> guide_;  ///< per bucket of x: the gap at the bucket's largest x
+};
 
 /// The same over a rows x shots grid of trials, visited row by row: calls f(row, shot) for each success. Avoids a
 /// division per success: the position only wraps to a later row when a gap crosses the end of one.
 template <class Rng, class F>
-void for_each_hit_2d(Rng& rng, double p, std::uint64_t rows, std::uint64_t shots, F&& f) {
+void for_each_hit_2d(Rng& rng, const GeometricSampler& gap, std::uint64_t rows, std::uint64_t shots, F&& f) {
+    const double p = gap.p();
     if (p <= 0 || rows == 0 || shots == 0) return;
     if (p >= 1) {
         for (std::uint64_t r = 0; r < rows; ++r)
             for (std::uint64_t s = 0; s < shots; ++s) f(r, s);
         return;
     }
-    const double inv_log_q = 1.0 / std::log1p(-p);
     const double total = double(rows) * double(shots);
     std::uint64_t row = 0, shot = 0;
     double done = 0;  // trials before (row, shot)
     while (true) {
-        // Non-negative, so truncation is the floor (std::floor is a libm call without SSE4.1).
-        const double skip = std::log(rng.uniform_open0()) * inv_log_q;
-        if (skip >= total - done) return;
-        const std::uint64_t whole = std::uint64_t(skip);
+        const std::uint64_t whole = gap(rng);
+        if (double(whole) >= total - done) return;
         done += double(whole) + 1;
         std::uint64_t s = shot + whole;
         if (s >= shots) {

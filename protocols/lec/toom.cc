@@ -68,6 +68,7 @@ ToomBatch::ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseMo
         a_.resize(N, capacity_);
         b_.resize(N, capacity_);
         rng_ = std::make_unique<quantum::FastRng>(RandomStream(o.seed, o.stream));
+        gap_ = std::make_unique<quantum::GeometricSampler>(q_);
     }
 }
 
@@ -104,7 +105,7 @@ bool ToomBatch::step() {
                     dst[w] = (self[w] & north[w]) | (self[w] & east[w]) | (north[w] & east[w]);
             }
         std::swap(a_, b_);
-        quantum::for_each_hit_2d(*rng_, q_, N, words_ * 64, [&](std::uint64_t site, std::uint64_t s) {
+        quantum::for_each_hit_2d(*rng_, *gap_, N, words_ * 64, [&](std::uint64_t site, std::uint64_t s) {
             a_.row(site)[s >> 6] ^= std::uint64_t(1) << (s & 63);
         });
         shots_over(a_.row(0), a_.words(), N, words_, N / 2, over_.data());

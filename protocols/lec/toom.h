@@ -53,6 +53,7 @@ class ToomBatch {
     std::unique_ptr<quantum::FrameSimulator> sim_;
     quantum::BitTable a_, b_;
     std::unique_ptr<quantum::FastRng> rng_;
+    std::unique_ptr<quantum::GeometricSampler> gap_;
     std::size_t capacity_ = 0, shots_ = 0, words_ = 0;
     std::uint64_t round_ = 0;
     std::vector<std::uint64_t> alive_, over_, failed_at_;
