@@ -11,7 +11,11 @@ ComponentKind LecMemory::kind() {
     k.name = "lec_memory";
     k.doc = "memory lifetime under measurement-free local error correction (Toom's rule on the 2D Ising memory, as "
             "an LEC circuit or as a cellular automaton), one event per round for a batch of shots";
-    k.params.choice("rule", {"toom_circuit", "toom_automaton"}, "the LEC rule").with_default("toom_circuit");
+    k.params.choice("rule", {"toom_circuit", "toom_automaton", "file"},
+                    "the LEC rule: Toom's as a circuit or an automaton, or a rule file (rule_file)")
+        .with_default("toom_circuit");
+    k.params.string("rule_file", "user-defined rule (protocols/lec/rule.h), relative to the scenario's folder")
+        .with_default("");
     k.params.integer("size", "lattice side L (L x L spins on a torus)").with_default("8").at_least(2).at_most(2048);
     k.params.choice("noise", {"gate_bitflip", "gate_depolarizing"}, "gate noise model of the circuit")
         .with_default("gate_bitflip");
@@ -58,14 +62,24 @@ ToomOptions options_of(const Simulation& sim, const std::string& name, const Par
 
 }  // namespace
 
+static std::unique_ptr<LecRule> rule_of(const Simulation& sim, const ParamValues& p) {
+    const std::string& rule = p.string("rule");
+    const std::string& file = p.string("rule_file");
+    if (rule == "file" && file.empty()) throw std::invalid_argument("rule: file needs rule_file");
+    if (rule != "file" && !file.empty()) throw std::invalid_argument("rule_file needs rule: file");
+    if (rule != "file") return nullptr;
+    return std::make_unique<LecRule>(load_lec_rule(sim.resolve_path(file).string()));
+}
+
 LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& params)
     : Component(sim, std::move(name)),
       options_(options_of(sim, this->name(), params)),
       round_ps_(params.duration_ps("round_duration")),
       confidence_(params.real("confidence")),
+      custom_(rule_of(sim, params)),
       batch_(std::make_unique<ToomBatch>(
-          params.string("rule") == "toom_circuit" ? ToomRule::kCircuit : ToomRule::kAutomaton, options_,
-          noise_of(params))),
+          params.string("rule") == "toom_automaton" ? ToomRule::kAutomaton : ToomRule::kCircuit, options_,
+          noise_of(params), custom_.get())),
       failures_trace_(open_trace(
           TraceSchemaBuilder<FailureRow>("failures", "one row per shot: its failure round, or the cap if censored")
               .field("shot", &FailureRow::shot, "", "shot index from 0")

@@ -38,6 +38,7 @@ class LecMemory final : public Component {
     ToomOptions options_;
     TimePs round_ps_;
     double confidence_;
+    std::unique_ptr<LecRule> custom_;  ///< rule: file
     std::unique_ptr<ToomBatch> batch_;
     std::uint64_t first_shot_ = 0;
     std::size_t in_batch_ = 0;

@@ -48,16 +48,21 @@ void check(const ToomOptions& o) {
 
 }  // namespace
 
-ToomBatch::ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise)
+ToomBatch::ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise, const LecRule* custom)
     : rule_(rule), L_(o.L), q_(noise.p) {
     check(o);
     const std::uint32_t N = L_ * L_;
+    if (custom && rule != ToomRule::kCircuit) throw std::invalid_argument("a rule file describes a circuit rule");
     if (rule == ToomRule::kCircuit) {
-        // One round: the memory circuit's loop body, applied again and again to the same frames.
-        quantum::Circuit full = quantum::toom_memory_circuit(o.L, 1, noise);
+        // One round, applied again and again to the same frames: the memory circuit's loop body, or the rule's.
         quantum::Circuit round;
-        round.source = full.source;
-        round.blocks = {full.blocks[1]};
+        if (custom) {
+            round = lec_round_circuit(*custom, o.L, noise);
+        } else {
+            quantum::Circuit full = quantum::toom_memory_circuit(o.L, 1, noise);
+            round.source = full.source;
+            round.blocks = {full.blocks[1]};
+        }
         program_ = std::make_unique<quantum::Program>(quantum::compile(round));
         capacity_ = o.batch ? o.batch : quantum::default_batch_shots(program_->num_qubits);
         capacity_ = std::min<std::size_t>(capacity_, o.shots);
@@ -128,8 +133,9 @@ void ToomBatch::check_failures() {
     }
 }
 
-FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise) {
-    ToomBatch batch(rule, o, noise);
+FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise,
+                            const LecRule* custom) {
+    ToomBatch batch(rule, o, noise, custom);
     FailureTimes out{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
     for (std::uint64_t first = 0; first < o.shots; first += batch.capacity()) {
         const std::size_t n = std::size_t(std::min<std::uint64_t>(batch.capacity(), o.shots - first));

@@ -14,6 +14,7 @@
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/noise.h"
 #include "models/quantum/program.h"
+#include "protocols/lec/rule.h"
 #include "sim/lifetime.h"
 
 namespace qdes::lec {
@@ -33,7 +34,8 @@ struct ToomOptions {
 class ToomBatch {
   public:
     /// `noise` applies to the circuit; the automaton flips each bit with probability noise.p after each round.
-    ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise);
+    /// With `custom`, the circuit rule runs that rule file's round (protocols/lec/rule.h) instead of Toom's.
+    ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise, const LecRule* custom = nullptr);
     std::size_t capacity() const { return capacity_; }
     /// Starts `shots` (at most capacity()) fresh memories, all bits 0.
     void start(std::size_t shots);
@@ -60,7 +62,8 @@ class ToomBatch {
 };
 
 /// Lifetimes of o.shots shots, batch after batch, each run to its round cap or until all its shots failed.
-FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise);
+FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise,
+                            const LecRule* custom = nullptr);
 
 /// The Toom LEC circuit with `noise` (gate_bitflip or gate_depolarizing, as in the engine).
 FailureTimes toom_circuit_lifetimes(const ToomOptions& o, const quantum::NoiseModel& noise);

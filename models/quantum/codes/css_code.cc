@@ -397,9 +397,11 @@ Circuit toom_memory_circuit(std::uint32_t L, std::uint64_t rounds, const NoiseMo
     top.add(Gate::kR, range(0, N)).tick();
     CircuitBuilder body = top.repeat(rounds);
     body.add(Gate::kR, range(N, 3 * N)).tick();
+    // The order a greedy layering of (ancilla, offset, site) gives, so that a rule file describing Toom's rule
+    // (protocols/lec/rule.h) builds this very circuit.
     body.add(Gate::kCX, north_pairs).tick();
-    body.add(Gate::kCX, east_pairs).tick();
     body.add(Gate::kCX, north_nb).tick();
+    body.add(Gate::kCX, east_pairs).tick();
     body.add(Gate::kCX, east_nb).tick();
     body.add(Gate::kCCX, ccx).tick();
     top.add(Gate::kM, range(0, N));

@@ -1,0 +1,261 @@
+#include "protocols/lec/rule.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "sim/diagnostics.h"
+
+namespace qdes::lec {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& key, const std::string& m) {
+    std::string where = source;
+    if (at.IsDefined() && at.Mark().line >= 0)
+        where += ":" + std::to_string(at.Mark().line + 1) + ":" + std::to_string(at.Mark().column + 1);
+    throw std::runtime_error(where + ": " + key + ": " + m);
+}
+
+Offset parse_offset(const std::string& source, const YAML::Node& n, const std::string& key) {
+    if (!n.IsSequence() || n.size() != 2) fail(source, n, key, "expected an offset [row, column]");
+    try {
+        return Offset{n[0].as<int>(), n[1].as<int>()};
+    } catch (const YAML::Exception&) {
+        fail(source, n, key, "expected an offset of two whole numbers [row, column]");
+    }
+}
+
+/// "name", "!name", "name(-1, 0)".
+AncillaRef parse_ref(const std::string& source, const YAML::Node& n, const std::string& key,
+                     const std::map<std::string, std::size_t>& known, std::size_t before) {
+    if (!n.IsScalar()) fail(source, n, key, "expected an ancilla name, optionally !name or name(row, column)");
+    std::string text = n.Scalar();
+    AncillaRef r;
+    if (!text.empty() && text[0] == '!') {
+        r.negated = true;
+        text = text.substr(1);
+    }
+    std::string name = text;
+    if (std::size_t open = text.find('('); open != std::string::npos) {
+        name = text.substr(0, open);
+        int a = 0, b = 0;
+        char close = 0, comma = 0;
+        std::istringstream in(text.substr(open + 1));
+        if (!(in >> a >> comma >> b >> close) || comma != ',' || close != ')')
+            fail(source, n, key, "expected name(row, column), got '" + n.Scalar() + "'");
+        r.offset = {a, b};
+    }
+    auto it = known.find(name);
+    if (it == known.end() || it->second >= before) {
+        std::vector<std::string> names;
+        for (const auto& [k, v] : known)
+            if (v < before) names.push_back(k);
+        fail(source, n, key,
+             "'" + name + "' is not an ancilla defined before this point" + did_you_mean(name, names));
+    }
+    r.ancilla = it->second;
+    return r;
+}
+
+void expect_keys(const std::string& source, const YAML::Node& map, const std::string& key,
+                 const std::vector<std::string>& allowed) {
+    for (const auto& kv : map) {
+        const std::string k = kv.first.as<std::string>();
+        if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            fail(source, kv.first, key.empty() ? k : key + "." + k,
+                 "unknown key" + did_you_mean(k, allowed) + " (known: " + list + ")");
+        }
+    }
+}
+
+}  // namespace
+
+LecRule parse_lec_rule(const std::string& text, const std::string& source) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                                 ": YAML syntax error: " + e.msg);
+    }
+    if (!root.IsMap()) fail(source, root, "", "a rule file is a map with name, ancillas and corrections");
+    expect_keys(source, root, "", {"name", "description", "ancillas", "corrections"});
+    LecRule rule;
+    rule.source = source;
+    rule.name = root["name"] ? root["name"].as<std::string>() : std::string("rule");
+    YAML::Node ancillas = root["ancillas"];
+    if (!ancillas || !ancillas.IsMap() || ancillas.size() == 0)
+        fail(source, ancillas ? ancillas : root, "ancillas", "expected a map of ancilla name -> {parity: ...} or {and: ...}");
+    std::map<std::string, std::size_t> index;
+    for (const auto& kv : ancillas) {
+        const std::string name = kv.first.as<std::string>();
+        index.emplace(name, index.size());
+    }
+    std::size_t i = 0;
+    for (const auto& kv : ancillas) {
+        LecRule::Ancilla a;
+        a.name = kv.first.as<std::string>();
+        const std::string key = "ancillas." + a.name;
+        const YAML::Node& def = kv.second;
+        if (!def.IsMap()) fail(source, def, key, "expected {parity: [[row, column], ...]} or {and: [ancilla, ...]}");
+        expect_keys(source, def, key, {"parity", "and"});
+        if (def["parity"] && def["and"]) fail(source, def, key, "give parity or and, not both");
+        if (def["parity"]) {
+            if (!def["parity"].IsSequence() || def["parity"].size() == 0)
+                fail(source, def["parity"], key + ".parity", "expected a non-empty list of offsets");
+            for (const auto& o : def["parity"]) a.parity.push_back(parse_offset(source, o, key + ".parity"));
+        } else if (def["and"]) {
+            if (!def["and"].IsSequence() || def["and"].size() < 2)
+                fail(source, def["and"], key + ".and", "expected a list of at least two ancillas");
+            for (const auto& r : def["and"]) a.all_of.push_back(parse_ref(source, r, key + ".and", index, i));
+        } else {
+            fail(source, def, key, "expected parity or and");
+        }
+        rule.ancillas.push_back(std::move(a));
+        ++i;
+    }
+    YAML::Node corrections = root["corrections"];
+    if (!corrections || !corrections.IsSequence() || corrections.size() == 0)
+        fail(source, corrections ? corrections : root, "corrections", "expected a list of {if: [...], flip: [row, column]}");
+    for (std::size_t c = 0; c < corrections.size(); ++c) {
+        const YAML::Node n = corrections[c];
+        const std::string key = "corrections[" + std::to_string(c) + "]";
+        if (!n.IsMap()) fail(source, n, key, "expected {if: [ancilla, ...], flip: [row, column]}");
+        expect_keys(source, n, key, {"if", "flip"});
+        LecRule::Correction corr;
+        if (!n["if"] || !n["if"].IsSequence() || n["if"].size() == 0)
+            fail(source, n["if"] ? n["if"] : n, key + ".if", "expected a non-empty list of ancillas");
+        for (const auto& r : n["if"]) corr.when.push_back(parse_ref(source, r, key + ".if", index, index.size()));
+        if (!n["flip"]) fail(source, n, key + ".flip", "missing: the data offset to flip");
+        corr.flip = parse_offset(source, n["flip"], key + ".flip");
+        rule.corrections.push_back(std::move(corr));
+    }
+    return rule;
+}
+
+LecRule load_lec_rule(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot open the rule file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_lec_rule(ss.str(), path);
+}
+
+namespace {
+
+/// Gates (each a list of qubits) in layers where no qubit appears twice, earliest layer first.
+std::vector<std::vector<std::size_t>> layers_of(const std::vector<std::vector<std::uint32_t>>& gates,
+                                                std::uint32_t num_qubits) {
+    std::vector<std::vector<std::size_t>> layers;
+    std::vector<std::vector<bool>> busy;
+    for (std::size_t g = 0; g < gates.size(); ++g) {
+        std::size_t l = 0;
+        auto clash = [&](std::size_t layer) {
+            for (std::uint32_t q : gates[g])
+                if (busy[layer][q]) return true;
+            return false;
+        };
+        while (l < layers.size() && clash(l)) ++l;
+        if (l == layers.size()) {
+            layers.emplace_back();
+            busy.emplace_back(num_qubits, false);
+        }
+        layers[l].push_back(g);
+        for (std::uint32_t q : gates[g]) busy[l][q] = true;
+    }
+    return layers;
+}
+
+}  // namespace
+
+quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const quantum::NoiseModel& noise) {
+    using quantum::Gate;
+    if (L < 2) throw std::invalid_argument("a rule needs L >= 2");
+    const std::uint32_t N = L * L;
+    const std::uint32_t total = N * std::uint32_t(1 + rule.ancillas.size());
+    auto site = [L](std::uint32_t s, Offset o) {
+        const std::uint32_t r = (s / L + std::uint32_t(int(L) * 64 + o[0])) % L;
+        const std::uint32_t c = (s % L + std::uint32_t(int(L) * 64 + o[1])) % L;
+        return r * L + c;
+    };
+    auto anc = [&](std::size_t a, std::uint32_t s) { return std::uint32_t(N * (1 + a) + s); };
+    quantum::Circuit circuit;
+    circuit.source = rule.source.empty() ? rule.name : rule.source;
+    quantum::CircuitBuilder b(circuit);
+    std::vector<std::uint32_t> all_anc;
+    for (std::uint32_t q = N; q < total; ++q) all_anc.push_back(q);
+    b.add(Gate::kR, all_anc).tick();
+
+    // Parities: one CX per (ancilla, offset, site), in that order.
+    std::vector<std::vector<std::uint32_t>> pairs;
+    for (std::size_t a = 0; a < rule.ancillas.size(); ++a)
+        for (const Offset& o : rule.ancillas[a].parity)
+            for (std::uint32_t s = 0; s < N; ++s) pairs.push_back({site(s, o), anc(a, s)});
+    for (const auto& layer : layers_of(pairs, total)) {
+        std::vector<std::uint32_t> targets;
+        for (std::size_t g : layer) targets.insert(targets.end(), pairs[g].begin(), pairs[g].end());
+        b.add(Gate::kCX, targets).tick();
+    }
+    // Controlled layers (ANDs, then corrections): negated controls get X gates around their layer; gates of one
+    // layer with the same number of controls share an instruction (CX, CCX, or one MCX each).
+    auto controlled = [&](std::vector<std::vector<std::uint32_t>> gates, std::vector<std::vector<bool>> negated) {
+        for (const auto& layer : layers_of(gates, total)) {
+            std::vector<std::uint32_t> flips;
+            for (std::size_t g : layer)
+                for (std::size_t k = 0; k + 1 < gates[g].size(); ++k)
+                    if (negated[g][k]) flips.push_back(gates[g][k]);
+            if (!flips.empty()) b.add(Gate::kX, flips);
+            std::map<std::size_t, std::vector<std::uint32_t>> by_arity;
+            for (std::size_t g : layer) {
+                if (gates[g].size() > 3) {
+                    b.add(Gate::kMCX, gates[g]);
+                    continue;
+                }
+                auto& t = by_arity[gates[g].size()];
+                t.insert(t.end(), gates[g].begin(), gates[g].end());
+            }
+            for (const auto& [arity, targets] : by_arity) b.add(arity == 2 ? Gate::kCX : Gate::kCCX, targets);
+            if (!flips.empty()) b.add(Gate::kX, flips);
+            b.tick();
+        }
+    };
+    auto make_gate = [&](const std::vector<AncillaRef>& when, std::uint32_t s, std::uint32_t target,
+                         std::vector<std::vector<std::uint32_t>>& gates, std::vector<std::vector<bool>>& negated) {
+        std::vector<std::uint32_t> q;
+        std::vector<bool> neg;
+        for (const AncillaRef& r : when) {
+            q.push_back(anc(r.ancilla, site(s, r.offset)));
+            neg.push_back(r.negated);
+        }
+        q.push_back(target);
+        std::set<std::uint32_t> distinct(q.begin(), q.end());
+        if (distinct.size() != q.size())
+            throw std::invalid_argument(circuit.source + ": a gate of rule '" + rule.name +
+                                        "' would act twice on one qubit at L=" + std::to_string(L) +
+                                        " (offsets wrap around the torus)");
+        gates.push_back(q);
+        negated.push_back(neg);
+    };
+    for (std::size_t a = 0; a < rule.ancillas.size(); ++a) {
+        if (rule.ancillas[a].all_of.empty()) continue;
+        std::vector<std::vector<std::uint32_t>> gates;
+        std::vector<std::vector<bool>> negated;
+        for (std::uint32_t s = 0; s < N; ++s) make_gate(rule.ancillas[a].all_of, s, anc(a, s), gates, negated);
+        controlled(gates, negated);
+    }
+    std::vector<std::vector<std::uint32_t>> gates;
+    std::vector<std::vector<bool>> negated;
+    for (const auto& c : rule.corrections)
+        for (std::uint32_t s = 0; s < N; ++s) make_gate(c.when, s, site(s, c.flip), gates, negated);
+    controlled(gates, negated);
+    return quantum::add_gate_noise(circuit, noise);
+}
+
+}  // namespace qdes::lec
