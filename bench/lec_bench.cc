@@ -52,8 +52,10 @@ double naive_rate(std::uint32_t L, double p, std::uint64_t rounds, std::uint64_t
             for (int layer = 0; layer < 4; ++layer)
                 for (std::uint32_t i = 0; i < N; ++i) {
                     std::uint32_t row = i / L, col = i % L;
-                    std::uint32_t src = layer < 2 ? i : (layer == 2 ? ((row + L - 1) % L) * L + col : row * L + (col + 1) % L);
-                    std::uint8_t& dst = layer % 2 == 0 ? an[i] : ae[i];
+                    // The built-in circuit's order: self -> north ancilla, north -> north ancilla, self -> east
+                    // ancilla, east -> east ancilla.
+                    std::uint32_t src = layer % 2 == 0 ? i : (layer == 1 ? ((row + L - 1) % L) * L + col : row * L + (col + 1) % L);
+                    std::uint8_t& dst = layer < 2 ? an[i] : ae[i];
                     dst ^= spin[src];
                     noisy(spin[src]);
                     noisy(dst);
