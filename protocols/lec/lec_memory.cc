@@ -1,6 +1,7 @@
 #include "protocols/lec/lec_memory.h"
 
 #include <cmath>
+#include <limits>
 
 #include "sim/simulation.h"
 
@@ -85,7 +86,13 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
               .field("shot", &FailureRow::shot, "", "shot index from 0")
               .field("round", &FailureRow::round, "", "first round after which a strict majority of bits was wrong")
               .field("time_ps", &FailureRow::time_ps, "ps", "round x round_duration")
-              .field("censored", &FailureRow::censored, "", "1: alive at max_rounds (round is then the cap)"))) {
+              .field("censored", &FailureRow::censored, "", "1: alive at max_rounds (round is then the cap)"))),
+      fidelity_trace_(open_trace(
+          TraceSchemaBuilder<FidelityRow>("fidelity", "one row per round: shots simulated and shots with a correct "
+                                                      "majority after it, over all batches")
+              .field("round", &FidelityRow::round, "", "round from 1")
+              .field("shots", &FidelityRow::shots, "", "shots still simulated at this round")
+              .field("correct", &FidelityRow::correct, "", "of them, with a correct majority"))) {
     add_statistic("shots", shots_, "shots", "memories run");
     add_statistic("failures", failures_, "shots", "memories that failed before the round cap");
     add_statistic("censored", censored_, "shots", "memories alive at the round cap (right-censored)");
@@ -93,6 +100,9 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
                   "maximum-likelihood mean lifetime with censoring; min, max: likelihood-ratio interval");
     add_statistic("lifetime", lifetime_s_, "s", "the same lifetime in seconds (rounds x round_duration)");
     add_statistic("error_per_round", error_per_round_, "1", "logical error per round, 1 - exp(-1/lifetime)");
+    add_statistic("fidelity_lifetime", fidelity_lifetime_, "rounds",
+                  "tau of F(t) = (1 + exp(-t/tau)) / 2 fitted to the fraction of shots with a correct majority per "
+                  "round (no error: the rounds share their shots); the per-round data is the fidelity table");
     add_statistic("exponential_check", exponential_, "1",
                   "coefficient of variation of the failure times minus what an exponential (truncated at the cap) "
                   "gives: 0 within its error when failures are memoryless; min, max: +- 3 standard errors");
@@ -109,6 +119,13 @@ void LecMemory::start_batch() {
 
 void LecMemory::round() {
     const bool any_alive = batch_->step();
+    const std::size_t r = std::size_t(batch_->round() - 1);
+    if (fidelity_shots_.size() <= r) {
+        fidelity_shots_.resize(r + 1, 0);
+        fidelity_correct_.resize(r + 1, 0);
+    }
+    fidelity_shots_[r] += in_batch_;
+    fidelity_correct_[r] += batch_->correct_now();
     if (any_alive && batch_->round() < options_.max_rounds) {
         schedule_after(round_ps_, [this] { round(); });
         return;
@@ -136,6 +153,21 @@ void LecMemory::end_batch() {
 
 void LecMemory::finish() {
     if (times_.times.empty()) return;
+    std::vector<double> t, f, n;
+    for (std::size_t r = 0; r < fidelity_shots_.size(); ++r) {
+        fidelity_trace_.append({r + 1, fidelity_shots_[r], fidelity_correct_[r]});
+        if (fidelity_shots_[r] == 0) continue;
+        t.push_back(double(r + 1));
+        f.push_back(double(fidelity_correct_[r]) / double(fidelity_shots_[r]));
+        n.push_back(double(fidelity_shots_[r]));
+    }
+    if (t.size() >= 2) {
+        // The same shots are counted at every round, so the rounds are far from independent and the fit's
+        // curvature error would be much too small: the value is reported without one.
+        const FidelityFit fit = fit_fidelity(t, f, n);
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        fidelity_lifetime_.set(fit.tau, nan, nan, nan, std::uint64_t(t.size()));
+    }
     const double z = std::sqrt(chi2_1_quantile(confidence_));
     const LifetimeEstimate e = exponential_lifetime(times_, confidence_);
     const double se = std::isfinite(e.upper) && e.lower > 0 ? e.tau * (std::log(e.upper) - std::log(e.lower)) / (2 * z)

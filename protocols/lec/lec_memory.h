@@ -13,6 +13,13 @@
 
 namespace qdes::lec {
 
+/// The logical fidelity per round: the fraction of shots whose majority is correct after it.
+struct FidelityRow {
+    std::uint64_t round;
+    std::uint64_t shots;    ///< shots still being simulated at this round (a batch stops once all its shots failed)
+    std::uint64_t correct;  ///< of them, with a correct majority
+};
+
 struct FailureRow {
     std::uint64_t shot;
     std::uint64_t round;    ///< failure round, or the round cap when censored
@@ -45,8 +52,10 @@ class LecMemory final : public Component {
     FailureTimes times_;
 
     Counter shots_, failures_, censored_;
-    Estimate lifetime_rounds_, lifetime_s_, error_per_round_, exponential_;
+    Estimate lifetime_rounds_, lifetime_s_, error_per_round_, exponential_, fidelity_lifetime_;
     TraceTable<FailureRow> failures_trace_;
+    TraceTable<FidelityRow> fidelity_trace_;
+    std::vector<std::uint64_t> fidelity_shots_, fidelity_correct_;  ///< per round (index round - 1)
 };
 
 void register_lec_components(ComponentRegistry& registry);

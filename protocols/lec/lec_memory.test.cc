@@ -60,6 +60,14 @@ TEST(LecMemory, ComponentRunsRoundByRoundAndMatchesTheBatchApi) {
             EXPECT_EQ(sum.count, e.failures);
         }
         EXPECT_GT(e.failures, 100u) << rule;
+        for (const StatisticEntry& s : sim.statistics()) {
+            if (s.name != "memory.fidelity_lifetime") continue;
+            StatSummary sum = s.statistic->summary(sim.now());
+            // F(t) decays no faster than first failures happen: its tau is at least half the failure lifetime (the
+            // two agree up to that factor for a memory whose logical value flips back and forth at random).
+            EXPECT_GT(sum.mean, 0.5 * e.tau) << rule;
+            EXPECT_TRUE(std::isnan(sum.std_error));
+        }
     }
 }
 

@@ -121,6 +121,12 @@ bool ToomBatch::step() {
     return false;
 }
 
+std::uint64_t ToomBatch::correct_now() const {
+    std::uint64_t wrong = 0;
+    for (std::uint64_t w : over_) wrong += std::uint64_t(std::popcount(w));
+    return shots_ - wrong;
+}
+
 void ToomBatch::check_failures() {
     for (std::size_t w = 0; w < words_; ++w) {
         std::uint64_t newly = over_[w] & alive_[w];

@@ -44,6 +44,8 @@ class ToomBatch {
     std::uint64_t round() const { return round_; }
     /// Failure round of each shot of the batch, 0 while alive.
     const std::vector<std::uint64_t>& failed_at() const { return failed_at_; }
+    /// Shots of the batch whose majority is correct after the last round (failed shots may have recovered).
+    std::uint64_t correct_now() const;
 
   private:
     void check_failures();
