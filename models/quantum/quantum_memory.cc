@@ -160,26 +160,10 @@ void QuantumMemory::finish_batch() {
     auto masked = [&](const std::uint64_t* row, std::size_t w) {
         return row[w] & (w + 1 == words ? tail_mask : ~std::uint64_t(0));
     };
-    // Detection events per shot, counted bit-sliced: plane k holds bit k of every shot's running count.
-    const std::size_t planes = std::size_t(std::bit_width(program_.num_detectors)) + 1;
-    std::vector<std::uint64_t> count(planes * words, 0);
-    for (std::uint64_t d = 0; d < program_.num_detectors; ++d) {
-        const std::uint64_t* row = frame_->detectors().row(d);
-        for (std::size_t w = 0; w < words; ++w) {
-            std::uint64_t carry = masked(row, w);
-            for (std::size_t k = 0; carry && k < planes; ++k) {
-                std::uint64_t& plane = count[k * words + w];
-                std::uint64_t next = plane & carry;
-                plane ^= carry;
-                carry = next;
-            }
-        }
-    }
-    for (std::size_t s = 0; s < n; ++s) {
-        std::uint64_t c = 0;
-        for (std::size_t k = 0; k < planes; ++k) c |= ((count[k * words + s / 64] >> (s % 64)) & 1) << k;
-        events_per_shot_.add(double(c));
-    }
+    // Detection events per shot (pad shots beyond n are counted too, and never read).
+    ShotCounts events(program_.num_detectors, words);
+    for (std::uint64_t d = 0; d < program_.num_detectors; ++d) events.add(frame_->detectors().row(d));
+    for (std::size_t s = 0; s < n; ++s) events_per_shot_.add(double(events.count(s)));
     // Observable flips, per observable and "any observable", one 0/1 observation per shot.
     std::vector<std::uint64_t> any(words, 0);
     for (std::uint32_t k = 0; k < program_.num_observables; ++k) {

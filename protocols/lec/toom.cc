@@ -10,32 +10,9 @@ namespace qdes::lec {
 
 void shots_over(const std::uint64_t* base, std::size_t stride, std::size_t rows, std::size_t words, std::uint64_t limit,
                 std::uint64_t* out) {
-    // Bit-sliced counters: plane k holds bit k of every shot's count.
-    const std::size_t planes = std::size_t(std::bit_width(rows)) + 1;
-    std::vector<std::uint64_t> count(planes * words, 0);
-    for (std::size_t r = 0; r < rows; ++r) {
-        const std::uint64_t* row = base + r * stride;
-        for (std::size_t w = 0; w < words; ++w) {
-            std::uint64_t carry = row[w];
-            for (std::size_t k = 0; carry && k < planes; ++k) {
-                std::uint64_t& plane = count[k * words + w];
-                const std::uint64_t next = plane & carry;
-                plane ^= carry;
-                carry = next;
-            }
-        }
-    }
-    // count > limit, compared from the most significant plane down.
-    for (std::size_t w = 0; w < words; ++w) {
-        std::uint64_t greater = 0, equal = ~std::uint64_t(0);
-        for (std::size_t k = planes; k-- > 0;) {
-            const std::uint64_t c = count[k * words + w];
-            const std::uint64_t l = ((limit >> k) & 1) ? ~std::uint64_t(0) : 0;
-            greater |= equal & c & ~l;
-            equal &= ~(c ^ l);
-        }
-        out[w] = greater;
-    }
+    quantum::ShotCounts counts(rows, words);
+    for (std::size_t r = 0; r < rows; ++r) counts.add(base + r * stride);
+    counts.above(limit, out);
 }
 
 namespace {
