@@ -66,6 +66,21 @@ Handle compound_type(const TraceSchema& schema);
 Handle vlen_string_type();
 
 /// An extendible 1-D table of compound rows, chunked `chunk_rows` rows at a time, shuffle + deflate compressed.
+/// Reads every row of the 1-D compound dataset `name` with the memory type `type` (matching `Row`), calls
+/// f(const Row&) for each, then frees the variable-length strings HDF5 allocated for them.
+template <class Row, class F>
+void read_rows(hid_t parent, const std::string& name, const Handle& type, F&& f) {
+    Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset");
+    Handle space(H5Dget_space(ds.id()), H5Sclose, "get dataspace");
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space.id(), &n, nullptr);
+    if (n == 0) return;
+    std::vector<Row> rows(n);
+    check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /" + name);
+    for (const Row& r : rows) f(r);
+    check(H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, rows.data()), "free the strings of /" + name);
+}
+
 class Table {
   public:
     Table(hid_t parent, const std::string& name, Handle type, std::uint64_t chunk_rows);

@@ -211,20 +211,10 @@ RunFileContents read_run_file(const std::filesystem::path& path) {
         c.scenario_json = h5::read_string_dataset(meta.id(), "scenario_json");
     }
     if (H5Lexists(f.id(), "stats", H5P_DEFAULT) <= 0) return c;
-    h5::Handle ds(H5Dopen2(f.id(), "stats", H5P_DEFAULT), H5Dclose, "open /stats");
-    h5::Handle space(H5Dget_space(ds.id()), H5Sclose, "get /stats space");
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space.id(), &n, nullptr);
-    std::vector<StatsRow> rows(n);
-    h5::Handle type = stats_row_type();
-    if (n) {
-        h5::check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /stats");
-        for (const StatsRow& r : rows)
-            c.statistics.push_back(
-                StatRecord{r.name ? r.name : "", r.kind ? r.kind : "", r.unit ? r.unit : "", r.count, r.mean,
-                           r.std_error, r.batches, r.min, r.max});
-        h5::check(H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, rows.data()), "free /stats strings");
-    }
+    h5::read_rows<StatsRow>(f.id(), "stats", stats_row_type(), [&](const StatsRow& r) {
+        c.statistics.push_back(StatRecord{r.name ? r.name : "", r.kind ? r.kind : "", r.unit ? r.unit : "", r.count,
+                                          r.mean, r.std_error, r.batches, r.min, r.max});
+    });
     return c;
 }
 

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "apps/qdes/cli.h"
+#include "sim/campaign.h"
 #include "sim/h5.h"
 #include "sim/json.h"
 #include "sim/lifetime.h"
@@ -24,105 +25,6 @@ namespace fs = std::filesystem;
 namespace qdes::cli {
 
 namespace {
-
-struct Campaign {
-    std::map<std::uint64_t, std::string> status;
-    std::map<std::uint64_t, std::string> file;
-    std::map<std::uint64_t, std::map<std::string, std::string>> values;
-    std::vector<std::string> keys;  ///< swept keys in axis order
-    struct Result {
-        std::uint64_t point;
-        std::string statistic, kind;
-        double value, lower, upper;
-        std::uint64_t count;
-    };
-    std::vector<Result> results;
-};
-
-template <class Row>
-std::vector<Row> read_table(hid_t file, const char* name, const h5::Handle& type, h5::Handle& space_out) {
-    const std::string what = std::string("open /") + name;
-    h5::Handle ds(H5Dopen2(file, name, H5P_DEFAULT), H5Dclose, what.c_str());
-    space_out = h5::Handle(H5Dget_space(ds.id()), H5Sclose, "get space");
-    hsize_t n = 0;
-    H5Sget_simple_extent_dims(space_out.id(), &n, nullptr);
-    std::vector<Row> rows(n);
-    if (n) h5::check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /" + std::string(name));
-    return rows;
-}
-
-Campaign read_campaign(const fs::path& path) {
-    Campaign c;
-    h5::Handle f = h5::open_file_read(path.string());
-    if (h5::read_string_attribute(f.id(), "format") != "qdes-campaign")
-        throw std::runtime_error("not a qdes campaign file (made by qdes sweep)");
-    h5::Handle str = h5::vlen_string_type();
-    {
-        struct Row {
-            std::uint64_t index, replica;
-            char* status;
-            char* file;
-            char* values;
-        };
-        h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "type");
-        H5Tinsert(t.id(), "index", offsetof(Row, index), H5T_NATIVE_UINT64);
-        H5Tinsert(t.id(), "replica", offsetof(Row, replica), H5T_NATIVE_UINT64);
-        H5Tinsert(t.id(), "status", offsetof(Row, status), str.id());
-        H5Tinsert(t.id(), "file", offsetof(Row, file), str.id());
-        H5Tinsert(t.id(), "values", offsetof(Row, values), str.id());
-        h5::Handle space;
-        auto rows = read_table<Row>(f.id(), "points", t, space);
-        for (const Row& r : rows) {
-            c.status[r.index] = r.status;
-            c.file[r.index] = r.file;
-        }
-        if (!rows.empty()) H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());
-    }
-    {
-        struct Row {
-            std::uint64_t point;
-            char* key;
-            char* value;
-        };
-        h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "type");
-        H5Tinsert(t.id(), "point", offsetof(Row, point), H5T_NATIVE_UINT64);
-        H5Tinsert(t.id(), "key", offsetof(Row, key), str.id());
-        H5Tinsert(t.id(), "value", offsetof(Row, value), str.id());
-        h5::Handle space;
-        auto rows = read_table<Row>(f.id(), "values", t, space);
-        for (const Row& r : rows) {
-            c.values[r.point][r.key] = r.value;
-            if (std::find(c.keys.begin(), c.keys.end(), r.key) == c.keys.end()) c.keys.push_back(r.key);
-        }
-        if (!rows.empty()) H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());
-    }
-    {
-        struct Row {
-            std::uint64_t point;
-            char* statistic;
-            char* kind;
-            char* unit;
-            double value, std_error, lower, upper;
-            std::uint64_t count;
-        };
-        h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose, "type");
-        H5Tinsert(t.id(), "point", offsetof(Row, point), H5T_NATIVE_UINT64);
-        H5Tinsert(t.id(), "statistic", offsetof(Row, statistic), str.id());
-        H5Tinsert(t.id(), "kind", offsetof(Row, kind), str.id());
-        H5Tinsert(t.id(), "unit", offsetof(Row, unit), str.id());
-        H5Tinsert(t.id(), "value", offsetof(Row, value), H5T_NATIVE_DOUBLE);
-        H5Tinsert(t.id(), "std_error", offsetof(Row, std_error), H5T_NATIVE_DOUBLE);
-        H5Tinsert(t.id(), "lower", offsetof(Row, lower), H5T_NATIVE_DOUBLE);
-        H5Tinsert(t.id(), "upper", offsetof(Row, upper), H5T_NATIVE_DOUBLE);
-        H5Tinsert(t.id(), "count", offsetof(Row, count), H5T_NATIVE_UINT64);
-        h5::Handle space;
-        auto rows = read_table<Row>(f.id(), "results", t, space);
-        for (const Row& r : rows)
-            c.results.push_back({r.point, r.statistic, r.kind, r.value, r.lower, r.upper, r.count});
-        if (!rows.empty()) H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());
-    }
-    return c;
-}
 
 bool number(const std::string& s, double& out) {
     char* end = nullptr;
@@ -165,6 +67,13 @@ int report_main(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
         return bad(path.string() + ": " + e.what());
     }
+    std::vector<std::string> swept;  // swept keys in axis order
+    std::map<std::uint64_t, std::map<std::string, std::string>> values;
+    for (const CampaignPoint& p : c.points)
+        for (const auto& [k, v] : p.values) {
+            values[p.index][k] = v;
+            if (std::find(swept.begin(), swept.end(), k) == swept.end()) swept.push_back(k);
+        }
     std::string statistic;
     std::set<std::string> names;
     for (const auto& r : c.results)
@@ -181,11 +90,11 @@ int report_main(const std::vector<std::string>& args) {
             if (n.size() >= 15 && n.compare(n.size() - 15, 15, "lifetime_rounds") == 0) statistic = n;
         if (statistic.empty()) return bad("no lifetime_rounds estimate in the campaign; name one with --statistic");
     }
-    if (c.keys.empty()) return bad("the campaign sweeps no key");
-    const std::string xkey = vm.count("x") ? vm["x"].as<std::string>() : c.keys.back();
-    const std::string skey = vm.count("series") ? vm["series"].as<std::string>() : (c.keys.size() > 1 ? c.keys.front() : "");
+    if (swept.empty()) return bad("the campaign sweeps no key");
+    const std::string xkey = vm.count("x") ? vm["x"].as<std::string>() : swept.back();
+    const std::string skey = vm.count("series") ? vm["series"].as<std::string>() : (swept.size() > 1 ? swept.front() : "");
     for (const std::string& k : {xkey, skey})
-        if (!k.empty() && std::find(c.keys.begin(), c.keys.end(), k) == c.keys.end())
+        if (!k.empty() && std::find(swept.begin(), swept.end(), k) == swept.end())
             return bad("the campaign does not sweep \"" + k + "\"");
     if (xkey == skey) return bad("--x and --series must be different keys");
 
@@ -194,8 +103,8 @@ int report_main(const std::vector<std::string>& args) {
     for (const auto& r : c.results) {
         if (r.statistic != statistic) continue;
         double x = 0, s = 0;
-        if (!number(c.values[r.point][xkey], x) || x <= 0) return bad("x values must be positive numbers");
-        if (!skey.empty() && !number(c.values[r.point][skey], s)) return bad("series values must be numbers");
+        if (!number(values[r.point][xkey], x) || x <= 0) return bad("x values must be positive numbers");
+        if (!skey.empty() && !number(values[r.point][skey], s)) return bad("series values must be numbers");
         LifetimeEstimate e;
         e.tau = r.value;
         e.lower = r.lower;

@@ -17,6 +17,7 @@
 
 #include "apps/qdes/cli.h"
 #include "apps/qdes/scenario_input.h"
+#include "sim/campaign.h"
 #include "sim/h5.h"
 #include "sim/run_file.h"
 #include "sim/sweep.h"
@@ -49,107 +50,28 @@ struct Point {
     std::string status = "pending";  ///< pending, skipped (already complete), completed, failed, interrupted
 };
 
-void write_campaign(const fs::path& path, const std::string& scenario_file, const std::string& command_line,
-                    const SweepSpec& spec, const std::vector<Point>& points) {
-    struct PointRow {
-        std::uint64_t index, replica;
-        const char* status;
-        const char* file;
-        const char* values;
-    };
-    struct ResultRow {
-        std::uint64_t point;
-        const char* statistic;
-        const char* kind;
-        const char* unit;
-        double value, std_error, lower, upper;
-        std::uint64_t count;
-    };
-    fs::path temp = path;
-    temp += ".partial";
-    fs::remove(temp);
-    {
-        h5::Handle f = h5::create_file(temp.string());
-        h5::write_attribute(f.id(), "format", std::string("qdes-campaign"));
-        h5::write_attribute(f.id(), "format_version", std::uint64_t(1));
-        h5::write_attribute(f.id(), "scenario_file", scenario_file);
-        h5::write_attribute(f.id(), "command_line", command_line);
-        h5::write_string_dataset(f.id(), "sweep_json", spec.to_json().dump());
-        std::vector<std::string> value_json, file_names;
-        std::vector<PointRow> prow;
-        for (const Point& p : points) {
-            Json v = Json::object();
-            for (const auto& [k, val] : p.spec.values) v[k] = Json(val);
-            value_json.push_back(v.dump());
-            file_names.push_back(p.file.filename().string());
+/// The campaign: every point with its status, and the statistics of the points whose runs are complete.
+Campaign campaign_of(const std::string& scenario_file, const std::string& command_line, const SweepSpec& spec,
+                     const std::vector<Point>& points) {
+    Campaign c{scenario_file, command_line, spec.to_json().dump(), {}, {}};
+    for (const Point& p : points) {
+        c.points.push_back(CampaignPoint{p.spec.index, p.spec.replica, p.status, p.file.filename().string(),
+                                         p.spec.values});
+        if (p.status != "completed" && p.status != "skipped") continue;
+        RunFileContents contents;
+        try {
+            contents = read_run_file(p.file);
+        } catch (const std::exception&) {
+            continue;
         }
-        for (std::size_t i = 0; i < points.size(); ++i)
-            prow.push_back(PointRow{points[i].spec.index, points[i].spec.replica, points[i].status.c_str(),
-                                    file_names[i].c_str(), value_json[i].c_str()});
-        h5::Handle str = h5::vlen_string_type();
-        h5::Handle pt(H5Tcreate(H5T_COMPOUND, sizeof(PointRow)), H5Tclose, "create compound type");
-        h5::check(H5Tinsert(pt.id(), "index", offsetof(PointRow, index), H5T_NATIVE_UINT64), "add field");
-        h5::check(H5Tinsert(pt.id(), "replica", offsetof(PointRow, replica), H5T_NATIVE_UINT64), "add field");
-        h5::check(H5Tinsert(pt.id(), "status", offsetof(PointRow, status), str.id()), "add field");
-        h5::check(H5Tinsert(pt.id(), "file", offsetof(PointRow, file), str.id()), "add field");
-        h5::check(H5Tinsert(pt.id(), "values", offsetof(PointRow, values), str.id()), "add field");
-        h5::Table ptable(f.id(), "points", std::move(pt), std::max<std::uint64_t>(1, prow.size()));
-        ptable.append(prow.data(), prow.size());
-        h5::write_attribute(ptable.id(), "doc",
-                            std::string("one row per sweep point: index, replica, status, run file (beside this "
-                                        "file), swept values as a JSON object of key path -> YAML value"));
-
-        // The same values in long form (point, key, value), for readers without a JSON parser.
-        struct ValueRow {
-            std::uint64_t point;
-            const char* key;
-            const char* value;
-        };
-        std::vector<ValueRow> vrow;
-        for (const Point& p : points)
-            for (const auto& [k, v] : p.spec.values) vrow.push_back(ValueRow{p.spec.index, k.c_str(), v.c_str()});
-        h5::Handle vt(H5Tcreate(H5T_COMPOUND, sizeof(ValueRow)), H5Tclose, "create compound type");
-        h5::check(H5Tinsert(vt.id(), "point", offsetof(ValueRow, point), H5T_NATIVE_UINT64), "add field");
-        h5::check(H5Tinsert(vt.id(), "key", offsetof(ValueRow, key), str.id()), "add field");
-        h5::check(H5Tinsert(vt.id(), "value", offsetof(ValueRow, value), str.id()), "add field");
-        h5::Table vtable(f.id(), "values", std::move(vt), std::max<std::uint64_t>(1, vrow.size()));
-        vtable.append(vrow.data(), vrow.size());
-        h5::write_attribute(vtable.id(), "doc", std::string("one row per point and swept key: the key path and its "
-                                                            "value (YAML text), in the sweep's axis order"));
-
-        std::vector<RunFileContents> contents(points.size());
-        std::vector<ResultRow> rrow;
-        for (std::size_t i = 0; i < points.size(); ++i) {
-            if (points[i].status != "completed" && points[i].status != "skipped") continue;
-            try {
-                contents[i] = read_run_file(points[i].file);
-            } catch (const std::exception&) {
-                continue;
-            }
-            for (const StatRecord& s : contents[i].statistics) {
-                double lower = s.kind == "estimate" ? s.min : s.mean - s.std_error;
-                double upper = s.kind == "estimate" ? s.max : s.mean + s.std_error;
-                rrow.push_back(ResultRow{points[i].spec.index, s.name.c_str(), s.kind.c_str(), s.unit.c_str(), s.mean,
-                                         s.std_error, lower, upper, s.count});
-            }
+        for (const StatRecord& s : contents.statistics) {
+            const bool estimate = s.kind == "estimate";
+            c.results.push_back(CampaignResult{p.spec.index, s.name, s.kind, s.unit, s.mean, s.std_error,
+                                               estimate ? s.min : s.mean - s.std_error,
+                                               estimate ? s.max : s.mean + s.std_error, s.count});
         }
-        h5::Handle rt(H5Tcreate(H5T_COMPOUND, sizeof(ResultRow)), H5Tclose, "create compound type");
-        h5::check(H5Tinsert(rt.id(), "point", offsetof(ResultRow, point), H5T_NATIVE_UINT64), "add field");
-        h5::check(H5Tinsert(rt.id(), "statistic", offsetof(ResultRow, statistic), str.id()), "add field");
-        h5::check(H5Tinsert(rt.id(), "kind", offsetof(ResultRow, kind), str.id()), "add field");
-        h5::check(H5Tinsert(rt.id(), "unit", offsetof(ResultRow, unit), str.id()), "add field");
-        h5::check(H5Tinsert(rt.id(), "value", offsetof(ResultRow, value), H5T_NATIVE_DOUBLE), "add field");
-        h5::check(H5Tinsert(rt.id(), "std_error", offsetof(ResultRow, std_error), H5T_NATIVE_DOUBLE), "add field");
-        h5::check(H5Tinsert(rt.id(), "lower", offsetof(ResultRow, lower), H5T_NATIVE_DOUBLE), "add field");
-        h5::check(H5Tinsert(rt.id(), "upper", offsetof(ResultRow, upper), H5T_NATIVE_DOUBLE), "add field");
-        h5::check(H5Tinsert(rt.id(), "count", offsetof(ResultRow, count), H5T_NATIVE_UINT64), "add field");
-        h5::Table rtable(f.id(), "results", std::move(rt), std::max<std::uint64_t>(1, rrow.size()));
-        rtable.append(rrow.data(), rrow.size());
-        h5::write_attribute(rtable.id(), "doc",
-                            std::string("one row per point and statistic of the point's run: value and standard "
-                                        "error; lower and upper are an estimate's interval, or value -+ std_error"));
     }
-    fs::rename(temp, path);
+    return c;
 }
 
 }  // namespace
@@ -320,7 +242,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     if (progress) std::fprintf(stderr, "\n");
     const fs::path campaign = dir / (base->name + "-campaign.h5");
     try {
-        write_campaign(campaign, file, command_line, *spec, points);
+        write_campaign(campaign, campaign_of(file, command_line, *spec, points));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "qdes sweep: cannot write %s: %s\n", campaign.c_str(), e.what());
         return kExitSimulationFailed;
