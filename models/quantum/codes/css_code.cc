@@ -45,15 +45,18 @@ std::size_t eliminate(std::vector<Bits>& rows, std::vector<std::uint32_t>* pivot
     return rank;
 }
 
-}  // namespace
-
-namespace {
-
 /// Qubit indices are 24-bit in circuits; a code with its ancillas must fit.
 void check_size(const std::string& what, std::uint64_t qubits_with_ancillas) {
     if (qubits_with_ancillas > (std::uint64_t(1) << 24))
         throw std::invalid_argument(what + " would need " + std::to_string(qubits_with_ancillas) +
                                     " qubits with its ancillas; the most a circuit can address is 16777216");
+}
+
+/// The qubits begin, begin + 1, ..., end - 1.
+std::vector<std::uint32_t> range(std::uint32_t begin, std::uint32_t end) {
+    std::vector<std::uint32_t> out;
+    for (std::uint32_t i = begin; i < end; ++i) out.push_back(i);
+    return out;
 }
 
 }  // namespace
@@ -65,9 +68,7 @@ CssCode repetition_code(std::uint32_t d) {
     c.name = "repetition(d=" + std::to_string(d) + ")";
     c.num_qubits = d;
     for (std::uint32_t i = 0; i + 1 < d; ++i) c.z_checks.push_back({i, i + 1});
-    QubitSet all(d);
-    for (std::uint32_t i = 0; i < d; ++i) all[i] = i;
-    c.x_logicals = {all};
+    c.x_logicals = {range(0, d)};
     c.z_logicals = {{0}};
     return c;
 }
@@ -84,9 +85,7 @@ CssCode ising2d_code(std::uint32_t L) {
             c.z_checks.push_back({q(r, col), q(r, col + 1)});
             c.z_checks.push_back({q(r, col), q(r + 1, col)});
         }
-    QubitSet all(L * L);
-    for (std::uint32_t i = 0; i < L * L; ++i) all[i] = i;
-    c.x_logicals = {all};
+    c.x_logicals = {range(0, L * L)};
     c.z_logicals = {{0}};
     return c;
 }
@@ -299,11 +298,6 @@ std::vector<std::uint32_t> flatten(const std::vector<std::pair<std::uint32_t, st
     return out;
 }
 
-std::vector<std::uint32_t> range(std::uint32_t begin, std::uint32_t end) {
-    std::vector<std::uint32_t> out;
-    for (std::uint32_t i = begin; i < end; ++i) out.push_back(i);
-    return out;
-}
 
 }  // namespace
 
