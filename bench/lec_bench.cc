@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
     const std::uint64_t shots = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 4096;
     const std::uint32_t L = 32;
     const double p = 0.01;
-    lec::ToomOptions o;
+    lec::LecOptions o;
     o.L = L;
     o.max_rounds = rounds;
     o.shots = shots;

@@ -126,44 +126,62 @@ int report_main(const std::vector<std::string>& args) {
         std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         keys.push_back(s);
     }
-    // Thresholds between successive series.
-    Json crossings = Json::array();
-    double lowest_crossing = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
-        const auto& a = series[keys[i]];
-        const auto& b = series[keys[i + 1]];
-        std::vector<double> xs;
-        std::vector<LifetimeEstimate> ea, eb;
-        for (const auto& [x, e] : a)
-            for (const auto& [x2, e2] : b)
-                if (x == x2) {
-                    xs.push_back(x);
-                    ea.push_back(e);
-                    eb.push_back(e2);
-                }
-        Crossing cr = threshold_crossing(xs, ea, eb);
-        Json j = Json::object();
-        j["small"] = Json(keys[i]);
-        j["large"] = Json(keys[i + 1]);
-        j["found"] = Json(cr.found);
-        j["at"] = cr.found ? Json(cr.p) : Json(nullptr);
-        j["lower"] = cr.bootstrap_found_fraction > 0 ? Json(cr.lower) : Json(nullptr);
-        j["upper"] = cr.bootstrap_found_fraction > 0 ? Json(cr.upper) : Json(nullptr);
-        j["bootstrap_found_fraction"] = Json(cr.bootstrap_found_fraction);
-        crossings.push_back(j);
-        if (cr.found) {
-            lowest_crossing = std::min(lowest_crossing, cr.p);
-            std::printf("threshold between %s=%g and %g: %s = %.4g [%.4g, %.4g] (crossing found in %.0f%% of "
-                        "bootstrap resamples)\n",
-                        skey.c_str(), keys[i], keys[i + 1], xkey.c_str(), cr.p, cr.lower, cr.upper,
-                        100 * cr.bootstrap_found_fraction);
-        } else {
-            std::printf("threshold between %s=%g and %g: no crossing in the swept range (the larger %s %s)\n",
-                        skey.c_str(), keys[i], keys[i + 1], skey.c_str(),
-                        !xs.empty() && std::isfinite(eb[0].tau) && std::isfinite(ea[0].tau) && eb[0].tau < ea[0].tau
-                            ? "lives shorter everywhere: the range lies above threshold"
-                            : "lives longer everywhere: the range lies below threshold");
+    // Thresholds between successive series: where tau(x) crosses, and where tau(x) / series crosses. For an
+    // eroder such as Toom's rule the second is the one that exists: with a failure read off the state itself (a
+    // strict majority wrong) tau still grows like log L above threshold, so the raw curves approach without
+    // crossing, while tau / L falls with L above threshold and grows without bound below it.
+    double lowest_crossing = std::numeric_limits<double>::infinity(), lowest_per_size = lowest_crossing;
+    auto thresholds = [&](double exponent, const std::string& what, double& lowest) {
+        Json crossings = Json::array();
+        for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+            std::vector<double> xs;
+            std::vector<LifetimeEstimate> ea, eb;
+            auto scaled = [&](LifetimeEstimate e, double s) {
+                const double f = std::pow(s, -exponent);
+                e.tau *= f;
+                e.lower *= f;
+                e.upper *= f;
+                return e;
+            };
+            for (const auto& [x, e] : series[keys[i]])
+                for (const auto& [x2, e2] : series[keys[i + 1]])
+                    if (x == x2) {
+                        xs.push_back(x);
+                        ea.push_back(scaled(e, keys[i]));
+                        eb.push_back(scaled(e2, keys[i + 1]));
+                    }
+            const Crossing cr = threshold_crossing(xs, ea, eb);
+            Json j = Json::object();
+            j["small"] = Json(keys[i]);
+            j["large"] = Json(keys[i + 1]);
+            j["found"] = Json(cr.found);
+            j["at"] = cr.found ? Json(cr.p) : Json(nullptr);
+            j["lower"] = cr.bootstrap_found_fraction > 0 ? Json(cr.lower) : Json(nullptr);
+            j["upper"] = cr.bootstrap_found_fraction > 0 ? Json(cr.upper) : Json(nullptr);
+            j["bootstrap_found_fraction"] = Json(cr.bootstrap_found_fraction);
+            crossings.push_back(j);
+            if (cr.found) {
+                lowest = std::min(lowest, cr.p);
+                std::printf("%s crossing between %s=%g and %g: %s = %.4g [%.4g, %.4g] (crossing found in %.0f%% of "
+                            "bootstrap resamples)\n",
+                            what.c_str(), skey.c_str(), keys[i], keys[i + 1], xkey.c_str(), cr.p, cr.lower, cr.upper,
+                            100 * cr.bootstrap_found_fraction);
+            } else {
+                std::printf("%s crossing between %s=%g and %g: none in the swept range (the larger %s %s)\n",
+                            what.c_str(),
+                            skey.c_str(), keys[i], keys[i + 1], skey.c_str(),
+                            !xs.empty() && std::isfinite(eb[0].tau) && std::isfinite(ea[0].tau) && eb[0].tau < ea[0].tau
+                                ? "is lower everywhere: the range lies above threshold"
+                                : "is higher everywhere");
+            }
         }
+        return crossings;
+    };
+    report["thresholds"] = thresholds(0, "tau", lowest_crossing);
+    if (!skey.empty()) {
+        report["thresholds_per_size"] = thresholds(1, "tau/" + skey.substr(skey.rfind('.') + 1), lowest_per_size);
+        // D_eff is fitted below the threshold: the raw crossing where there is one, else the per-size one.
+        if (!std::isfinite(lowest_crossing)) lowest_crossing = lowest_per_size;
     }
     std::printf("\n");
     for (double s : keys) {
@@ -200,7 +218,6 @@ int report_main(const std::vector<std::string>& args) {
         curves.push_back(cj);
     }
     report["curves"] = curves;
-    report["thresholds"] = crossings;
     const fs::path dir = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : path.parent_path();
     std::error_code ec;
     if (!dir.empty()) fs::create_directories(dir, ec);

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "protocols/lec/toom.h"
+#include "protocols/lec/toric4d.h"
 #include "sim/simulation.h"
 
 namespace qdes::lec {
@@ -11,13 +13,18 @@ ComponentKind LecMemory::kind() {
     ComponentKind k;
     k.name = "lec_memory";
     k.doc = "memory lifetime under measurement-free local error correction (Toom's rule on the 2D Ising memory, as "
-            "an LEC circuit or as a cellular automaton), one event per round for a batch of shots";
-    k.params.choice("rule", {"toom_circuit", "toom_automaton", "file"},
-                    "the LEC rule: Toom's as a circuit or an automaton, or a rule file (rule_file)")
+            "an LEC circuit, a cellular automaton or a rule file; the 4D Toom rule on the 4D toric code), one event "
+            "per round for a batch of shots";
+    k.params.choice("rule", {"toom_circuit", "toom_automaton", "file", "toric4d_circuit"},
+                    "the LEC rule: Toom's on the Ising memory as a circuit or an automaton, a rule file (rule_file), "
+                    "or the 4D Toom rule on the 4D toric code as a circuit")
         .with_default("toom_circuit");
     k.params.string("rule_file", "user-defined rule (protocols/lec/rule.h), relative to the scenario's folder")
         .with_default("");
-    k.params.integer("size", "lattice side L (L x L spins on a torus)").with_default("8").at_least(2).at_most(2048);
+    k.params.integer("size", "lattice side L (L x L spins on a torus; the 4D toric code: an L^4 torus)")
+        .with_default("8")
+        .at_least(2)
+        .at_most(2048);
     k.params.choice("noise", {"gate_bitflip", "gate_depolarizing"}, "gate noise model of the circuit")
         .with_default("gate_bitflip");
     k.params.real("p", "error probability per gate and reset (the automaton: flip per bit per round)")
@@ -28,9 +35,29 @@ ComponentKind LecMemory::kind() {
     k.params.integer("max_rounds", "round cap: shots alive then are right-censored").with_default("1000").at_least(1);
     k.params.integer("shots", "memories in all").with_default("4096").at_least(1);
     k.params.integer("batch", "shots advanced together per event (0: sized to the circuit)").with_default("0").at_least(0);
-    k.params.duration("round_duration", "simulated time of one round (the circuit's six layers)")
+    k.params.duration("round_duration", "simulated time of one round (ignored when layer_duration is set)")
         .with_default("1 us")
         .at_least(1);
+    k.params.duration("layer_duration",
+                      "time of one gate layer; when set, a round takes its circuit's layers x this (the automaton: "
+                      "one layer)")
+        .with_default("0 s")
+        .at_least(0);
+    k.params.integer("decode_rounds",
+                     "toric4d_circuit: bound on the noiseless rule steps of the logical readout (0: 8 L); a shot "
+                     "still showing a syndrome then counts as failed and as undecided")
+        .with_default("0")
+        .at_least(0);
+    k.params.integer("history_shots",
+                     "shots whose spacetime history the history trace records (when record.trace lists it)")
+        .with_default("4")
+        .at_least(0);
+    k.params.integer("history_rounds", "rounds of history recorded per shot").with_default("200").at_least(0);
+    k.params.choice("phase_sector", {"symmetry"},
+                    "toric4d_circuit: how the phase sector is treated. symmetry: the bit-flip sector (CCX on edge "
+                    "ancillas) is simulated, and the phase sector (CCZ on cube ancillas), its image under the "
+                    "lattice's self-duality, is taken to fail alike under X/Z-symmetric noise")
+        .with_default("symmetry");
     k.params.real("confidence", "confidence level of the intervals").with_default("0.95").at_least(0.5).at_most(0.999);
     k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
         return sim.add<LecMemory>(name, p);
@@ -50,8 +77,8 @@ quantum::NoiseModel noise_of(const ParamValues& p) {
     return n;
 }
 
-ToomOptions options_of(const Simulation& sim, const std::string& name, const ParamValues& p) {
-    ToomOptions o;
+LecOptions options_of(const Simulation& sim, const std::string& name, const ParamValues& p) {
+    LecOptions o;
     o.L = std::uint32_t(p.integer("size"));
     o.max_rounds = std::uint64_t(p.integer("max_rounds"));
     o.shots = std::uint64_t(p.integer("shots"));
@@ -72,36 +99,72 @@ static std::unique_ptr<LecRule> rule_of(const Simulation& sim, const ParamValues
     return std::make_unique<LecRule>(load_lec_rule(sim.resolve_path(file).string()));
 }
 
+static std::unique_ptr<LecBatch> batch_of(const LecOptions& o, const ParamValues& p, const LecRule* custom) {
+    const std::string& rule = p.string("rule");
+    if (rule != "toric4d_circuit" && p.integer("decode_rounds") != 0)
+        throw std::invalid_argument("decode_rounds applies to rule: toric4d_circuit only");
+    if (rule == "toric4d_circuit") {
+        Toric4dOptions t;
+        t.decode_rounds = std::uint64_t(p.integer("decode_rounds"));
+        return std::make_unique<Toric4dBatch>(o, noise_of(p), t);
+    }
+    return std::make_unique<ToomBatch>(rule == "toom_automaton" ? ToomRule::kAutomaton : ToomRule::kCircuit, o,
+                                       noise_of(p), custom);
+}
+
 LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& params)
     : Component(sim, std::move(name)),
       options_(options_of(sim, this->name(), params)),
       round_ps_(params.duration_ps("round_duration")),
       confidence_(params.real("confidence")),
       custom_(rule_of(sim, params)),
-      batch_(std::make_unique<ToomBatch>(
-          params.string("rule") == "toom_automaton" ? ToomRule::kAutomaton : ToomRule::kCircuit, options_,
-          noise_of(params), custom_.get())),
+      batch_(batch_of(options_, params, custom_.get())),
       failures_trace_(open_trace(
           TraceSchemaBuilder<FailureRow>("failures", "one row per shot: its failure round, or the cap if censored")
               .field("shot", &FailureRow::shot, "", "shot index from 0")
-              .field("round", &FailureRow::round, "", "first round after which a strict majority of bits was wrong")
-              .field("time_ps", &FailureRow::time_ps, "ps", "round x round_duration")
+              .field("round", &FailureRow::round, "",
+                     "first round after which the memory was logically wrong (Ising: a strict majority of bits wrong; "
+                     "toric code: a logical flipped after the noiseless readout, or the readout undecided)")
+              .field("time_ps", &FailureRow::time_ps, "ps", "round x the round's duration")
               .field("censored", &FailureRow::censored, "", "1: alive at max_rounds (round is then the cap)"))),
       fidelity_trace_(open_trace(
-          TraceSchemaBuilder<FidelityRow>("fidelity", "one row per round: shots simulated and shots with a correct "
-                                                      "majority after it, over all batches")
+          TraceSchemaBuilder<FidelityRow>("fidelity", "one row per round: shots simulated and shots logically "
+                                                      "correct after it, over all batches")
               .field("round", &FidelityRow::round, "", "round from 1")
               .field("shots", &FidelityRow::shots, "", "shots still simulated at this round")
-              .field("correct", &FidelityRow::correct, "", "of them, with a correct majority"))) {
+              .field("correct", &FidelityRow::correct, "", "of them, logically correct"))),
+      history_trace_(open_trace(
+          TraceSchemaBuilder<HistoryRow>(
+              "history", "spacetime history of the first history_shots shots: one row per data error or fired "
+                         "syndrome bit after each of the first history_rounds rounds")
+              .field("shot", &HistoryRow::shot, "", "shot index from 0")
+              .field("round", &HistoryRow::round, "", "round from 1")
+              .field("what", &HistoryRow::what, "", "0: data error (a wrong spin or plaquette), 1: syndrome bit")
+              .field("type", &HistoryRow::type, "",
+                     "Ising: 0 for a spin; syndrome: ancilla kind (Toom: 0 north, 1 east; a rule file: its ancillas "
+                     "in order; the automaton: the domain wall to the north 0 or east 1). 4D toric code: the "
+                     "plaquette's direction pair (01 02 03 12 13 23 as 0..5) or the edge's direction")
+              .field("x0", &HistoryRow::x0, "", "Ising: row; 4D: coordinate 0")
+              .field("x1", &HistoryRow::x1, "", "Ising: column; 4D: coordinate 1")
+              .field("x2", &HistoryRow::x2, "", "4D: coordinate 2")
+              .field("x3", &HistoryRow::x3, "", "4D: coordinate 3"))),
+      history_shots_(std::uint64_t(params.integer("history_shots"))),
+      history_rounds_(std::uint64_t(params.integer("history_rounds"))) {
+    if (const TimePs layer = params.duration_ps("layer_duration"); layer > 0)
+        round_ps_ = layer * std::max<std::size_t>(batch_->layers_per_round(), 1);
     add_statistic("shots", shots_, "shots", "memories run");
     add_statistic("failures", failures_, "shots", "memories that failed before the round cap");
     add_statistic("censored", censored_, "shots", "memories alive at the round cap (right-censored)");
+    if (params.string("rule") == "toric4d_circuit")
+        add_statistic("undecided", undecided_, "readouts",
+                      "shot-rounds whose noiseless readout hit decode_rounds with a syndrome left (counted as wrong)");
     add_statistic("lifetime_rounds", lifetime_rounds_, "rounds",
                   "maximum-likelihood mean lifetime with censoring; min, max: likelihood-ratio interval");
-    add_statistic("lifetime", lifetime_s_, "s", "the same lifetime in seconds (rounds x round_duration)");
+    add_statistic("lifetime", lifetime_s_, "s",
+                  "the same lifetime in seconds (rounds x round_duration, or x layers x layer_duration)");
     add_statistic("error_per_round", error_per_round_, "1", "logical error per round, 1 - exp(-1/lifetime)");
     add_statistic("fidelity_lifetime", fidelity_lifetime_, "rounds",
-                  "tau of F(t) = (1 + exp(-t/tau)) / 2 fitted to the fraction of shots with a correct majority per "
+                  "tau of F(t) = (1 + exp(-t/tau)) / 2 fitted to the fraction of shots logically correct per "
                   "round (no error: the rounds share their shots); the per-round data is the fidelity table");
     add_statistic("exponential_check", exponential_, "1",
                   "coefficient of variation of the failure times minus what an exponential (truncated at the cap) "
@@ -126,6 +189,16 @@ void LecMemory::round() {
     }
     fidelity_shots_[r] += in_batch_;
     fidelity_correct_[r] += batch_->correct_now();
+    if (history_trace_.enabled() && first_shot_ < history_shots_ && batch_->round() <= history_rounds_) {
+        const std::size_t shots = std::size_t(std::min<std::uint64_t>(history_shots_ - first_shot_, in_batch_));
+        for (std::size_t s = 0; s < shots; ++s) {
+            sites_.clear();
+            batch_->state_of(s, sites_);
+            for (const SiteBit& b : sites_)
+                history_trace_.append({std::uint32_t(first_shot_ + s), std::uint32_t(batch_->round()), b.what,
+                                       b.type, {}, b.x[0], b.x[1], b.x[2], b.x[3]});
+        }
+    }
     if (any_alive && batch_->round() < options_.max_rounds) {
         schedule_after(round_ps_, [this] { round(); });
         return;
@@ -152,6 +225,7 @@ void LecMemory::end_batch() {
 }
 
 void LecMemory::finish() {
+    undecided_.add(batch_->undecided());
     if (times_.times.empty()) return;
     std::vector<double> t, f, n;
     for (std::size_t r = 0; r < fidelity_shots_.size(); ++r) {

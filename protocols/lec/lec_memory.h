@@ -1,23 +1,27 @@
 #pragma once
 /// `lec_memory`: a memory-lifetime study as a kernel component. A batch of memories protected by a local error
-/// correction rule advances one round per event (each round takes `round_duration` of simulated time); every
+/// correction rule (Toom's on the 2D Ising memory as a circuit, an automaton or a rule file; the 4D Toom rule on
+/// the 4D toric code) advances one round per event (each round takes `round_duration` of simulated time, or its
+/// gate layers x `layer_duration`); every
 /// shot's failure round (or censoring at the round cap) is recorded, and at the end the lifetime is estimated with
 /// its confidence interval, in rounds and in seconds, with the error per round and the exponentiality check.
 
 #include <memory>
 
-#include "protocols/lec/toom.h"
+#include "protocols/lec/batch.h"
+#include "protocols/lec/rule.h"
 #include "sim/component.h"
 #include "sim/registry.h"
 #include "sim/statistics.h"
 
 namespace qdes::lec {
 
-/// The logical fidelity per round: the fraction of shots whose majority is correct after it.
+/// The logical fidelity per round: the fraction of shots whose logical state is correct after it (the Ising memory:
+/// a correct majority; the toric code: no logical flipped once the noiseless rule has emptied the syndrome).
 struct FidelityRow {
     std::uint64_t round;
     std::uint64_t shots;    ///< shots still being simulated at this round (a batch stops once all its shots failed)
-    std::uint64_t correct;  ///< of them, with a correct majority
+    std::uint64_t correct;  ///< of them, logically correct
 };
 
 struct FailureRow {
@@ -26,6 +30,17 @@ struct FailureRow {
     std::uint64_t time_ps;  ///< round x round_duration
     std::uint8_t censored;  ///< 1: still alive at the cap
     std::uint8_t pad[7] = {};
+};
+
+/// The spacetime history of a few shots: one row per set error or syndrome bit per round (sparse, so a memory
+/// below threshold costs little).
+struct HistoryRow {
+    std::uint32_t shot;
+    std::uint32_t round;
+    std::uint8_t what;  ///< 0: data error, 1: syndrome bit
+    std::uint8_t type;  ///< SiteBit::type
+    std::uint8_t pad[2] = {};
+    std::uint32_t x0, x1, x2, x3;
 };
 
 class LecMemory final : public Component {
@@ -42,19 +57,22 @@ class LecMemory final : public Component {
     void round();
     void end_batch();
 
-    ToomOptions options_;
+    LecOptions options_;
     TimePs round_ps_;
     double confidence_;
     std::unique_ptr<LecRule> custom_;  ///< rule: file
-    std::unique_ptr<ToomBatch> batch_;
+    std::unique_ptr<LecBatch> batch_;
     std::uint64_t first_shot_ = 0;
     std::size_t in_batch_ = 0;
     FailureTimes times_;
 
-    Counter shots_, failures_, censored_;
+    Counter shots_, failures_, censored_, undecided_;
     Estimate lifetime_rounds_, lifetime_s_, error_per_round_, exponential_, fidelity_lifetime_;
     TraceTable<FailureRow> failures_trace_;
     TraceTable<FidelityRow> fidelity_trace_;
+    TraceTable<HistoryRow> history_trace_;
+    std::uint64_t history_shots_, history_rounds_;
+    std::vector<SiteBit> sites_;
     std::vector<std::uint64_t> fidelity_shots_, fidelity_correct_;  ///< per round (index round - 1)
 };
 

@@ -2,6 +2,7 @@
 // stream, and estimates consistent with the failure times.
 
 #include "protocols/lec/lec_memory.h"
+#include "protocols/lec/toom.h"
 
 #include <gtest/gtest.h>
 
@@ -35,7 +36,7 @@ TEST(LecMemory, ComponentRunsRoundByRoundAndMatchesTheBatchApi) {
         EXPECT_EQ(r.end_ps % 2'000'000, 0u);
         EXPECT_GE(r.events, std::uint64_t(longest_last_batch));
 
-        ToomOptions o;
+        LecOptions o;
         o.L = 4;
         o.max_rounds = 400;
         o.shots = 1500;

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -148,9 +149,6 @@ LecRule load_lec_rule(const std::string& path) {
     return parse_lec_rule(ss.str(), path);
 }
 
-namespace {
-
-/// Gates (each a list of qubits) in layers where no qubit appears twice, earliest layer first.
 std::vector<std::vector<std::size_t>> layers_of(const std::vector<std::vector<std::uint32_t>>& gates,
                                                 std::uint32_t num_qubits) {
     std::vector<std::vector<std::size_t>> layers;
@@ -173,7 +171,60 @@ std::vector<std::vector<std::size_t>> layers_of(const std::vector<std::vector<st
     return layers;
 }
 
-}  // namespace
+std::vector<std::vector<std::size_t>> bipartite_layers(const std::vector<std::vector<std::uint32_t>>& pairs,
+                                                       std::uint32_t num_qubits) {
+    constexpr std::size_t kFree = ~std::size_t(0);
+    std::vector<std::uint8_t> side(num_qubits, 0);  // 1: first qubit of some pair, 2: second
+    std::vector<std::size_t> degree(num_qubits, 0);
+    for (const auto& p : pairs) {
+        if (p.size() != 2) throw std::invalid_argument("bipartite_layers: a gate is not a pair");
+        for (int k = 0; k < 2; ++k) {
+            const std::uint8_t want = std::uint8_t(k + 1);
+            if (side[p[k]] && side[p[k]] != want)
+                throw std::invalid_argument("bipartite_layers: qubit " + std::to_string(p[k]) + " is on both sides");
+            side[p[k]] = want;
+            ++degree[p[k]];
+        }
+    }
+    std::size_t colours = 0;
+    for (std::size_t d : degree) colours = std::max(colours, d);
+    // at[q * colours + c]: the gate of colour c at qubit q.
+    std::vector<std::size_t> at(std::size_t(num_qubits) * colours, kFree), colour(pairs.size(), kFree);
+    auto free_at = [&](std::uint32_t q) {
+        for (std::size_t c = 0; c < colours; ++c)
+            if (at[q * colours + c] == kFree) return c;
+        throw std::logic_error("bipartite_layers: no free colour");
+    };
+    for (std::size_t g = 0; g < pairs.size(); ++g) {
+        const std::uint32_t u = pairs[g][0], v = pairs[g][1];
+        const std::size_t a = free_at(u), b = free_at(v);
+        if (at[v * colours + a] != kFree) {
+            // Swap colours a and b along the path from v that alternates a, b, a, ...; in a bipartite graph it
+            // cannot reach u, and afterwards a is free at v.
+            std::vector<std::size_t> path;
+            std::uint32_t q = v;
+            std::size_t want = a;
+            while (at[q * colours + want] != kFree) {
+                const std::size_t e = at[q * colours + want];
+                path.push_back(e);
+                q = pairs[e][0] == q ? pairs[e][1] : pairs[e][0];
+                want = want == a ? b : a;
+            }
+            for (std::size_t e : path)
+                for (std::uint32_t end : pairs[e]) at[end * colours + colour[e]] = kFree;
+            for (std::size_t e : path) {
+                colour[e] = colour[e] == a ? b : a;
+                for (std::uint32_t end : pairs[e]) at[end * colours + colour[e]] = e;
+            }
+        }
+        colour[g] = a;
+        at[u * colours + a] = g;
+        at[v * colours + a] = g;
+    }
+    std::vector<std::vector<std::size_t>> layers(colours);
+    for (std::size_t g = 0; g < pairs.size(); ++g) layers[colour[g]].push_back(g);
+    return layers;
+}
 
 quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const quantum::NoiseModel& noise) {
     using quantum::Gate;

@@ -54,6 +54,18 @@ struct LecRule {
 LecRule load_lec_rule(const std::string& path);
 LecRule parse_lec_rule(const std::string& text, const std::string& source);
 
+/// Gates (each a list of qubits) in layers where no qubit appears twice: each gate goes to the earliest layer that
+/// has room for it. Returns the gates' indices per layer.
+std::vector<std::vector<std::size_t>> layers_of(const std::vector<std::vector<std::uint32_t>>& gates,
+                                                std::uint32_t num_qubits);
+
+/// Two-qubit gates whose first and second qubits are disjoint sets (a bipartite graph, as CX gates from data to
+/// ancillas) in exactly as many layers as the busiest qubit has gates (Koenig's edge colouring: each gate takes a
+/// layer free at both ends, after swapping two layers along an alternating path if needed). Returns the gates'
+/// indices per layer; std::invalid_argument if a qubit appears on both sides.
+std::vector<std::vector<std::size_t>> bipartite_layers(const std::vector<std::vector<std::uint32_t>>& pairs,
+                                                       std::uint32_t num_qubits);
+
 /// One round of the rule on the L x L torus: data qubits 0..L^2-1, then L^2 qubits per ancilla in file order.
 /// Throws std::invalid_argument when a gate would act twice on one qubit (an offset pointing back to the site
 /// itself in an AND, say).

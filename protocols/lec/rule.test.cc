@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 #include "models/quantum/codes/css_code.h"
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/program.h"
@@ -27,7 +30,7 @@ TEST(LecRule, ToomFileBuildsTheBuiltInCircuitAndTheSameSamples) {
         body.blocks = {built_in.blocks[1]};
         EXPECT_EQ(lec_round_circuit(toom, L, noise).to_text(), body.to_text()) << "L=" << L;
     }
-    ToomOptions o;
+    LecOptions o;
     o.L = 4;
     o.max_rounds = 300;
     o.shots = 700;
@@ -87,6 +90,34 @@ TEST(LecRule, BadFilesGetLineAndKey) {
                                   "w.yaml");
     EXPECT_NO_THROW(lec_round_circuit(wrap, 3, quantum::NoiseModel{}));
     EXPECT_THROW(lec_round_circuit(wrap, 2, quantum::NoiseModel{}), std::invalid_argument);
+}
+
+TEST(LecRule, BipartiteLayersUseExactlyTheMaximumDegree) {
+    // Random bipartite multigraphs (left qubits 0..19, right 20..39): the layers number the largest degree, hold
+    // every gate once, and no qubit twice. Greedy layering needs more on most of them.
+    std::mt19937_64 rng(5);
+    for (int trial = 0; trial < 50; ++trial) {
+        std::vector<std::vector<std::uint32_t>> pairs;
+        std::vector<std::size_t> degree(40, 0);
+        for (int g = 0; g < 120; ++g) {
+            const std::uint32_t u = std::uint32_t(rng() % 20), v = std::uint32_t(20 + rng() % 20);
+            pairs.push_back({u, v});
+            ++degree[u];
+            ++degree[v];
+        }
+        const auto layers = bipartite_layers(pairs, 40);
+        EXPECT_EQ(layers.size(), *std::max_element(degree.begin(), degree.end()));
+        std::vector<int> seen(pairs.size(), 0);
+        for (const auto& layer : layers) {
+            std::vector<int> busy(40, 0);
+            for (std::size_t g : layer) {
+                ++seen[g];
+                for (std::uint32_t q : pairs[g]) EXPECT_EQ(++busy[q], 1) << "trial " << trial;
+            }
+        }
+        for (int s : seen) EXPECT_EQ(s, 1);
+    }
+    EXPECT_THROW(bipartite_layers({{0, 1}, {1, 2}}, 3), std::invalid_argument);
 }
 
 }  // namespace

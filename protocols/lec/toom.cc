@@ -15,19 +15,9 @@ void shots_over(const std::uint64_t* base, std::size_t stride, std::size_t rows,
     counts.above(limit, out);
 }
 
-namespace {
-
-void check(const ToomOptions& o) {
-    if (o.L < 2) throw std::invalid_argument("Toom's rule needs L >= 2");
-    if (o.shots == 0) throw std::invalid_argument("a lifetime study needs at least one shot");
-    if (o.max_rounds == 0) throw std::invalid_argument("a lifetime study needs at least one round");
-}
-
-}  // namespace
-
-ToomBatch::ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise, const LecRule* custom)
+ToomBatch::ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom)
     : rule_(rule), L_(o.L), q_(noise.p) {
-    check(o);
+    check_options(o);
     const std::uint32_t N = L_ * L_;
     if (custom && rule != ToomRule::kCircuit) throw std::invalid_argument("a rule file describes a circuit rule");
     if (rule == ToomRule::kCircuit) {
@@ -54,91 +44,72 @@ ToomBatch::ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseMo
     }
 }
 
-void ToomBatch::start(std::size_t shots) {
-    if (shots == 0 || shots > capacity_) throw std::invalid_argument("batch size out of range");
-    shots_ = shots;
-    words_ = (shots + 63) / 64;
-    alive_.assign(words_, 0);
-    for (std::size_t s = 0; s < shots; ++s) alive_[s / 64] |= std::uint64_t(1) << (s % 64);
-    over_.assign(words_, 0);
-    failed_at_.assign(shots, 0);
-    round_ = 0;
+std::size_t ToomBatch::layers_per_round() const { return program_ ? program_->num_layers : 0; }
+
+void ToomBatch::state_of(std::size_t shot, std::vector<SiteBit>& out) const {
+    const std::uint32_t L = L_, N = L * L;
+    const quantum::BitTable& table = sim_ ? sim_->x_frame() : a_;
+    auto bit = [&](std::size_t row) { return (table.row(row)[shot / 64] >> (shot % 64)) & 1; };
+    auto site = [&](SiteBit::What what, std::size_t type, std::uint32_t s) {
+        out.push_back({what, std::uint8_t(type), {std::uint16_t(s / L), std::uint16_t(s % L), 0, 0}});
+    };
+    for (std::uint32_t s = 0; s < N; ++s)
+        if (bit(s)) site(SiteBit::kError, 0, s);
+    if (sim_) {
+        // The ancillas hold this round's parities (the CCX layer leaves its controls alone), ancilla kind by kind.
+        for (std::uint32_t q = N; q < program_->num_qubits; ++q)
+            if (bit(q)) site(SiteBit::kSyndrome, q / N - 1, q % N);
+        return;
+    }
+    for (std::uint32_t s = 0; s < N; ++s) {
+        const std::uint32_t row = s / L, col = s % L;
+        if (bit(s) != bit(((row + L - 1) % L) * L + col)) site(SiteBit::kSyndrome, 0, s);
+        if (bit(s) != bit(row * L + (col + 1) % L)) site(SiteBit::kSyndrome, 1, s);
+    }
+}
+
+void ToomBatch::restart() {
     if (sim_)
         sim_->start();
     else
         a_.clear();
 }
 
-bool ToomBatch::step() {
-    ++round_;
+void ToomBatch::advance(std::uint64_t* wrong) {
     const std::uint32_t L = L_, N = L * L;
     if (sim_) {
         sim_->run_again();
         // The reference never flips a data bit, so a data qubit's X frame is its value.
-        shots_over(sim_->x_frame().row(0), sim_->x_frame().words(), N, words_, N / 2, over_.data());
-    } else {
-        for (std::uint32_t row = 0; row < L; ++row)
-            for (std::uint32_t col = 0; col < L; ++col) {
-                const std::uint64_t* self = a_.row(row * L + col);
-                const std::uint64_t* north = a_.row(((row + L - 1) % L) * L + col);
-                const std::uint64_t* east = a_.row(row * L + (col + 1) % L);
-                std::uint64_t* dst = b_.row(row * L + col);
-                for (std::size_t w = 0; w < words_; ++w)
-                    dst[w] = (self[w] & north[w]) | (self[w] & east[w]) | (north[w] & east[w]);
-            }
-        std::swap(a_, b_);
-        quantum::for_each_hit_2d(*rng_, *gap_, N, words_ * 64, [&](std::uint64_t site, std::uint64_t s) {
-            a_.row(site)[s >> 6] ^= std::uint64_t(1) << (s & 63);
-        });
-        shots_over(a_.row(0), a_.words(), N, words_, N / 2, over_.data());
+        shots_over(sim_->x_frame().row(0), sim_->x_frame().words(), N, words(), N / 2, wrong);
+        return;
     }
-    check_failures();
-    for (std::uint64_t w : alive_)
-        if (w) return true;
-    return false;
-}
-
-std::uint64_t ToomBatch::correct_now() const {
-    std::uint64_t wrong = 0;
-    for (std::uint64_t w : over_) wrong += std::uint64_t(std::popcount(w));
-    return shots_ - wrong;
-}
-
-void ToomBatch::check_failures() {
-    for (std::size_t w = 0; w < words_; ++w) {
-        std::uint64_t newly = over_[w] & alive_[w];
-        alive_[w] &= ~newly;
-        while (newly) {
-            const unsigned s = unsigned(std::countr_zero(newly));
-            newly &= newly - 1;
-            failed_at_[w * 64 + s] = round_;
+    for (std::uint32_t row = 0; row < L; ++row)
+        for (std::uint32_t col = 0; col < L; ++col) {
+            const std::uint64_t* self = a_.row(row * L + col);
+            const std::uint64_t* north = a_.row(((row + L - 1) % L) * L + col);
+            const std::uint64_t* east = a_.row(row * L + (col + 1) % L);
+            std::uint64_t* dst = b_.row(row * L + col);
+            for (std::size_t w = 0; w < words(); ++w)
+                dst[w] = (self[w] & north[w]) | (self[w] & east[w]) | (north[w] & east[w]);
         }
-    }
+    std::swap(a_, b_);
+    quantum::for_each_hit_2d(*rng_, *gap_, N, words() * 64, [&](std::uint64_t site, std::uint64_t s) {
+        a_.row(site)[s >> 6] ^= std::uint64_t(1) << (s & 63);
+    });
+    shots_over(a_.row(0), a_.words(), N, words(), N / 2, wrong);
 }
 
-FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise,
+FailureTimes toom_lifetimes(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise,
                             const LecRule* custom) {
     ToomBatch batch(rule, o, noise, custom);
-    FailureTimes out{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
-    for (std::uint64_t first = 0; first < o.shots; first += batch.capacity()) {
-        const std::size_t n = std::size_t(std::min<std::uint64_t>(batch.capacity(), o.shots - first));
-        batch.start(n);
-        while (batch.round() < o.max_rounds && batch.step()) {
-        }
-        for (std::size_t s = 0; s < n; ++s)
-            if (batch.failed_at()[s]) {
-                out.times[first + s] = double(batch.failed_at()[s]);
-                out.censored[first + s] = 0;
-            }
-    }
-    return out;
+    return run_lifetimes(batch, o);
 }
 
-FailureTimes toom_circuit_lifetimes(const ToomOptions& o, const quantum::NoiseModel& noise) {
+FailureTimes toom_circuit_lifetimes(const LecOptions& o, const quantum::NoiseModel& noise) {
     return toom_lifetimes(ToomRule::kCircuit, o, noise);
 }
 
-FailureTimes toom_automaton_lifetimes(const ToomOptions& o, double q) {
+FailureTimes toom_automaton_lifetimes(const LecOptions& o, double q) {
     quantum::NoiseModel flips;
     flips.p = q;
     return toom_lifetimes(ToomRule::kAutomaton, o, flips);

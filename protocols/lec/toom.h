@@ -14,41 +14,24 @@
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/noise.h"
 #include "models/quantum/program.h"
+#include "protocols/lec/batch.h"
 #include "protocols/lec/rule.h"
-#include "sim/lifetime.h"
 
 namespace qdes::lec {
 
 enum class ToomRule { kCircuit, kAutomaton };
 
-struct ToomOptions {
-    std::uint32_t L = 8;
-    std::uint64_t max_rounds = 1000;  ///< shots alive after this many rounds are censored
-    std::uint64_t shots = 1024;
-    std::uint64_t seed = 1;
-    std::uint64_t stream = 0;
-    std::size_t batch = 0;  ///< shots advanced together; 0: sized to the circuit (the automaton: up to 16384)
-};
-
-/// One batch of shots under Toom's rule, a round at a time (so a kernel component can spend simulated time on each).
-class ToomBatch {
+class ToomBatch final : public LecBatch {
   public:
     /// `noise` applies to the circuit; the automaton flips each bit with probability noise.p after each round.
     /// With `custom`, the circuit rule runs that rule file's round (protocols/lec/rule.h) instead of Toom's.
-    ToomBatch(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise, const LecRule* custom = nullptr);
-    std::size_t capacity() const { return capacity_; }
-    /// Starts `shots` (at most capacity()) fresh memories, all bits 0.
-    void start(std::size_t shots);
-    /// Runs one round; returns false once every shot of the batch has failed.
-    bool step();
-    std::uint64_t round() const { return round_; }
-    /// Failure round of each shot of the batch, 0 while alive.
-    const std::vector<std::uint64_t>& failed_at() const { return failed_at_; }
-    /// Shots of the batch whose majority is correct after the last round (failed shots may have recovered).
-    std::uint64_t correct_now() const;
+    ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom = nullptr);
+    std::size_t layers_per_round() const override;
+    void state_of(std::size_t shot, std::vector<SiteBit>& out) const override;
 
   private:
-    void check_failures();
+    void restart() override;
+    void advance(std::uint64_t* wrong) override;
 
     ToomRule rule_;
     std::uint32_t L_;
@@ -58,19 +41,16 @@ class ToomBatch {
     quantum::BitTable a_, b_;
     std::unique_ptr<quantum::FastRng> rng_;
     std::unique_ptr<quantum::GeometricSampler> gap_;
-    std::size_t capacity_ = 0, shots_ = 0, words_ = 0;
-    std::uint64_t round_ = 0;
-    std::vector<std::uint64_t> alive_, over_, failed_at_;
 };
 
 /// Lifetimes of o.shots shots, batch after batch, each run to its round cap or until all its shots failed.
-FailureTimes toom_lifetimes(ToomRule rule, const ToomOptions& o, const quantum::NoiseModel& noise,
+FailureTimes toom_lifetimes(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise,
                             const LecRule* custom = nullptr);
 
 /// The Toom LEC circuit with `noise` (gate_bitflip or gate_depolarizing, as in the engine).
-FailureTimes toom_circuit_lifetimes(const ToomOptions& o, const quantum::NoiseModel& noise);
+FailureTimes toom_circuit_lifetimes(const LecOptions& o, const quantum::NoiseModel& noise);
 /// The Toom cellular automaton: each round majority(self, north, east), then each bit flips with probability q.
-FailureTimes toom_automaton_lifetimes(const ToomOptions& o, double q);
+FailureTimes toom_automaton_lifetimes(const LecOptions& o, double q);
 
 /// Counts, per shot, the set bits across `rows` rows of `words` words each (row r at base + r * stride) and
 /// marks the shots whose count exceeds `limit`: out[w] bit s set when shot 64 w + s has more than limit ones.

@@ -20,7 +20,7 @@ TEST(Toom, ShotsOverCountsStrictMajorities) {
 }
 
 TEST(Toom, NoNoiseNeverFailsAndCertainNoiseFailsAtOnce) {
-    ToomOptions o;
+    LecOptions o;
     o.L = 6;
     o.max_rounds = 20;
     o.shots = 600;
@@ -40,7 +40,7 @@ TEST(Toom, NoNoiseNeverFailsAndCertainNoiseFailsAtOnce) {
 
 TEST(Toom, BelowThresholdLifetimeGrowsWithL) {
     // Well below threshold each step in L multiplies the lifetime: the 95% intervals must not even overlap.
-    ToomOptions o;
+    LecOptions o;
     o.max_rounds = 4000;
     o.shots = 512;
     quantum::NoiseModel noise{quantum::NoiseModel::Kind::kGateBitflip, 0.004, -1, 0};
@@ -55,6 +55,52 @@ TEST(Toom, BelowThresholdLifetimeGrowsWithL) {
             EXPECT_GT(e.failures, 20u) << "rule " << int(rule) << " L=" << L;
             previous = e;
         }
+    }
+}
+
+TEST(Toom, StateOfListsErrorsAndDomainWalls) {
+    LecOptions o;
+    o.L = 4;
+    o.shots = 3;
+    quantum::NoiseModel flips;
+    flips.p = 1.0;  // every bit flips every round
+    ToomBatch all(ToomRule::kAutomaton, o, flips);
+    all.start(3);
+    all.step();
+    std::vector<SiteBit> sites;
+    all.state_of(2, sites);
+    ASSERT_EQ(sites.size(), 16u);  // every spin wrong, no domain wall
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        EXPECT_EQ(sites[i].what, SiteBit::kError);
+        EXPECT_EQ(sites[i].x[0] * 4u + sites[i].x[1], i);
+    }
+    all.step();
+    sites.clear();
+    all.state_of(0, sites);
+    EXPECT_TRUE(sites.empty());
+    // The circuit under heavy noise: per shot, the listed errors decide the majority exactly as the failure check
+    // does, and the syndrome bits are the north (0) and east (1) ancillas.
+    o.shots = 64;
+    ToomBatch loud(ToomRule::kCircuit, o, quantum::NoiseModel{quantum::NoiseModel::Kind::kGateBitflip, 0.15, -1, 0});
+    loud.start(64);
+    for (int round = 0; round < 3; ++round) {
+        loud.step();
+        std::uint64_t correct = 0;
+        for (std::size_t s = 0; s < 64; ++s) {
+            sites.clear();
+            loud.state_of(s, sites);
+            std::size_t errors = 0;
+            for (const SiteBit& b : sites) {
+                if (b.what == SiteBit::kError) ++errors;
+                EXPECT_LE(b.type, b.what == SiteBit::kError ? 0 : 1);
+                EXPECT_LT(b.x[0], 4);
+                EXPECT_LT(b.x[1], 4);
+            }
+            correct += errors <= 8;
+        }
+        EXPECT_EQ(correct, loud.correct_now()) << "round " << round + 1;
+        EXPECT_GT(correct, 0u);
+        EXPECT_LT(correct, 64u);
     }
 }
 

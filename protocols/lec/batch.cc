@@ -1,0 +1,71 @@
+#include "protocols/lec/batch.h"
+
+#include <algorithm>
+#include <bit>
+#include <stdexcept>
+
+namespace qdes::lec {
+
+void check_options(const LecOptions& o) {
+    if (o.L < 2) throw std::invalid_argument("a local rule needs L >= 2");
+    if (o.shots == 0) throw std::invalid_argument("a lifetime study needs at least one shot");
+    if (o.max_rounds == 0) throw std::invalid_argument("a lifetime study needs at least one round");
+}
+
+void LecBatch::start(std::size_t shots) {
+    if (shots == 0 || shots > capacity_) throw std::invalid_argument("batch size out of range");
+    shots_ = shots;
+    words_ = (shots + 63) / 64;
+    alive_.assign(words_, 0);
+    for (std::size_t s = 0; s < shots; ++s) alive_[s / 64] |= std::uint64_t(1) << (s % 64);
+    wrong_.assign(words_, 0);
+    failed_at_.assign(shots, 0);
+    round_ = 0;
+    restart();
+}
+
+bool LecBatch::step() {
+    ++round_;
+    std::fill(wrong_.begin(), wrong_.end(), 0);
+    advance(wrong_.data());
+    bool any_alive = false;
+    for (std::size_t w = 0; w < words_; ++w) {
+        // Bits past the last shot of the batch may be set by a subclass; alive_ never has them.
+        std::uint64_t newly = wrong_[w] & alive_[w];
+        alive_[w] &= ~newly;
+        any_alive |= alive_[w] != 0;
+        while (newly) {
+            const unsigned s = unsigned(std::countr_zero(newly));
+            newly &= newly - 1;
+            failed_at_[w * 64 + s] = round_;
+        }
+    }
+    return any_alive;
+}
+
+std::uint64_t LecBatch::correct_now() const {
+    std::uint64_t wrong = 0;
+    for (std::size_t w = 0; w < words_; ++w) {
+        const std::uint64_t valid = (w + 1) * 64 <= shots_ ? ~std::uint64_t(0) : (std::uint64_t(1) << (shots_ % 64)) - 1;
+        wrong += std::uint64_t(std::popcount(wrong_[w] & valid));
+    }
+    return shots_ - wrong;
+}
+
+FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o) {
+    FailureTimes out{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
+    for (std::uint64_t first = 0; first < o.shots; first += batch.capacity()) {
+        const std::size_t n = std::size_t(std::min<std::uint64_t>(batch.capacity(), o.shots - first));
+        batch.start(n);
+        while (batch.round() < o.max_rounds && batch.step()) {
+        }
+        for (std::size_t s = 0; s < n; ++s)
+            if (batch.failed_at()[s]) {
+                out.times[first + s] = double(batch.failed_at()[s]);
+                out.censored[first + s] = 0;
+            }
+    }
+    return out;
+}
+
+}  // namespace qdes::lec
