@@ -72,10 +72,16 @@ TEST(Report, ThresholdDEffJsonAndPlotsFromACampaign) {
               std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("components.memory.size=3: D_eff = "), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("threshold between components.memory.size=3 and 4"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("tau crossing between components.memory.size=3 and 4"), std::string::npos) << r.out;
+    // Far above threshold tau / L is lower for the larger lattice at every p.
+    EXPECT_NE(r.out.find("tau/size crossing between components.memory.size=3 and 4: none in the swept range (the "
+                         "larger components.memory.size is lower everywhere: the range lies above threshold)"),
+              std::string::npos)
+        << r.out;
     std::string json = read_text(out / "tiny-campaign-report.json");
     EXPECT_NE(json.find("\"statistic\": \"memory.lifetime_rounds\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"thresholds\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"thresholds_per_size\""), std::string::npos) << json;
     for (const char* png : {"tiny-campaign-tau.png", "tiny-campaign-failures.png"}) {
         ASSERT_TRUE(std::filesystem::exists(out / png)) << png;
         EXPECT_EQ(read_text(out / png).substr(1, 3), "PNG") << png;
