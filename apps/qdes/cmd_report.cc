@@ -208,9 +208,10 @@ int report_main(const std::vector<std::string>& args) {
             PowerLaw law = fit_power_law(fx, fe);
             cj["d_eff"] = Json(law.exponent);
             cj["d_eff_std_error"] = Json(law.std_error);
-            std::printf("%s=%g: D_eff = %.3f +- %.3f from %zu points with %s below %s\n", skey.c_str(), s, law.exponent,
-                        law.std_error, fx.size(), xkey.c_str(),
-                        std::isfinite(lowest_crossing) ? "the threshold" : "no threshold found, all");
+            std::printf("%s=%g: D_eff = %.3f +- %.3f from %zu points %s\n", skey.c_str(), s, law.exponent,
+                        law.std_error, fx.size(),
+                        std::isfinite(lowest_crossing) ? ("with " + xkey + " below the threshold").c_str()
+                                                       : "(no threshold found: all of them)");
         } else {
             cj["d_eff"] = Json(nullptr);
             std::printf("%s=%g: D_eff needs two points below threshold with finite lifetimes\n", skey.c_str(), s);
