@@ -62,7 +62,7 @@ TEST(Sweep, RunsEveryPointWritesTheCampaignAndSkipsFinishedPoints) {
 TEST(Report, ThresholdDEffJsonAndPlotsFromACampaign) {
     TempDir dir;
     std::string text = kSweep;
-    text.replace(text.find("sweep:"), 0, "record:\n  trace: [memory.failures]\n");
+    text.replace(text.find("sweep:"), 0, "record:\n  trace: [memory.failures, memory.fidelity, memory.history]\n");
     auto file = dir.write("tiny.yaml", text);
     const auto out = dir.path() / "out";
     ASSERT_EQ(run_qdes("sweep " + file.string() + " -q --jobs 2 --out " + out.string()).exit_code, 0);
@@ -84,7 +84,8 @@ TEST(Report, ThresholdDEffJsonAndPlotsFromACampaign) {
     EXPECT_NE(json.find("\"statistic\": \"memory.lifetime_rounds\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"thresholds\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"thresholds_per_size\""), std::string::npos) << json;
-    for (const char* png : {"tiny-campaign-tau.png", "tiny-campaign-failures.png"}) {
+    for (const char* png : {"tiny-campaign-tau.png", "tiny-campaign-failures.png", "tiny-campaign-deff.png",
+                            "tiny-campaign-fidelity.png", "tiny-campaign-history.png"}) {
         ASSERT_TRUE(std::filesystem::exists(out / png)) << png;
         EXPECT_EQ(read_text(out / png).substr(1, 3), "PNG") << png;
     }
