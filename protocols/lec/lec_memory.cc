@@ -31,6 +31,14 @@ ComponentKind LecMemory::kind() {
         .with_example("0.01")
         .at_least(0)
         .at_most(1);
+    k.params.real("p01", "toom_automaton, biased noise: probability a bit at 0 flips to 1 after a round; -1: p")
+        .with_default("-1")
+        .at_least(-1)
+        .at_most(1);
+    k.params.real("p10", "toom_automaton, biased noise: probability a bit at 1 flips to 0 after a round; -1: p")
+        .with_default("-1")
+        .at_least(-1)
+        .at_most(1);
     k.params.real("idle", "idle error probability per layer (circuit only)").with_default("0").at_least(0).at_most(1);
     k.params.integer("max_rounds", "round cap: shots alive then are right-censored").with_default("1000").at_least(1);
     k.params.integer("shots", "memories in all").with_default("4096").at_least(1);
@@ -108,8 +116,15 @@ static std::unique_ptr<LecBatch> batch_of(const LecOptions& o, const ParamValues
         t.decode_rounds = std::uint64_t(p.integer("decode_rounds"));
         return std::make_unique<Toric4dBatch>(o, noise_of(p), t);
     }
-    return std::make_unique<ToomBatch>(rule == "toom_automaton" ? ToomRule::kAutomaton : ToomRule::kCircuit, o,
-                                       noise_of(p), custom);
+    const double p01 = p.real("p01"), p10 = p.real("p10");
+    if (p01 < 0 && p10 < 0)
+        return std::make_unique<ToomBatch>(rule == "toom_automaton" ? ToomRule::kAutomaton : ToomRule::kCircuit, o,
+                                           noise_of(p), custom);
+    if (rule != "toom_automaton")
+        throw std::invalid_argument("p01 and p10 (biased noise) apply to rule: toom_automaton only; the circuits' "
+                                    "noise is the engine's gate_bitflip or gate_depolarizing");
+    const BiasedFlips biased{p01 < 0 ? p.real("p") : p01, p10 < 0 ? p.real("p") : p10};
+    return std::make_unique<ToomBatch>(ToomRule::kAutomaton, o, noise_of(p), nullptr, &biased);
 }
 
 LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& params)

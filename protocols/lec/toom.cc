@@ -15,11 +15,20 @@ void shots_over(const std::uint64_t* base, std::size_t stride, std::size_t rows,
     counts.above(limit, out);
 }
 
-ToomBatch::ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom)
+ToomBatch::ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom,
+                     const BiasedFlips* biased)
     : rule_(rule), L_(o.L), q_(noise.p) {
     check_options(o);
     const std::uint32_t N = L_ * L_;
     if (custom && rule != ToomRule::kCircuit) throw std::invalid_argument("a rule file describes a circuit rule");
+    if (biased && rule != ToomRule::kAutomaton)
+        throw std::invalid_argument("biased flips apply to the automaton only (the circuit's noise is the engine's)");
+    if (biased) {
+        for (double r : {biased->up, biased->down})
+            if (!(r >= 0 && r <= 1)) throw std::invalid_argument("a flip probability must be in [0, 1]");
+        q_ = biased->up;
+        down_gap_ = std::make_unique<quantum::GeometricSampler>(biased->down);
+    }
     if (rule == ToomRule::kCircuit) {
         // One round, applied again and again to the same frames: the memory circuit's loop body, or the rule's.
         quantum::Circuit round;
@@ -39,12 +48,15 @@ ToomBatch::ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseMod
         capacity_ = std::min<std::size_t>(o.batch ? o.batch : 16384, o.shots);
         a_.resize(N, capacity_);
         b_.resize(N, capacity_);
+        if (down_gap_) down_hits_.resize(N, capacity_);
         rng_ = std::make_unique<quantum::FastRng>(RandomStream(o.seed, o.stream));
         gap_ = std::make_unique<quantum::GeometricSampler>(q_);
     }
 }
 
-std::size_t ToomBatch::layers_per_round() const { return program_ ? program_->num_layers : 0; }
+std::size_t ToomBatch::layers_per_round() const {
+    return program_ ? std::size_t(program_->num_layers - 1) : 0;  // the round ends with a TICK
+}
 
 void ToomBatch::state_of(std::size_t shot, std::vector<SiteBit>& out) const {
     const std::uint32_t L = L_, N = L * L;
@@ -93,9 +105,28 @@ void ToomBatch::advance(std::uint64_t* wrong) {
                 dst[w] = (self[w] & north[w]) | (self[w] & east[w]) | (north[w] & east[w]);
         }
     std::swap(a_, b_);
-    quantum::for_each_hit_2d(*rng_, *gap_, N, words() * 64, [&](std::uint64_t site, std::uint64_t s) {
-        a_.row(site)[s >> 6] ^= std::uint64_t(1) << (s & 63);
-    });
+    if (!down_gap_) {
+        quantum::for_each_hit_2d(*rng_, *gap_, N, words() * 64, [&](std::uint64_t site, std::uint64_t s) {
+            a_.row(site)[s >> 6] ^= std::uint64_t(1) << (s & 63);
+        });
+    } else {
+        // Both kinds of hit are drawn for every bit, and each acts only on a bit of its kind's value.
+        quantum::BitTable& up = b_;  // free until the next round
+        up.clear();
+        down_hits_.clear();
+        quantum::for_each_hit_2d(*rng_, *gap_, N, words() * 64, [&](std::uint64_t site, std::uint64_t s) {
+            up.row(site)[s >> 6] |= std::uint64_t(1) << (s & 63);
+        });
+        quantum::for_each_hit_2d(*rng_, *down_gap_, N, words() * 64, [&](std::uint64_t site, std::uint64_t s) {
+            down_hits_.row(site)[s >> 6] |= std::uint64_t(1) << (s & 63);
+        });
+        for (std::uint32_t site = 0; site < N; ++site) {
+            std::uint64_t* a = a_.row(site);
+            const std::uint64_t* u = up.row(site);
+            const std::uint64_t* d = down_hits_.row(site);
+            for (std::size_t w = 0; w < words(); ++w) a[w] ^= (u[w] & ~a[w]) | (d[w] & a[w]);
+        }
+    }
     shots_over(a_.row(0), a_.words(), N, words(), N / 2, wrong);
 }
 

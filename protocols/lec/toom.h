@@ -21,11 +21,20 @@ namespace qdes::lec {
 
 enum class ToomRule { kCircuit, kAutomaton };
 
+/// Biased noise for the automaton: after each round a bit at 0 flips to 1 with probability `up`, a bit at 1 flips
+/// to 0 with probability `down` (the memory stores 0, so `up` pushes towards the wrong value).
+struct BiasedFlips {
+    double up = 0;
+    double down = 0;
+};
+
 class ToomBatch final : public LecBatch {
   public:
-    /// `noise` applies to the circuit; the automaton flips each bit with probability noise.p after each round.
-    /// With `custom`, the circuit rule runs that rule file's round (protocols/lec/rule.h) instead of Toom's.
-    ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom = nullptr);
+    /// `noise` applies to the circuit; the automaton flips each bit with probability noise.p after each round, or
+    /// with `biased` by its two rates. With `custom`, the circuit rule runs that rule file's round
+    /// (protocols/lec/rule.h) instead of Toom's.
+    ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom = nullptr,
+              const BiasedFlips* biased = nullptr);
     std::size_t layers_per_round() const override;
     void state_of(std::size_t shot, std::vector<SiteBit>& out) const override;
 
@@ -38,9 +47,9 @@ class ToomBatch final : public LecBatch {
     double q_;
     std::unique_ptr<quantum::Program> program_;
     std::unique_ptr<quantum::FrameSimulator> sim_;
-    quantum::BitTable a_, b_;
+    quantum::BitTable a_, b_, down_hits_;
     std::unique_ptr<quantum::FastRng> rng_;
-    std::unique_ptr<quantum::GeometricSampler> gap_;
+    std::unique_ptr<quantum::GeometricSampler> gap_, down_gap_;  ///< down_gap_: biased noise only
 };
 
 /// Lifetimes of o.shots shots, batch after batch, each run to its round cap or until all its shots failed.

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <memory>
+
 
 namespace qdes::lec {
 namespace {
@@ -56,6 +59,34 @@ TEST(Toom, BelowThresholdLifetimeGrowsWithL) {
             previous = e;
         }
     }
+}
+
+TEST(Toom, BiasedAutomatonFlipsEachValueAtItsOwnRate) {
+    LecOptions o;
+    o.L = 4;
+    o.shots = 2048;
+    o.max_rounds = 200;
+    quantum::NoiseModel none;
+    // Nothing ever turns a 0 into a 1: the stored 0 can never be lost, however often 1s would flip back.
+    BiasedFlips only_down{0.0, 0.5};
+    FailureTimes safe = run_lifetimes(*std::make_unique<ToomBatch>(ToomRule::kAutomaton, o, none, nullptr, &only_down), o);
+    for (std::uint8_t c : safe.censored) EXPECT_TRUE(c);
+    // Every 0 turns into a 1 after the first round.
+    BiasedFlips only_up{1.0, 0.0};
+    FailureTimes doomed = run_lifetimes(*std::make_unique<ToomBatch>(ToomRule::kAutomaton, o, none, nullptr, &only_up), o);
+    for (double t : doomed.times) EXPECT_EQ(t, 1);
+    // Equal rates are the symmetric automaton: the lifetimes agree within 4 combined standard errors (tau / sqrt(d)
+    // each, from the exponential's Fisher information).
+    o.max_rounds = 100000;
+    const double q = 0.12;
+    BiasedFlips even{q, q};
+    const LifetimeEstimate a = exponential_lifetime(
+        run_lifetimes(*std::make_unique<ToomBatch>(ToomRule::kAutomaton, o, none, nullptr, &even), o));
+    const LifetimeEstimate b = exponential_lifetime(toom_automaton_lifetimes(o, q));
+    const double se = std::hypot(a.tau / std::sqrt(double(a.failures)), b.tau / std::sqrt(double(b.failures)));
+    EXPECT_EQ(a.failures, o.shots);
+    EXPECT_LT(std::abs(a.tau - b.tau), 4 * se) << a.tau << " vs " << b.tau;
+    EXPECT_THROW(ToomBatch(ToomRule::kCircuit, o, none, nullptr, &even), std::invalid_argument);
 }
 
 TEST(Toom, StateOfListsErrorsAndDomainWalls) {
