@@ -46,9 +46,8 @@ class LecBatch {
     const std::vector<std::uint64_t>& failed_at() const { return failed_at_; }
     /// Shots of the batch whose logical state is correct after the last round (failed shots may have recovered).
     std::uint64_t correct_now() const;
-    /// Logical readouts (shot-rounds) that could not be decided since construction; each counted as wrong. Only
-    /// the toric codes' readout, which runs the rule without noise until the syndrome is empty, can leave one
-    /// undecided: when it hits its bound.
+    /// Logical readouts (shot-rounds) since construction whose noiseless rule hit its bound with a syndrome left
+    /// (the 4D toric code's readout; protocols/lec/toric4d.h says how they are read). 0 for the Ising memory.
     std::uint64_t undecided() const { return undecided_; }
     /// Gate layers of one round (0 for an automaton, which has no gates).
     virtual std::size_t layers_per_round() const = 0;

@@ -52,8 +52,9 @@ ComponentKind LecMemory::kind() {
         .with_default("0 s")
         .at_least(0);
     k.params.integer("decode_rounds",
-                     "toric4d_circuit: bound on the noiseless rule steps of the logical readout (0: 8 L); a shot "
-                     "still showing a syndrome then counts as failed and as undecided")
+                     "toric4d_circuit: bound on the noiseless rule steps of the logical readout (0: 8 L); a readout "
+                     "still showing a syndrome then is counted as undecided and read by the majority of each "
+                     "logical's translates")
         .with_default("0")
         .at_least(0);
     k.params.integer("history_shots",
@@ -139,7 +140,7 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
               .field("shot", &FailureRow::shot, "", "shot index from 0")
               .field("round", &FailureRow::round, "",
                      "first round after which the memory was logically wrong (Ising: a strict majority of bits wrong; "
-                     "toric code: a logical flipped after the noiseless readout, or the readout undecided)")
+                     "toric code: a logical read as flipped after the noiseless readout)")
               .field("time_ps", &FailureRow::time_ps, "ps", "round x the round's duration")
               .field("censored", &FailureRow::censored, "", "1: alive at max_rounds (round is then the cap)"))),
       fidelity_trace_(open_trace(
@@ -172,7 +173,8 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
     add_statistic("censored", censored_, "shots", "memories alive at the round cap (right-censored)");
     if (params.string("rule") == "toric4d_circuit")
         add_statistic("undecided", undecided_, "readouts",
-                      "shot-rounds whose noiseless readout hit decode_rounds with a syndrome left (counted as wrong)");
+                      "shot-rounds whose noiseless readout hit decode_rounds with a syndrome left (then read by the majority of "
+                      "each logical's translates)");
     add_statistic("lifetime_rounds", lifetime_rounds_, "rounds",
                   "maximum-likelihood mean lifetime with censoring; min, max: likelihood-ratio interval");
     add_statistic("lifetime", lifetime_s_, "s",
