@@ -125,35 +125,27 @@ TEST(Toric4dRule, TheNoiselessCircuitIsOneStepOfTheRule) {
     EXPECT_GT(flipped, 1000u);  // the rule did act
 }
 
-TEST(Toric4dBatch, BelowThresholdLifetimeGrowsWithL) {
-    // p = 6e-4 is under half the threshold (near 1.4e-3, scenarios/lec/toric4d_threshold.yaml): L = 2 lives a few
-    // hundred rounds, L = 3 some thousands. The 95% intervals must not overlap.
+/// The lifetime of `shots` memories of side L under gate bit-flip noise p, capped at `rounds`.
+LifetimeEstimate lifetime(std::uint32_t L, double p, std::uint64_t shots, std::uint64_t rounds) {
     LecOptions o;
-    o.shots = 128;
-    o.max_rounds = 1500;
-    quantum::NoiseModel noise{quantum::NoiseModel::Kind::kGateBitflip, 6e-4, -1, 0};
-    o.L = 2;
-    Toric4dBatch two(o, noise);
-    const LifetimeEstimate small = exponential_lifetime(run_lifetimes(two, o));
-    o.L = 3;
-    Toric4dBatch three(o, noise);
-    const LifetimeEstimate large = exponential_lifetime(run_lifetimes(three, o));
+    o.L = L;
+    o.shots = shots;
+    o.max_rounds = rounds;
+    Toric4dBatch batch(o, quantum::NoiseModel{quantum::NoiseModel::Kind::kGateBitflip, p, -1, 0});
+    EXPECT_EQ(batch.layers_per_round(), 10u);  // reset, 6 CX layers, 3 CCX layers
+    return exponential_lifetime(run_lifetimes(batch, o));
+}
+
+TEST(Toric4dBatch, BelowThresholdLifetimeGrowsWithL) {
+    // p = 6e-4 is under half the threshold (near 1.2e-3, scenarios/lec/toric4d_threshold.yaml): L = 2 lives a few
+    // hundred rounds, L = 3 some thousands. The 95% intervals must not overlap.
+    const LifetimeEstimate small = lifetime(2, 6e-4, 128, 1500), large = lifetime(3, 6e-4, 128, 1500);
     EXPECT_GT(small.failures, 100u);
     EXPECT_GT(large.lower, small.upper) << "tau(L=2) " << small.tau << ", tau(L=3) " << large.tau;
-    EXPECT_EQ(two.layers_per_round(), 10u);
 }
 
 TEST(Toric4dBatch, AboveThresholdLargerLatticesFailSooner) {
-    LecOptions o;
-    o.shots = 512;
-    o.max_rounds = 1000;
-    quantum::NoiseModel noise{quantum::NoiseModel::Kind::kGateBitflip, 3e-3, -1, 0};
-    o.L = 2;
-    Toric4dBatch two(o, noise);
-    const LifetimeEstimate small = exponential_lifetime(run_lifetimes(two, o));
-    o.L = 4;
-    Toric4dBatch four(o, noise);
-    const LifetimeEstimate large = exponential_lifetime(run_lifetimes(four, o));
+    const LifetimeEstimate small = lifetime(2, 3e-3, 512, 1000), large = lifetime(4, 3e-3, 512, 1000);
     EXPECT_LT(large.upper, small.lower) << "tau(L=2) " << small.tau << ", tau(L=4) " << large.tau;
 }
 
