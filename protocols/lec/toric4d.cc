@@ -157,6 +157,7 @@ Toric4dBatch::Toric4dBatch(const LecOptions& o, const quantum::NoiseModel& noise
     sim_ = std::make_unique<quantum::FrameSimulator>(*program_, capacity_, o.seed, o.stream);
     decoder_ = std::make_unique<NoiselessDecoder>(code_, (capacity_ + 63) / 64);
     undecided_now_.resize((capacity_ + 63) / 64);
+    wrong_now_.resize(undecided_now_.size());
 }
 
 void Toric4dBatch::restart() { sim_->start(); }
@@ -183,13 +184,12 @@ void Toric4dBatch::advance(std::uint64_t* wrong) {
     sim_->run_again();
     // The noiseless circuit keeps every plaquette at 0, so a data qubit's X frame is its bit-flip error. The
     // decoder works on whole batches (words of the capacity); shots past the batch's last are ignored by LecBatch.
-    std::vector<std::uint64_t> all_wrong(undecided_now_.size());
     const std::uint64_t steps = decoder_->decode(sim_->x_frame().row(0), sim_->x_frame().words(), bound_,
-                                                 all_wrong.data(), undecided_now_.data());
+                                                 wrong_now_.data(), undecided_now_.data());
     if (steps <= bound_) most_steps_ = std::max(most_steps_, steps);
     const std::size_t valid_bits = shots();
     for (std::size_t w = 0; w < words(); ++w) {
-        wrong[w] = all_wrong[w];
+        wrong[w] = wrong_now_[w];
         std::uint64_t u = undecided_now_[w];
         if ((w + 1) * 64 > valid_bits) u &= (std::uint64_t(1) << (valid_bits % 64)) - 1;
         undecided_ += std::uint64_t(std::popcount(u));

@@ -106,7 +106,7 @@ class Toric4dBatch final : public LecBatch {
     std::unique_ptr<quantum::Program> program_;
     std::unique_ptr<quantum::FrameSimulator> sim_;
     std::unique_ptr<NoiselessDecoder> decoder_;
-    std::vector<std::uint64_t> undecided_now_;
+    std::vector<std::uint64_t> undecided_now_, wrong_now_;  ///< per word of the whole capacity
     std::uint64_t most_steps_ = 0;
 };
 
