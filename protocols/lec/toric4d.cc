@@ -64,8 +64,10 @@ quantum::Circuit local_rule_round(const LocalRuleCode& code, const quantum::Nois
     };
     // Parities: first every CX from a qubit to a check not designated for it, then those to its two designated
     // checks, each part in as many layers as its busiest qubit needs. An error that strikes a data qubit during
-    // the extraction is then seen by both of its designated checks or by neither (or by the last alone), so it is
-    // corrected in this round or left whole for the next, and never turns into a wrong flip.
+    // the extraction is then seen by both of its designated checks, by neither, or by the last one only, so the
+    // qubit's own CCX either removes it in this round or leaves it for the next. In an arbitrary order the error
+    // is often seen by one designated check and not the other; that measured 7 to 35 times shorter lifetimes at
+    // L = 3 and 4, p = 0.001.
     for (bool designated_part : {false, true}) {
         std::vector<std::vector<std::uint32_t>> pairs;
         for (std::uint32_t c = 0; c < code.checks.size(); ++c)
