@@ -3,8 +3,9 @@
 // Reads a sweep's campaign file, groups an estimate statistic (default: the lifetime in rounds) by a series key
 // (default: the sweep's first axis, e.g. the lattice size) against an x key (default: its last axis, e.g. p), and
 // reports per series the effective distance D_eff (slope of log tau against log p) and, for each pair of
-// successive series, the threshold where their curves cross, with a bootstrap interval. Writes the numbers to
-// <campaign>-report.json and draws the plots with analysis/plot_campaign.py (Debian's python3-matplotlib).
+// successive series, the threshold where their curves cross and where tau / series crosses, with bootstrap
+// intervals. Writes the numbers to <campaign>-report.json and draws the plots with analysis/plot_campaign.py
+// (Debian's python3-matplotlib).
 
 #include <cmath>
 #include <cstdio>
@@ -49,8 +50,9 @@ int report_main(const std::vector<std::string>& args) {
         "report", args, options,
         "usage: qdes report CAMPAIGN.h5 [options]\n\nFrom a sweep's campaign: per series (e.g. lattice size) the "
         "effective distance D_eff = -d log tau / d log p, and\nthe threshold where successive series' tau(p) "
-        "curves cross, with bootstrap intervals; writes <campaign>-report.json\nand PNG plots (tau vs p, failure "
-        "times against the exponential).\n",
+        "curves cross, and where tau / series crosses, with bootstrap\nintervals; writes <campaign>-report.json "
+        "and PNG plots (tau vs p, D_eff vs size, failure times against\nthe exponential, F(t) with its fit, the "
+        "spacetime history of a few shots).\n",
         exit_code);
     if (!parsed) return exit_code;
     const po::variables_map& vm = parsed->options;
