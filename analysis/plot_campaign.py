@@ -106,11 +106,10 @@ def main():
     path = os.path.join(folder, name)
     fidelity(path, name, out_dir, stem)
     with h5py.File(path, "r") as f:
-        tables = [t for t in f.get("trace", {}) if t.endswith(".failures")]
-        if not tables:
-            print(f"plot_campaign: {name} recorded no failures table; add record: trace: [<component>.failures]")
-            return
-        rows = f["trace"][tables[0]][:]
+        rows = table(f, ".failures")
+    if rows is None:
+        print(f"plot_campaign: {name} recorded no failures table; add record: trace: [<component>.failures]")
+        return
     failed = rows["round"][rows["censored"] == 0].astype(float)
     tau = float(best["value"])
     fig, (h, s) = plt.subplots(1, 2, figsize=(11, 4.5))

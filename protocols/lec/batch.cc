@@ -43,13 +43,25 @@ bool LecBatch::step() {
     return any_alive;
 }
 
+std::uint64_t LecBatch::shot_mask(std::size_t w) const {
+    return (w + 1) * 64 <= shots_ ? ~std::uint64_t(0) : (std::uint64_t(1) << (shots_ % 64)) - 1;
+}
+
 std::uint64_t LecBatch::correct_now() const {
     std::uint64_t wrong = 0;
-    for (std::size_t w = 0; w < words_; ++w) {
-        const std::uint64_t valid = (w + 1) * 64 <= shots_ ? ~std::uint64_t(0) : (std::uint64_t(1) << (shots_ % 64)) - 1;
-        wrong += std::uint64_t(std::popcount(wrong_[w] & valid));
-    }
+    for (std::size_t w = 0; w < words_; ++w) wrong += std::uint64_t(std::popcount(wrong_[w] & shot_mask(w)));
     return shots_ - wrong;
+}
+
+std::size_t LecBatch::layers_per_round() const {
+    return program_ ? std::size_t(program_->num_layers - 1) : 0;  // the round ends with a TICK
+}
+
+void LecBatch::use_round_circuit(const quantum::Circuit& round, const LecOptions& o) {
+    program_ = std::make_unique<quantum::Program>(quantum::compile(round));
+    capacity_ = o.batch ? o.batch : quantum::default_batch_shots(program_->num_qubits);
+    capacity_ = std::min<std::size_t>(capacity_, o.shots);
+    sim_ = std::make_unique<quantum::FrameSimulator>(*program_, capacity_, o.seed, o.stream);
 }
 
 FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o) {

@@ -6,8 +6,12 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "models/quantum/circuit.h"
+#include "models/quantum/frame_simulator.h"
+#include "models/quantum/program.h"
 #include "sim/lifetime.h"
 
 namespace qdes::lec {
@@ -50,7 +54,7 @@ class LecBatch {
     /// (the 4D toric code's readout; protocols/lec/toric4d.h says how they are read). 0 for the Ising memory.
     std::uint64_t undecided() const { return undecided_; }
     /// Gate layers of one round (0 for an automaton, which has no gates).
-    virtual std::size_t layers_per_round() const = 0;
+    std::size_t layers_per_round() const;
     /// The set error and syndrome bits of shot `shot` of the batch after the last round (appended to `out`).
     virtual void state_of(std::size_t shot, std::vector<SiteBit>& out) const = 0;
 
@@ -62,8 +66,16 @@ class LecBatch {
     virtual void advance(std::uint64_t* wrong) = 0;
     std::size_t shots() const { return shots_; }
     std::size_t words() const { return words_; }
+    /// The bits of word w that belong to shots of the batch.
+    std::uint64_t shot_mask(std::size_t w) const;
+    /// For circuit rules: compiles `round` (a circuit ending with a TICK, applied again and again to the same
+    /// frames), sizes the batch to it (o.batch, else the engine's default for its qubits, at most o.shots) and
+    /// makes the frame simulator.
+    void use_round_circuit(const quantum::Circuit& round, const LecOptions& o);
 
     std::size_t capacity_ = 0;
+    std::unique_ptr<quantum::Program> program_;    ///< circuit rules only
+    std::unique_ptr<quantum::FrameSimulator> sim_;  ///< circuit rules only
     std::uint64_t undecided_ = 0;
 
   private:

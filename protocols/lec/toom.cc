@@ -39,10 +39,7 @@ ToomBatch::ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseMod
             round.source = full.source;
             round.blocks = {full.blocks[1]};
         }
-        program_ = std::make_unique<quantum::Program>(quantum::compile(round));
-        capacity_ = o.batch ? o.batch : quantum::default_batch_shots(program_->num_qubits);
-        capacity_ = std::min<std::size_t>(capacity_, o.shots);
-        sim_ = std::make_unique<quantum::FrameSimulator>(*program_, capacity_, o.seed, o.stream);
+        use_round_circuit(round, o);
     } else {
         if (!(q_ >= 0 && q_ <= 1)) throw std::invalid_argument("the flip probability must be in [0, 1]");
         capacity_ = std::min<std::size_t>(o.batch ? o.batch : 16384, o.shots);
@@ -52,10 +49,6 @@ ToomBatch::ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseMod
         rng_ = std::make_unique<quantum::FastRng>(RandomStream(o.seed, o.stream));
         gap_ = std::make_unique<quantum::GeometricSampler>(q_);
     }
-}
-
-std::size_t ToomBatch::layers_per_round() const {
-    return program_ ? std::size_t(program_->num_layers - 1) : 0;  // the round ends with a TICK
 }
 
 void ToomBatch::state_of(std::size_t shot, std::vector<SiteBit>& out) const {

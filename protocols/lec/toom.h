@@ -35,7 +35,6 @@ class ToomBatch final : public LecBatch {
     /// (protocols/lec/rule.h) instead of Toom's.
     ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom = nullptr,
               const BiasedFlips* biased = nullptr);
-    std::size_t layers_per_round() const override;
     void state_of(std::size_t shot, std::vector<SiteBit>& out) const override;
 
   private:
@@ -45,8 +44,6 @@ class ToomBatch final : public LecBatch {
     ToomRule rule_;
     std::uint32_t L_;
     double q_;
-    std::unique_ptr<quantum::Program> program_;
-    std::unique_ptr<quantum::FrameSimulator> sim_;
     quantum::BitTable a_, b_, down_hits_;
     std::unique_ptr<quantum::FastRng> rng_;
     std::unique_ptr<quantum::GeometricSampler> gap_, down_gap_;  ///< down_gap_: biased noise only

@@ -84,7 +84,7 @@ quantum::Circuit local_rule_round(const LocalRuleCode& code, const quantum::Nois
 }
 
 NoiselessDecoder::NoiselessDecoder(const LocalRuleCode& code, std::size_t words)
-    : code_(code), words_(words), busy_(words) {
+    : code_(code), words_(words), busy_(words), parity_(words), flipped_(words) {
     e_.resize(code.num_data, words * 64);
     s_.resize(code.checks.size(), words * 64);
 }
@@ -128,19 +128,18 @@ std::uint64_t NoiselessDecoder::decode(const std::uint64_t* errors, std::size_t 
         wrong[w] = 0;
         any_undecided |= busy_[w] != 0;
     }
-    std::vector<std::uint64_t> parity(words_), flipped(words_);
     for (const auto& translates : code_.logicals) {
         quantum::ShotCounts counts(translates.size(), words_);
         for (const auto& rep : translates) {
-            std::fill(parity.begin(), parity.end(), 0);
+            std::fill(parity_.begin(), parity_.end(), 0);
             for (std::uint32_t q : rep) {
                 const std::uint64_t* e = e_.row(q);
-                for (std::size_t w = 0; w < words_; ++w) parity[w] ^= e[w];
+                for (std::size_t w = 0; w < words_; ++w) parity_[w] ^= e[w];
             }
-            counts.add(parity.data());
+            counts.add(parity_.data());
         }
-        counts.above((translates.size() - 1) / 2, flipped.data());  // at least half flipped
-        for (std::size_t w = 0; w < words_; ++w) wrong[w] |= flipped[w];
+        counts.above((translates.size() - 1) / 2, flipped_.data());  // at least half flipped
+        for (std::size_t w = 0; w < words_; ++w) wrong[w] |= flipped_[w];
     }
     return any_undecided ? max_steps + 1 : steps;
 }
@@ -152,11 +151,7 @@ Toric4dBatch::Toric4dBatch(const LecOptions& o, const quantum::NoiseModel& noise
                                     "gate_depolarizing");
     const quantum::Circuit round =
         local_rule_round(code_, noise, "toric4d_toom(L=" + std::to_string(o.L) + ")");
-    program_ = std::make_unique<quantum::Program>(quantum::compile(round));
-    layers_ = std::size_t(program_->num_layers - 1);  // the round ends with a TICK
-    capacity_ = o.batch ? o.batch : quantum::default_batch_shots(program_->num_qubits);
-    capacity_ = std::min<std::size_t>(capacity_, o.shots);
-    sim_ = std::make_unique<quantum::FrameSimulator>(*program_, capacity_, o.seed, o.stream);
+    use_round_circuit(round, o);
     decoder_ = std::make_unique<NoiselessDecoder>(code_, (capacity_ + 63) / 64);
     undecided_now_.resize((capacity_ + 63) / 64);
     wrong_now_.resize(undecided_now_.size());
@@ -189,12 +184,9 @@ void Toric4dBatch::advance(std::uint64_t* wrong) {
     const std::uint64_t steps = decoder_->decode(sim_->x_frame().row(0), sim_->x_frame().words(), bound_,
                                                  wrong_now_.data(), undecided_now_.data());
     if (steps <= bound_) most_steps_ = std::max(most_steps_, steps);
-    const std::size_t valid_bits = shots();
     for (std::size_t w = 0; w < words(); ++w) {
         wrong[w] = wrong_now_[w];
-        std::uint64_t u = undecided_now_[w];
-        if ((w + 1) * 64 > valid_bits) u &= (std::uint64_t(1) << (valid_bits % 64)) - 1;
-        undecided_ += std::uint64_t(std::popcount(u));
+        undecided_ += std::uint64_t(std::popcount(undecided_now_[w] & shot_mask(w)));
     }
 }
 

@@ -78,7 +78,7 @@ class NoiselessDecoder {
     const LocalRuleCode& code_;
     std::size_t words_;
     quantum::BitTable e_, s_;
-    std::vector<std::uint64_t> busy_;
+    std::vector<std::uint64_t> busy_, parity_, flipped_;
 };
 
 struct Toric4dOptions {
@@ -88,7 +88,6 @@ struct Toric4dOptions {
 class Toric4dBatch final : public LecBatch {
   public:
     Toric4dBatch(const LecOptions& o, const quantum::NoiseModel& noise, const Toric4dOptions& t = {});
-    std::size_t layers_per_round() const override { return layers_; }
     void state_of(std::size_t shot, std::vector<SiteBit>& out) const override;
     const LocalRuleCode& code() const { return code_; }
     std::uint64_t decode_bound() const { return bound_; }
@@ -102,9 +101,6 @@ class Toric4dBatch final : public LecBatch {
     LocalRuleCode code_;
     std::uint32_t L_;
     std::uint64_t bound_;
-    std::size_t layers_ = 0;
-    std::unique_ptr<quantum::Program> program_;
-    std::unique_ptr<quantum::FrameSimulator> sim_;
     std::unique_ptr<NoiselessDecoder> decoder_;
     std::vector<std::uint64_t> undecided_now_, wrong_now_;  ///< per word of the whole capacity
     std::uint64_t most_steps_ = 0;
