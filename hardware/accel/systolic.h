@@ -1,0 +1,149 @@
+#pragma once
+/// The realistic systolic-array model: one layer runs as a sequence of folds (one kernel event each, see
+/// accelerator.h), with double-buffered SRAM scratchpads per operand and a DRAM timed burst by burst (dram.h).
+///
+/// A fold f streams T' cycles (T scaled by the MAC's throughput at the operand widths, and slowed when the SRAM
+/// banks cannot feed the array edge each cycle). Folds overlap: the next fold's stationary operand loads (or the
+/// previous outputs drain) while the current one streams, so a fold costs max(T', R_a) cycles; the layer pays the
+/// pipeline fill and drain R_a + C_a - 2 once, and ws / is the first R_a-cycle weight (input) load. One fold alone
+/// therefore takes SCALE-Sim's 2 R_a + C_a + T - 2 (ws, is) or T + R_a + C_a - 2 (os) cycles.
+///
+/// Data: each operand's slice for fold f + 1 is fetched from DRAM into the idle half of its buffer when fold f
+/// starts. An operand that fits whole in half its buffer is fetched once per layer; otherwise a slice is fetched
+/// whenever the fold's slice changes. A fold starts when the array is free and its slices have arrived (up to
+/// half a buffer of a slice larger than that; the rest streams in, and the fold cannot end before it has). Partial
+/// sums over K folds (ws, is) stay in the output buffer when they fit in half of it, else go to DRAM and back.
+/// Finished outputs are written to DRAM when their fold ends; the layer ends when the last write has landed.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hardware/accel/dram.h"
+#include "hardware/accel/energy.h"
+#include "hardware/accel/folds.h"
+#include "hardware/accel/gemm.h"
+#include "hardware/accel/scalesim_config.h"
+#include "sim/time.h"
+
+namespace qdes::accel {
+
+/// How a MAC's throughput depends on operand widths. kFixed: one MAC per cycle up to `mac_bits` (wider operands
+/// take ceil(w / mac_bits) x ceil(i / mac_bits) cycles). kBitSerial: the weight enters one bit per cycle (w
+/// cycles per MAC, as in Stripes). kBitFused: a `mac_bits` x `mac_bits` unit splits into (mac_bits / w') x
+/// (mac_bits / i') narrower MACs, w' and i' the widths rounded up to a power of two of at least 2 (Bit Fusion);
+/// wider operands fuse units (w' i' / mac_bits^2 cycles).
+enum class MacKind { kFixed, kBitSerial, kBitFused };
+const char* mac_kind_name(MacKind k);
+bool parse_mac_kind(const std::string& text, MacKind& out);
+/// Cycles per MAC (may be below 1 for bit-fused narrow operands).
+double mac_cycles(MacKind kind, std::uint32_t mac_bits, const Precision& p);
+
+struct BufferConfig {
+    std::uint64_t bytes = 64 * 1024;  ///< both halves together
+    std::uint32_t banks = 0;             ///< 0: as many as feed the array edge every cycle
+    std::uint32_t bank_width_bits = 64;  ///< each bank reads or writes this much per cycle
+};
+
+struct AcceleratorConfig {
+    std::uint32_t rows = 32, cols = 32;
+    Dataflow dataflow = Dataflow::kOutputStationary;
+    double clock_hz = 1e9;
+    BufferConfig ifmap, filter, ofmap;
+    DramTiming dram = dram_preset("ddr4_2400");
+    MacKind mac = MacKind::kFixed;
+    std::uint32_t mac_bits = 8;
+    std::uint32_t psum_bits = 32;  ///< partial sums kept between K folds
+    EnergyTable energy;
+};
+
+enum Operand { kIfmap = 0, kFilter = 1, kOfmap = 2 };
+/// Why the array waited: for an operand's DRAM reads, for partial sums coming back from DRAM.
+enum StallCause { kStallIfmap = 0, kStallFilter = 1, kStallPsum = 2, kStallCauses = 3 };
+const char* stall_cause_name(int cause);
+
+struct LayerStats {
+    std::string name;
+    std::uint64_t M = 0, N = 0, K = 0, effective_k = 0, groups = 1;
+    std::uint64_t folds = 0;
+    std::uint64_t macs = 0;  ///< MACs the array performs (N:M: on the compressed K)
+    // Cycles (accelerator clock). total = first_load + compute + stall + store_tail.
+    std::uint64_t total_cycles = 0;
+    std::uint64_t first_load_cycles = 0;  ///< from the layer's start to its first fold (the first loads)
+    std::uint64_t compute_cycles = 0;     ///< the array streaming, filling, draining and loading weights
+    std::array<std::uint64_t, kStallCauses> stall_cycles{};  ///< waiting for data after the first fold began
+    std::uint64_t store_tail_cycles = 0;  ///< after the last fold, until the last output write has landed
+    std::uint64_t sram_bandwidth_cycles = 0;  ///< of compute, the cycles added because SRAM banks were too narrow
+    double mapping_efficiency = 0;            ///< mean over folds of used PEs / (R_a C_a)
+    double utilisation = 0;                   ///< MACs / (total cycles x R_a C_a)
+    // Traffic, bytes.
+    std::array<std::uint64_t, 3> sram_read_bytes{}, sram_write_bytes{};
+    std::array<std::uint64_t, 3> dram_read_bytes{}, dram_write_bytes{};
+    std::uint64_t filter_metadata_bytes = 0;  ///< of the filter's DRAM bytes, sparsity metadata
+    std::uint64_t dram_row_hits = 0, dram_row_misses = 0;  ///< misses: empty + conflict, per burst
+    EnergyBreakdown energy;
+    TimePs start_ps = 0, end_ps = 0;
+
+    std::uint64_t stall_total() const { return stall_cycles[0] + stall_cycles[1] + stall_cycles[2]; }
+};
+
+/// Bytes of an operand's whole GEMM (one group): inputs as distinct values, weights compressed with their
+/// metadata, outputs.
+struct OperandBytes {
+    std::uint64_t ifmap = 0, filter = 0, filter_metadata = 0, ofmap = 0;
+};
+OperandBytes operand_bytes(const GemmOp& op);
+
+/// Checks that every buffer can hold one fold's tile in each half (the stationary tile, an array edge of each
+/// streamed operand, the output or partial-sum tile); throws AccelInputError naming the layer, the buffer and
+/// the sizes.
+void check_buffers(const AcceleratorConfig& config, const GemmOp& op);
+
+/// One layer in progress. `step()` runs the next fold and says when the one after it starts, so that a kernel
+/// component can make one event per fold.
+class LayerRun {
+  public:
+    LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram, TimePs start_ps);
+    bool done() const { return next_fold_ >= total_folds_; }
+    /// Runs fold `next`; returns the start time of the following fold, or the layer's end once done().
+    TimePs step();
+    /// The statistics; complete once done().
+    const LayerStats& stats() const { return stats_; }
+
+  private:
+    struct Slice {
+        std::uint64_t id = ~std::uint64_t(0);
+        TimePs first_part_ps = 0, all_ps = 0;  ///< when up to half a buffer, and all of it, has arrived
+    };
+    struct FoldIndex {
+        std::uint64_t g, fc, fr;
+    };
+    FoldIndex index_of(std::uint64_t f) const;
+    /// Issues the DRAM reads of fold f's slices at `issue_ps` (no-ops for slices already resident).
+    void fetch(std::uint64_t f, TimePs issue_ps);
+    TimePs cycles_ps(double cycles) const;
+    std::uint64_t ps_cycles(TimePs ps) const;
+    void finish();
+
+    const AcceleratorConfig& c_;
+    const GemmOp& op_;
+    Dram& dram_;
+    FoldGeometry g_;
+    OperandBytes bytes_;
+    std::uint64_t total_folds_ = 0, next_fold_ = 0;
+    double cycle_ps_ = 1000;
+    double mac_cycles_ = 1;
+    bool resident_[2] = {false, false};     ///< ifmap, filter fit whole in half their buffer
+    std::vector<bool> loaded_[2];           ///< resident operands: slices already loaded
+    Slice pending_[2][2];                   ///< per operand: [0] the current fold's slice, [1] the next one's
+    std::uint32_t banks_[3] = {1, 1, 1};    ///< per buffer, with banks: 0 resolved to the array edge's need
+    bool psum_in_sram_ = true;
+    std::uint64_t array_free_cycle_ = 0;  ///< the accelerator clock cycle at which the array is next free
+    TimePs layer_start_ps_ = 0, writes_done_ps_ = 0, psum_ready_ps_ = 0;
+    std::uint64_t dram_hits_at_start_ = 0, dram_misses_at_start_ = 0;
+    double mapping_sum_ = 0;
+    LayerStats stats_;
+};
+
+}  // namespace qdes::accel
