@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "models/quantum/quantum_memory.h"
+#include "hardware/accel/accelerator.h"
+#include "protocols/inference/workload.h"
 #include "protocols/lec/lec_memory.h"
 #include "sim/queueing/queueing.h"
 
@@ -14,6 +16,8 @@ ComponentRegistry build_registry() {
     register_queueing_components(registry);
     quantum::register_quantum_components(registry);
     lec::register_lec_components(registry);
+    accel::register_accel_components(registry);
+    inference::register_inference_components(registry);
     return registry;
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "apps/qdes/accel_report.h"
 #include "apps/qdes/cli.h"
 #include "apps/qdes/scenario_input.h"
 #include "sim/run_file.h"
@@ -48,6 +49,13 @@ void print_summary(const Simulation& sim, const RunResult& r, const Scenario& s,
     for (const StatisticEntry& e : sim.statistics()) {
         StatSummary st = e.statistic->summary(sim.now());
         print_result_row(e.name.c_str(), st.mean, st.std_error, e.unit.c_str());
+    }
+    for (const auto& c : sim.components()) {  // an accelerator's short per-layer table
+        const auto* a = dynamic_cast<const accel::Accelerator*>(c.get());
+        if (a == nullptr) continue;
+        std::printf("%s:\n", a->name().c_str());
+        if (a->setup().mode == accel::AccelMode::kScaleSim) print_scalesim_table(stdout, a->scalesim_results());
+        else if (!a->results().empty()) print_layer_table(stdout, a->setup(), a->results());
     }
     std::printf("output: %s\n", out.string().c_str());
 }

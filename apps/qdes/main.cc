@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "  detect CIRCUIT      sample a circuit's detection events and observable flips (as `stim detect`)\n"
     "  sweep FILE          run every point of a scenario's sweep: block, N at a time, and write a campaign file\n"
     "  report CAMPAIGN     thresholds, D_eff and plots from a sweep's campaign file\n"
+    "  accel               run a SCALE-Sim configuration and topology on the accelerator model\n"
     "\n"
     "`qdes <command> --help` describes each command. Exit codes: 0 success, 1 simulation failure, 2 bad input.\n";
 
@@ -49,8 +50,9 @@ int main(int argc, char** argv) {
     if (command == "inspect") return qdes::cli::inspect_main(args);
     if (command == "detect") return qdes::cli::detect_main(args);
     if (command == "report") return qdes::cli::report_main(args);
+    if (command == "accel") return qdes::cli::accel_main(args, qdes::cli::quoted_command_line(argc, argv));
     if (command == "sweep") return qdes::cli::sweep_main(args, qdes::cli::quoted_command_line(argc, argv));
     std::fprintf(stderr, "qdes: unknown command \"%s\"%s\n\n%s", command.c_str(),
-                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect", "sweep", "report"}).c_str(), kUsage);
+                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect", "sweep", "report", "accel"}).c_str(), kUsage);
     return qdes::cli::kExitBadInput;
 }

@@ -1,0 +1,31 @@
+#pragma once
+/// Reports of the accelerator: the short per-layer table `qdes run` and `qdes accel` print, the per-layer CSV and
+/// HDF5 files, and SCALE-Sim's COMPUTE_REPORT.csv in compatible mode.
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "hardware/accel/accelerator.h"
+
+namespace qdes::cli {
+
+/// One line per layer and a network total: cycles, stalls, utilisation, DRAM traffic, energy.
+void print_layer_table(std::FILE* out, const accel::AcceleratorSetup& setup,
+                       const std::vector<accel::LayerStats>& layers);
+/// SCALE-Sim mode: its compute report columns.
+void print_scalesim_table(std::FILE* out, const std::vector<accel::ScaleSimLayerReport>& layers);
+
+/// LAYER_REPORT.csv: one row per layer and a last "total" row; every count the model keeps.
+std::string layer_report_csv(const accel::AcceleratorSetup& setup, const std::vector<accel::LayerStats>& layers);
+
+/// Writes `path` whole (to path.partial, then renamed), so an interrupted run leaves no half file.
+void write_text_file(const std::filesystem::path& path, const std::string& text);
+
+/// accel_report.h5: /layers (one compound row per layer, its name included), /network attributes, the
+/// configuration as attributes of /config. Written to path.partial, then renamed.
+void write_accel_h5(const std::filesystem::path& path, const accel::AcceleratorSetup& setup,
+                    const std::vector<accel::LayerStats>& layers, const std::string& command_line);
+
+}  // namespace qdes::cli

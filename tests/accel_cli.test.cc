@@ -1,0 +1,90 @@
+// qdes accel and accelerator scenarios end to end: SCALE-Sim's own files in, its COMPUTE_REPORT.csv out byte for
+// byte; the realistic reports; bad input exits 2 naming file, line and reason, and writes nothing.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "tests/support/test_util.h"
+
+namespace qdes::testing {
+namespace {
+
+std::string scalesim(const std::string& rel) {
+    return (source_dir() / ".." / "shared" / "reference" / "scalesim" / rel).string();
+}
+
+TEST(AccelCli, CompatibleModeWritesScaleSimsComputeReport) {
+    TempDir dir;
+    const CommandResult r = run_qdes("accel --config " + scalesim("configs_shipped/scale.cfg") + " --topology " +
+                                     scalesim("topologies/alexnet.csv") + " --out " + dir.path().string() +
+                                     " --scalesim-compat");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_text(dir.path() / "scale_example_run_32x32_os" / "COMPUTE_REPORT.csv"),
+              read_text(scalesim("v2_runs/alexnet__scale/COMPUTE_REPORT.csv")));
+    const CommandResult gemm = run_qdes("accel --config " + scalesim("v2_runs/sa32_is.cfg") + " --topology " +
+                                        scalesim("topologies/test_mnk_input.csv") + " --gemm --scalesim-compat --out " +
+                                        dir.path().string());
+    ASSERT_EQ(gemm.exit_code, 0) << gemm.err;
+    EXPECT_EQ(read_text(dir.path() / "sa32_is" / "COMPUTE_REPORT.csv"),
+              read_text(scalesim("v2_runs/test_mnk_input__sa32_is/COMPUTE_REPORT.csv")));
+}
+
+TEST(AccelCli, RealisticModeWritesCsvAndHdf5) {
+    TempDir dir;
+    const CommandResult r = run_qdes("accel --config " + scalesim("configs_shipped/scale.cfg") + " --topology " +
+                                     scalesim("topologies/alexnet.csv") + " --out " + dir.path().string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto folder = dir.path() / "scale_example_run_32x32_os";
+    const std::string csv = read_text(folder / "LAYER_REPORT.csv");
+    EXPECT_NE(csv.find("\n4, Conv5, 121, 256, 3456,"), std::string::npos) << csv;  // 13 x 13 in, 3 x 3: 11 x 11 out
+    EXPECT_NE(csv.find("\ntotal, total,"), std::string::npos);
+    EXPECT_TRUE(std::filesystem::exists(folder / "accel_report.h5"));
+    EXPECT_FALSE(std::filesystem::exists(folder / "accel_report.h5.partial"));
+    EXPECT_NE(r.out.find("Conv1"), std::string::npos);
+    // Again without --overwrite: refused, the report kept.
+    const CommandResult again = run_qdes("accel --config " + scalesim("configs_shipped/scale.cfg") + " --topology " +
+                                         scalesim("topologies/alexnet.csv") + " --out " + dir.path().string());
+    EXPECT_EQ(again.exit_code, 2);
+    EXPECT_NE(again.err.find("exists; pass --overwrite"), std::string::npos) << again.err;
+    EXPECT_EQ(read_text(folder / "LAYER_REPORT.csv"), csv);
+}
+
+TEST(AccelCli, BadInputsExitTwoNamingFileLineAndReasonAndWriteNothing) {
+    TempDir dir;
+    const auto topo = dir.write("bad.csv",
+                                "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num "
+                                "Filter, Strides,\nConv1, 224, 224, 11, 11, 3, 96, 4,\nConv2, 5, 5, 7, 7, 3, 8, 1,\n");
+    const auto cfg = dir.write("tiny.cfg", "[architecture_presets]\nArrayHeight: 32\nArrayWidth: 32\nIfmapSramSzkB: 1\n"
+                                           "FilterSramSzkB: 1\nOfmapSramSzkB: 1\nDataflow: ws\n");
+    const auto out = dir.path() / "out";
+    CommandResult r = run_qdes("accel --config " + scalesim("configs_shipped/scale.cfg") + " --topology " +
+                               topo.string() + " --out " + out.string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("bad.csv:3: layer \"Conv2\": filter 7x7 is larger than its input 5x5"), std::string::npos)
+        << r.err;
+    r = run_qdes("accel --config " + cfg.string() + " --topology " + scalesim("topologies/alexnet.csv") + " --out " +
+                 out.string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("alexnet.csv:2: layer \"Conv1\": the filter buffer (1024 B, so 512 B per half) cannot hold "
+                         "one fold's stationary weight tile (1024 B)"),
+              std::string::npos)
+        << r.err;
+    r = run_qdes("accel --config " + scalesim("topologies/alexnet.csv") + " --topology x --out " + out.string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("alexnet.csv:1: expected \"key: value\""), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(AccelCli, ScenarioRunPrintsTheLayerTable) {
+    TempDir dir;
+    const CommandResult r = run_qdes("run " + (source_dir() / "scenarios/accel/alexnet_os32.yaml").string() +
+                                     " --out " + dir.path().string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("32x32 os array at 1 GHz, ddr4_2400 (19.2 GB/s)"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  Conv5 "), std::string::npos);
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "alexnet_os32.h5"));
+}
+
+}  // namespace
+}  // namespace qdes::testing
