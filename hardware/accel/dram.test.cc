@@ -6,24 +6,17 @@
 
 #include <gtest/gtest.h>
 
+#include "hardware/accel/test_dram_part.h"
+
 namespace qdes::accel {
 namespace {
 
 constexpr TimePs ns = 1000;
 
-DramTiming small_part() {
-    DramTiming t;
-    t.name = "test";
-    t.clock_mhz = 1000, t.channels = 1, t.banks = 2, t.bus_bits = 64, t.burst_length = 4, t.row_bytes = 1024;
-    t.interleave_bytes = 1024;
-    t.tRCD_ns = 10, t.tCL_ns = 10, t.tRP_ns = 10, t.tRAS_ns = 25, t.tREFI_ns = 0, t.tRFC_ns = 0;
-    return t;
-}
-
 TEST(Dram, StreamWithinOneRowIsOneActivateThenBusBound) {
     // First burst: activate at 0, column at 10, data 20..22; each next one follows on the bus: n bursts end at
     // 20 + 2 n ns.
-    Dram d(small_part());
+    Dram d(test_dram_part());
     EXPECT_EQ(d.access(0, 1024, false, 0), (20 + 2 * 32) * ns);
     EXPECT_EQ(d.stats().row_empty, 1u);
     EXPECT_EQ(d.stats().row_hits, 31u);
@@ -33,7 +26,7 @@ TEST(Dram, StreamWithinOneRowIsOneActivateThenBusBound) {
 TEST(Dram, AlternatingRowsOfOneBankMissEveryTime) {
     // Rows 0 and 1 of bank 0 (byte 0 and byte 2048). Burst 1: data 20..22. Burst 2: precharge at tRAS = 25,
     // activate 35, column 45, data 55..57. Burst 3: precharge at 35 + 25 = 60, data 90..92: one every tRAS + tRP.
-    Dram d(small_part());
+    Dram d(test_dram_part());
     TimePs end = 0;
     for (int i = 0; i < 10; ++i) end = d.access(i % 2 == 0 ? 0 : 2048, 32, false, 0);
     EXPECT_EQ(end, (22 + 35 * 9) * ns);
@@ -43,7 +36,7 @@ TEST(Dram, AlternatingRowsOfOneBankMissEveryTime) {
 
 TEST(Dram, TwoBanksOverlapTheirActivates) {
     // Bank 0 row 0 and bank 1 row 0 (byte 1024): both activate at 0; the second's data waits only for the bus.
-    Dram d(small_part());
+    Dram d(test_dram_part());
     EXPECT_EQ(d.access(0, 32, false, 0), 22 * ns);
     EXPECT_EQ(d.access(1024, 32, false, 0), 24 * ns);
     // Then alternate rows in each bank: bank 0 row 1 (2048) precharges at 25, bank 1 row 1 (3072) at 25 too,
@@ -57,7 +50,7 @@ TEST(Dram, RefreshClosesRowsAndBlocksForTrfc) {
     // under bank 0's transfers, so the timeline is that of one row): burst k's column command is at 10 + 2k, due at
     // or after 100 from k = 45, whose data would follow the bus at 110. The refresh runs 110..140; burst 45 then
     // activates at 140, data 160..162, and bursts 46..63 follow: the last ends at 162 + 2 x 18 = 198 ns.
-    DramTiming t = small_part();
+    DramTiming t = test_dram_part();
     t.tREFI_ns = 100, t.tRFC_ns = 30;
     Dram d(t);
     EXPECT_EQ(d.access(0, 2 * 1024, false, 0), 0u + 198 * ns);  // two rows: bank 0 row 0, then bank 1 row 0
@@ -84,7 +77,7 @@ TEST(Dram, PresetsAndBadTimings) {
     EXPECT_DOUBLE_EQ(dram_preset("ddr4_2400").peak_bytes_per_second(), 19.2e9);
     EXPECT_DOUBLE_EQ(dram_preset("lpddr4_3200").peak_bytes_per_second(), 12.8e9);
     EXPECT_THROW(dram_preset("ddr5"), std::invalid_argument);
-    DramTiming t = small_part();
+    DramTiming t = test_dram_part();
     t.row_bytes = 1000;  // not whole bursts
     EXPECT_THROW(Dram{t}, std::invalid_argument);
 }

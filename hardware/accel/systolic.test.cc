@@ -6,26 +6,19 @@
 
 #include <gtest/gtest.h>
 
+#include "hardware/accel/test_dram_part.h"
+
 #include <cmath>
 
 namespace qdes::accel {
 namespace {
-
-DramTiming small_part() {
-    DramTiming t;
-    t.name = "test";
-    t.clock_mhz = 1000, t.channels = 1, t.banks = 2, t.bus_bits = 64, t.burst_length = 4, t.row_bytes = 1024;
-    t.interleave_bytes = 1024;
-    t.tRCD_ns = 10, t.tCL_ns = 10, t.tRP_ns = 10, t.tRAS_ns = 25, t.tREFI_ns = 0, t.tRFC_ns = 0;
-    return t;
-}
 
 AcceleratorConfig array32(Dataflow d) {
     AcceleratorConfig c;
     c.rows = c.cols = 32;
     c.dataflow = d;
     c.clock_hz = 1e9;
-    c.dram = small_part();
+    c.dram = test_dram_part();
     c.ifmap.bytes = c.filter.bytes = c.ofmap.bytes = 64 * 1024;
     return c;
 }
