@@ -31,10 +31,7 @@ struct Outcome {
 Outcome run_once(const std::vector<accel::GemmOp>& ops, const accel::AcceleratorSetup& setup) {
     const auto t0 = std::chrono::steady_clock::now();
     Simulation sim;
-    auto& net = sim.add<inference::Workload>("net", ops, 1);
-    auto& acc = sim.add<accel::Accelerator>("accel", setup);
-    sim.connect(*net.find_port("out"), *acc.find_port("in"), 0);
-    sim.connect(*acc.find_port("done"), *net.find_port("done"), 0);
+    const accel::Accelerator& acc = inference::add_network(sim, ops, setup);
     sim.run();
     sim.finish();
     Outcome o{std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 0, 0};
@@ -66,10 +63,7 @@ int main(int argc, char** argv) {
         const auto ops = inference::lower(inference::read_topology_csv(ref + "/topologies/" + c.topology, false), lowering);
         accel::AcceleratorSetup setup;
         setup.mode = c.compat ? accel::AccelMode::kScaleSim : accel::AccelMode::kRealistic;
-        setup.config.rows = cfg.rows, setup.config.cols = cfg.cols, setup.config.dataflow = cfg.dataflow;
-        setup.config.ifmap.bytes = cfg.ifmap_sram_kib * 1024;
-        setup.config.filter.bytes = cfg.filter_sram_kib * 1024;
-        setup.config.ofmap.bytes = cfg.ofmap_sram_kib * 1024;
+        setup.config = accel::accelerator_config_of(cfg);
         double best = 1e300;
         Outcome o{};
         for (int i = 0; i < 20; ++i) {

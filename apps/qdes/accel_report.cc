@@ -9,12 +9,6 @@ namespace qdes::cli {
 
 namespace {
 
-std::uint64_t dram_bytes(const accel::LayerStats& s) {
-    std::uint64_t b = 0;
-    for (int o = 0; o < 3; ++o) b += s.dram_read_bytes[o] + s.dram_write_bytes[o];
-    return b;
-}
-
 /// The sum of the layers, as one LayerStats named "total".
 accel::LayerStats total_of(const std::vector<accel::LayerStats>& layers, double pes) {
     accel::LayerStats t;
@@ -54,7 +48,7 @@ void print_layer_table(std::FILE* out, const accel::AcceleratorSetup& setup,
                      (unsigned long long)s.total_cycles, (unsigned long long)s.compute_cycles,
                      (unsigned long long)s.stall_total(),
                      (unsigned long long)(s.first_load_cycles + s.store_tail_cycles), 100 * s.utilisation,
-                     double(dram_bytes(s)) * 1e-6, s.energy.total_pj() * 1e-6);
+                     double(s.dram_bytes()) * 1e-6, s.energy.total_pj() * 1e-6);
     };
     for (const accel::LayerStats& s : layers) row(s);
     const accel::LayerStats t = total_of(layers, double(c.rows) * c.cols);
@@ -112,7 +106,7 @@ std::string layer_report_csv(const accel::AcceleratorSetup& setup, const std::ve
             (unsigned long long)s.sram_write_bytes[2], (unsigned long long)s.dram_read_bytes[0],
             (unsigned long long)s.dram_read_bytes[1], (unsigned long long)s.filter_metadata_bytes,
             (unsigned long long)s.dram_write_bytes[2], (unsigned long long)s.dram_read_bytes[2],
-            seconds > 0 ? double(dram_bytes(s)) / seconds * 1e-9 : 0.0, (unsigned long long)s.dram_row_hits,
+            seconds > 0 ? double(s.dram_bytes()) / seconds * 1e-9 : 0.0, (unsigned long long)s.dram_row_hits,
             (unsigned long long)s.dram_row_misses, s.energy.mac_pj, s.energy.register_pj, s.energy.ifmap_sram_pj,
             s.energy.filter_sram_pj, s.energy.ofmap_sram_pj, s.energy.dram_pj, s.energy.total_pj(),
             (unsigned long long)s.start_ps, (unsigned long long)s.end_ps);
@@ -169,7 +163,7 @@ void write_accel_h5(const std::filesystem::path& path, const accel::AcceleratorS
         h5::write_attribute(network.id(), "stall_cycles", t.stall_total());
         h5::write_attribute(network.id(), "latency_s", double(t.end_ps - t.start_ps) * 1e-12);
         h5::write_attribute(network.id(), "energy_pj", t.energy.total_pj());
-        h5::write_attribute(network.id(), "dram_bytes", dram_bytes(t));
+        h5::write_attribute(network.id(), "dram_bytes", t.dram_bytes());
         h5::write_attribute(network.id(), "utilisation", t.utilisation);
 
         // /layers: the component's LayerRow fields, preceded by the layer's name.

@@ -67,10 +67,8 @@ int accel_main(const std::vector<std::string>& args, const std::string& command_
             inference::read_topology_csv(vm["topology"].as<std::string>(), vm.count("gemm") > 0), lowering);
         setup.mode = compat ? accel::AccelMode::kScaleSim : accel::AccelMode::kRealistic;
         setup.scalesim_mean = mean == "numpy" ? accel::ScaleSimMean::kNumpyMean : accel::ScaleSimMean::kPythonSum;
+        setup.config = accel::accelerator_config_of(cfg);
         accel::AcceleratorConfig& c = setup.config;
-        c.rows = cfg.rows, c.cols = cfg.cols, c.dataflow = cfg.dataflow;
-        c.ifmap.bytes = cfg.ifmap_sram_kib * 1024, c.filter.bytes = cfg.filter_sram_kib * 1024;
-        c.ofmap.bytes = cfg.ofmap_sram_kib * 1024;
         try {
             c.dram = accel::dram_preset(vm["dram"].as<std::string>());
             c.clock_hz = parse_frequency(vm["clock"].as<std::string>()).hertz();
@@ -93,10 +91,7 @@ int accel_main(const std::vector<std::string>& args, const std::string& command_
         return bad(main_report.string() + " exists; pass --overwrite to replace it");
 
     Simulation sim;
-    auto& workload = sim.add<inference::Workload>("net", ops, 1);
-    auto& accelerator = sim.add<accel::Accelerator>("accel", setup);
-    sim.connect(*workload.find_port("out"), *accelerator.find_port("in"), 0);
-    sim.connect(*accelerator.find_port("done"), *workload.find_port("done"), 0);
+    const accel::Accelerator& accelerator = inference::add_network(sim, ops, setup);
     try {
         sim.run();
         sim.finish();

@@ -156,7 +156,7 @@ void Accelerator::start_next() {
             scalesim_results_.push_back(scalesim_layer(current_->op, s, setup_.scalesim_mean));
             const ScaleSimLayerReport& r = scalesim_results_.back();
             const TimePs end = now() + TimePs(std::llround(double(r.total_cycles) * 1e12 / c.clock_hz));
-            schedule_at(end, [this, end] { layer_done(end); });
+            schedule_at(end, [this] { layer_done(); });
             return;
         }
         run_ = std::make_unique<LayerRun>(c, current_->op, *dram_, now());
@@ -171,7 +171,7 @@ void Accelerator::fold() {
     if (!run_->done()) {
         schedule_at(next, [this] { fold(); });
     } else {
-        schedule_at(next, [this, next] { layer_done(next); });
+        schedule_at(next, [this] { layer_done(); });
     }
 }
 
@@ -201,7 +201,7 @@ LayerRow layer_row(const LayerStats& s, std::uint64_t index) {
     return row;
 }
 
-void Accelerator::layer_done(TimePs end_ps) {
+void Accelerator::layer_done() {
     layers_.add();
     if (setup_.mode == AccelMode::kScaleSim) {
         const ScaleSimLayerReport& r = scalesim_results_.back();
@@ -213,15 +213,12 @@ void Accelerator::layer_done(TimePs end_ps) {
         cycles_.add(s.total_cycles);
         stall_cycles_.add(s.stall_total());
         folds_.add(s.folds);
-        const std::uint64_t dram = s.dram_read_bytes[0] + s.dram_read_bytes[1] + s.dram_read_bytes[2] +
-                                   s.dram_write_bytes[0] + s.dram_write_bytes[1] + s.dram_write_bytes[2];
-        dram_bytes_.add(dram);
+        dram_bytes_.add(s.dram_bytes());
         layer_trace_.append(layer_row(s, current_->index));
         run_.reset();
     }
     done_.send(GemmDone{current_->index});
     current_.reset();
-    (void)end_ps;
     start_next();
 }
 

@@ -70,7 +70,7 @@ class Accelerator final : public Component {
     void arrive(GemmRequest request);
     void start_next();
     void fold();
-    void layer_done(TimePs end_ps);
+    void layer_done();
 
     AcceleratorSetup setup_;
     std::unique_ptr<Dram> dram_;

@@ -114,6 +114,15 @@ void check_buffers(const AcceleratorConfig& c, const GemmOp& op) {
     }
 }
 
+AcceleratorConfig accelerator_config_of(const ScaleSimConfig& s) {
+    AcceleratorConfig c;
+    c.rows = s.rows, c.cols = s.cols, c.dataflow = s.dataflow;
+    c.ifmap.bytes = s.ifmap_sram_kib * 1024;
+    c.filter.bytes = s.filter_sram_kib * 1024;
+    c.ofmap.bytes = s.ofmap_sram_kib * 1024;
+    return c;
+}
+
 namespace {
 constexpr std::uint64_t kRegionBytes = std::uint64_t(1) << 36;  // operands live 64 GiB apart in DRAM
 constexpr std::uint64_t kBase[4] = {0, kRegionBytes, 2 * kRegionBytes, 3 * kRegionBytes};  // ifmap filter ofmap psum
@@ -151,7 +160,6 @@ LayerRun::LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram
                         ? buffers[o]->banks
                         : std::max<std::uint32_t>(1, std::uint32_t(std::ceil(edge_bits[o] / buffers[o]->bank_width_bits)));
     const std::uint64_t start_cycle = std::uint64_t(std::ceil(double(start_ps) / cycle_ps_ - 1e-9));
-    layer_start_ps_ = start_ps;
     array_free_cycle_ = start_cycle;
     stats_.name = op.name;
     stats_.M = op.M, stats_.N = op.N, stats_.K = op.K, stats_.effective_k = op.effective_k();
@@ -361,8 +369,7 @@ void LayerRun::finish() {
         *sram[o] = e.sram_read_pj(bank_bytes, 8.0 * double(stats_.sram_read_bytes[o])) +
                    e.sram_write_pj(bank_bytes, 8.0 * double(stats_.sram_write_bytes[o]));
     }
-    const double dram_bits = 8.0 * double(stats_.dram_read_bytes[0] + stats_.dram_read_bytes[1] + stats_.dram_read_bytes[2] +
-                                          stats_.dram_write_bytes[0] + stats_.dram_write_bytes[1] + stats_.dram_write_bytes[2]);
+    const double dram_bits = 8.0 * double(stats_.dram_bytes());
     en.dram_pj = dram_bits * (e.dram_pj_per_bit >= 0 ? e.dram_pj_per_bit : c_.dram.energy_pj_per_bit);
 }
 

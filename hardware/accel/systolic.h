@@ -86,6 +86,12 @@ struct LayerStats {
     TimePs start_ps = 0, end_ps = 0;
 
     std::uint64_t stall_total() const { return stall_cycles[0] + stall_cycles[1] + stall_cycles[2]; }
+    /// Bytes moved to and from DRAM, all operands.
+    std::uint64_t dram_bytes() const {
+        std::uint64_t b = 0;
+        for (int o = 0; o < 3; ++o) b += dram_read_bytes[o] + dram_write_bytes[o];
+        return b;
+    }
 };
 
 /// Bytes of an operand's whole GEMM (one group): inputs as distinct values, weights compressed with their
@@ -99,6 +105,10 @@ OperandBytes operand_bytes(const GemmOp& op);
 /// streamed operand, the output or partial-sum tile); throws AccelInputError naming the layer, the buffer and
 /// the sizes.
 void check_buffers(const AcceleratorConfig& config, const GemmOp& op);
+
+/// The accelerator a SCALE-Sim configuration describes: its array, dataflow and buffer sizes; everything else
+/// (DRAM, clock, MACs, energy) at the defaults.
+AcceleratorConfig accelerator_config_of(const ScaleSimConfig& scalesim);
 
 /// One layer in progress. `step()` runs the next fold and says when the one after it starts, so that a kernel
 /// component can make one event per fold.
@@ -140,7 +150,7 @@ class LayerRun {
     std::uint32_t banks_[3] = {1, 1, 1};    ///< per buffer, with banks: 0 resolved to the array edge's need
     bool psum_in_sram_ = true;
     std::uint64_t array_free_cycle_ = 0;  ///< the accelerator clock cycle at which the array is next free
-    TimePs layer_start_ps_ = 0, writes_done_ps_ = 0, psum_ready_ps_ = 0;
+    TimePs writes_done_ps_ = 0, psum_ready_ps_ = 0;
     std::uint64_t dram_hits_at_start_ = 0, dram_misses_at_start_ = 0;
     double mapping_sum_ = 0;
     LayerStats stats_;

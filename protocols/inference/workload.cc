@@ -103,6 +103,14 @@ void Workload::send_next() {
     ++sent_;
 }
 
+accel::Accelerator& add_network(Simulation& sim, std::vector<accel::GemmOp> ops, accel::AcceleratorSetup setup) {
+    auto& net = sim.add<Workload>("net", std::move(ops), 1);
+    auto& accelerator = sim.add<accel::Accelerator>("accel", std::move(setup));
+    sim.connect(*net.find_port("out"), *accelerator.find_port("in"), 0);
+    sim.connect(*accelerator.find_port("done"), *net.find_port("done"), 0);
+    return accelerator;
+}
+
 void register_inference_components(ComponentRegistry& registry) { registry.add(Workload::kind()); }
 
 }  // namespace qdes::inference

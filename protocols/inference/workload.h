@@ -35,6 +35,10 @@ class Workload final : public Component {
     Estimate latency_s_;
 };
 
+/// Adds a workload "net" sending `ops` once and an accelerator "accel" to `sim`, linked both ways (as a scenario's
+/// two components and two links would be); returns the accelerator, whose results hold once `sim` has run.
+accel::Accelerator& add_network(Simulation& sim, std::vector<accel::GemmOp> ops, accel::AcceleratorSetup setup);
+
 void register_inference_components(ComponentRegistry& registry);
 
 }  // namespace qdes::inference
