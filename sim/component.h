@@ -45,6 +45,10 @@ class Component {
     Simulation& simulation() const { return sim_; }
     TimePs now() const;
 
+    /// Called once when a scenario is built, after every link is made and before the run: throws (a
+    /// std::exception) to reject a combination with the components it is linked to that its own parameters
+    /// cannot show. The scenario reports the message against the component's entry.
+    virtual void check() const {}
     /// Called once, in order of creation, after every component exists and every link is made, at time 0.
     virtual void start() {}
     /// Called once, in order of creation, after the run stops.

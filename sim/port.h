@@ -114,6 +114,7 @@ class Link {
     Link(InPort<T>& target, TimePs latency_ps) : target_(target), latency_ps_(latency_ps) {}
     TimePs latency_ps() const { return latency_ps_; }
     InPort<T>& target() { return target_; }
+    const InPort<T>& target() const { return target_; }
     void push(const T& message) { in_flight_.push_back(message); }
     void deliver_front() {
         T message = std::move(in_flight_.front());

@@ -95,6 +95,15 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
                     p->type_name() + ") is not linked: add a link " +
                     (p->direction() == PortDirection::kIn ? "to" : "from") + " it");
     }
+    if (d.size() == errors_before) {
+        for (const ComponentSpec& c : scenario.components) {
+            try {
+                sim.find(c.name)->check();
+            } catch (const std::exception& e) {
+                d.error(c.where, "components." + c.name, e.what());
+            }
+        }
+    }
     for (std::size_t i = 0; i < scenario.record.trace.size(); ++i) {
         const std::string& name = scenario.record.trace[i];
         const std::string owner = name.substr(0, name.find('.'));

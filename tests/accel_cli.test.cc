@@ -86,5 +86,33 @@ TEST(AccelCli, ScenarioRunPrintsTheLayerTable) {
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "alexnet_os32.h5"));
 }
 
+TEST(AccelCli, ScenarioWithBuffersTooSmallFailsBeforeTheRun) {
+    // The layers fit no fold in the accelerator's buffers: the scenario is rejected while it is built (exit 2,
+    // naming the scenario file, line and component), and no run file is written.
+    TempDir dir;
+    const auto scenario = dir.write("tiny.yaml",
+                                    "name: tiny\n"
+                                    "components:\n"
+                                    "  net:\n"
+                                    "    kind: nn_workload\n"
+                                    "    layers: [\"fc: gemm M=64 N=64 K=64\"]\n"
+                                    "  accel:\n"
+                                    "    kind: systolic_accelerator\n"
+                                    "    dataflow: ws\n"
+                                    "    filter_sram: 1 KiB\n"
+                                    "links:\n"
+                                    "  - {from: net.out, to: accel.in}\n"
+                                    "  - {from: accel.done, to: net.done}\n");
+    const CommandResult r = run_qdes("run " + scenario.string() + " --out " + (dir.path() / "out").string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("tiny.yaml:3"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("components.net"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("layer \"fc\": the filter buffer (1024 B, so 512 B per half) cannot hold one fold's "
+                         "stationary weight tile (1024 B) (on accel)"),
+              std::string::npos)
+        << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
 }  // namespace
 }  // namespace qdes::testing

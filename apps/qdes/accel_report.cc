@@ -75,7 +75,7 @@ void print_scalesim_table(std::FILE* out, const std::vector<accel::ScaleSimLayer
 
 std::string layer_report_csv(const accel::AcceleratorSetup& setup, const std::vector<accel::LayerStats>& layers) {
     std::string out =
-        "LayerID, Layer, M, N, K, Effective K, Groups, Folds, MACs, Total Cycles, First Load Cycles, Compute Cycles, "
+        "LayerID, Layer, M, N, K, Effective K, Groups, Folds, Loop Order, T Chunks, MACs, Total Cycles, First Load Cycles, Compute Cycles, "
         "Stall Cycles IFMAP DRAM, Stall Cycles Filter DRAM, Stall Cycles Psum DRAM, Store Tail Cycles, SRAM Bandwidth "
         "Cycles, Overall Util %, Mapping Efficiency %, SRAM IFMAP Read Bytes, SRAM Filter Read Bytes, SRAM OFMAP Read "
         "Bytes, SRAM IFMAP Write Bytes, SRAM Filter Write Bytes, SRAM OFMAP Write Bytes, DRAM IFMAP Read Bytes, DRAM "
@@ -90,12 +90,14 @@ std::string layer_report_csv(const accel::AcceleratorSetup& setup, const std::ve
         const double seconds = double(s.end_ps - s.start_ps) * 1e-12;
         std::snprintf(
             buf, sizeof buf,
-            "%s, %s, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %.6f, "
+            "%s, %s, %llu, %llu, %llu, %llu, %llu, %llu, %s, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %.6f, "
             "%.6f, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %llu, %.6f, %llu, %llu, %.6g, %.6g, "
             "%.6g, %.6g, %.6g, %.6g, %.6g, %llu, %llu,\n",
             i + 1 == rows.size() ? "total" : std::to_string(i).c_str(), s.name.c_str(), (unsigned long long)s.M,
             (unsigned long long)s.N, (unsigned long long)s.K, (unsigned long long)s.effective_k,
-            (unsigned long long)s.groups, (unsigned long long)s.folds, (unsigned long long)s.macs,
+            (unsigned long long)s.groups, (unsigned long long)s.folds,
+            i + 1 == rows.size() ? "-" : s.nest.order(setup.config.dataflow).c_str(), (unsigned long long)s.nest.t_chunks,
+            (unsigned long long)s.macs,
             (unsigned long long)s.total_cycles, (unsigned long long)s.first_load_cycles,
             (unsigned long long)s.compute_cycles, (unsigned long long)s.stall_cycles[0],
             (unsigned long long)s.stall_cycles[1], (unsigned long long)s.stall_cycles[2],
@@ -178,7 +180,8 @@ void write_accel_h5(const std::filesystem::path& path, const accel::AcceleratorS
         };
 #define QDES_U64(f) u64(#f, offsetof(accel::LayerRow, f))
 #define QDES_F64(f) f64(#f, offsetof(accel::LayerRow, f))
-        QDES_U64(layer), QDES_U64(M), QDES_U64(N), QDES_U64(K), QDES_U64(groups), QDES_U64(folds), QDES_U64(macs);
+        QDES_U64(layer), QDES_U64(M), QDES_U64(N), QDES_U64(K), QDES_U64(groups), QDES_U64(folds);
+        QDES_U64(t_chunks), QDES_U64(col_block), QDES_U64(loop_swapped), QDES_U64(macs);
         QDES_U64(total_cycles), QDES_U64(first_load_cycles), QDES_U64(compute_cycles), QDES_U64(stall_ifmap_cycles);
         QDES_U64(stall_filter_cycles), QDES_U64(stall_psum_cycles), QDES_U64(store_tail_cycles);
         QDES_F64(utilisation), QDES_F64(mapping_efficiency);

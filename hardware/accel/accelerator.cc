@@ -35,6 +35,10 @@ ComponentKind Accelerator::kind() {
                     "bits cycles per MAC), bit_fused (narrow operands share a mac_bits unit)")
         .with_default("fixed");
     k.params.integer("mac_bits", "native MAC operand width").with_default("8").at_least(2).at_most(32);
+    k.params.choice("tiling", {"auto", "scalesim"},
+                    "auto: the loop order and cut of the streamed dimension that move the fewest DRAM bytes; "
+                    "scalesim: SCALE-Sim's order (column folds outer, row folds inner), nothing cut")
+        .with_default("auto");
     k.params.integer("psum_bits", "partial-sum width").with_default("32").at_least(8).at_most(64);
     k.params.real("energy_mac_8bit_pj", "energy of one 8 x 8-bit MAC (scales with the product of widths)")
         .with_default("0.315").at_least(0);
@@ -76,6 +80,7 @@ AcceleratorSetup Accelerator::setup_of(const ParamValues& p) {
     parse_mac_kind(p.string("mac"), c.mac);
     c.mac_bits = std::uint32_t(p.integer("mac_bits"));
     c.psum_bits = std::uint32_t(p.integer("psum_bits"));
+    c.tiling = p.string("tiling") == "scalesim" ? Tiling::kScaleSim : Tiling::kAuto;
     c.energy.mac_8bit_pj = p.real("energy_mac_8bit_pj");
     c.energy.register_pj_per_bit = p.real("energy_register_pj_per_bit");
     c.energy.sram_read_64bit_pj = p.real("energy_sram_read_pj");
@@ -104,6 +109,9 @@ Accelerator::Accelerator(Simulation& sim, std::string name, AcceleratorSetup set
               .field("K", &LayerRow::K, "", "reduction length (filter window x channels)")
               .field("groups", &LayerRow::groups, "", "independent GEMMs of this shape (depthwise: channels)")
               .field("folds", &LayerRow::folds, "", "folds run")
+              .field("t_chunks", &LayerRow::t_chunks, "", "chunks the streamed dimension was cut into (ws, is)")
+              .field("col_block", &LayerRow::col_block, "", "column folds sharing a row fold's slice (ws, is)")
+              .field("loop_swapped", &LayerRow::loop_swapped, "", "1: the outer loops exchanged from SCALE-Sim's order")
               .field("macs", &LayerRow::macs, "", "MACs the array performed")
               .field("total_cycles", &LayerRow::total_cycles, "cycles", "first load + compute + stalls + store tail")
               .field("first_load_cycles", &LayerRow::first_load_cycles, "cycles", "before the first fold")
@@ -138,6 +146,13 @@ Accelerator::Accelerator(Simulation& sim, std::string name, AcceleratorSetup set
     add_statistic("dram_bytes", dram_bytes_, "B", "bytes moved to and from DRAM");
     add_statistic("energy", energy_uj_, "uJ", "energy of all layers (realistic mode)");
     add_statistic("utilisation", utilisation_, "1", "MACs / (cycles x PEs) over all layers");
+}
+
+void Accelerator::check_layers(const std::vector<GemmOp>& ops) const {
+    for (const GemmOp& op : ops) {
+        if (setup_.mode == AccelMode::kScaleSim) scalesim_layer(op, scalesim_config_of(setup_.config), setup_.scalesim_mean);
+        else check_buffers(setup_.config, op);
+    }
 }
 
 void Accelerator::arrive(GemmRequest request) {
@@ -179,6 +194,7 @@ LayerRow layer_row(const LayerStats& s, std::uint64_t index) {
     LayerRow row{};
     row.layer = index;
     row.M = s.M, row.N = s.N, row.K = s.K, row.groups = s.groups, row.folds = s.folds, row.macs = s.macs;
+    row.t_chunks = s.nest.t_chunks, row.col_block = s.nest.col_block, row.loop_swapped = s.nest.swapped ? 1 : 0;
     row.total_cycles = s.total_cycles, row.first_load_cycles = s.first_load_cycles;
     row.compute_cycles = s.compute_cycles;
     row.stall_ifmap_cycles = s.stall_cycles[kStallIfmap];

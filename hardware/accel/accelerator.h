@@ -29,7 +29,7 @@ struct GemmDone {
 
 /// One row of the `layers` table.
 struct LayerRow {
-    std::uint64_t layer, M, N, K, groups, folds, macs;
+    std::uint64_t layer, M, N, K, groups, folds, t_chunks, col_block, loop_swapped, macs;
     std::uint64_t total_cycles, first_load_cycles, compute_cycles, stall_ifmap_cycles, stall_filter_cycles,
         stall_psum_cycles, store_tail_cycles;
     double utilisation, mapping_efficiency;
@@ -64,6 +64,9 @@ class Accelerator final : public Component {
     /// SCALE-Sim mode: one entry per finished layer.
     const std::vector<ScaleSimLayerReport>& scalesim_results() const { return scalesim_results_; }
     const DramStats& dram_stats() const { return dram_->stats(); }
+    /// Throws AccelInputError for the first layer this accelerator cannot run (its fold does not fit the buffers);
+    /// a workload calls it before the run, so that the scenario, not the run, fails.
+    void check_layers(const std::vector<GemmOp>& ops) const;
     void finish() override;
 
   private:

@@ -123,31 +123,204 @@ AcceleratorConfig accelerator_config_of(const ScaleSimConfig& s) {
     return c;
 }
 
+const char* tiling_name(Tiling t) { return t == Tiling::kAuto ? "auto" : "scalesim"; }
+
+std::string LoopNest::order(Dataflow d) const {
+    if (d == Dataflow::kOutputStationary) return swapped ? "fr fc" : "fc fr";
+    if (col_block == 1) return swapped ? "fc tc fr" : "tc fc fr";
+    return std::string(swapped ? "fb tc fr fc" : "tc fb fr fc") + " (fb: " + std::to_string(col_block) + " fc)";
+}
+
+void SliceCache::reset(std::uint64_t capacity_bytes, std::uint64_t ids) {
+    capacity_ = capacity_bytes;
+    used_ = 0;
+    present_.assign(ids, 0);
+    queue_.clear();
+}
+
+void SliceCache::add(std::uint64_t id, std::uint64_t bytes) {
+    if (bytes > capacity_ || present_[id]) return;
+    while (used_ + bytes > capacity_) {
+        present_[queue_.front().first] = 0;
+        used_ -= queue_.front().second;
+        queue_.pop_front();
+    }
+    queue_.emplace_back(id, bytes);
+    present_[id] = 1;
+    used_ += bytes;
+}
+
 namespace {
+
 constexpr std::uint64_t kRegionBytes = std::uint64_t(1) << 36;  // operands live 64 GiB apart in DRAM
 constexpr std::uint64_t kBase[4] = {0, kRegionBytes, 2 * kRegionBytes, 3 * kRegionBytes};  // ifmap filter ofmap psum
+
+struct FoldIndex {
+    std::uint64_t g, tc, fc, fr;
+};
+
+std::uint64_t folds_per_group(const FoldGeometry& g, const LoopNest& n) { return n.t_chunks * g.folds(); }
+
+FoldIndex fold_index(const FoldGeometry& g, const LoopNest& n, Dataflow d, std::uint64_t f) {
+    FoldIndex i;
+    const std::uint64_t per_group = folds_per_group(g, n);
+    i.g = f / per_group;
+    std::uint64_t r = f % per_group;
+    if (d == Dataflow::kOutputStationary) {
+        i.tc = 0;
+        if (n.swapped) i.fr = r / g.col_folds, i.fc = r % g.col_folds;
+        else i.fc = r / g.row_folds, i.fr = r % g.row_folds;
+        return i;
+    }
+    // Every block but the last holds col_block column folds.
+    const std::uint64_t B = n.col_block;
+    std::uint64_t fb;
+    if (n.swapped) {
+        fb = r / (n.t_chunks * B * g.row_folds);
+        r %= n.t_chunks * B * g.row_folds;
+    } else {
+        i.tc = r / g.folds();
+        r %= g.folds();
+        fb = r / (B * g.row_folds);
+        r %= B * g.row_folds;
+    }
+    const std::uint64_t b = std::min(B, g.col_folds - fb * B);
+    if (n.swapped) {
+        i.tc = r / (b * g.row_folds);
+        r %= b * g.row_folds;
+    }
+    i.fr = r / b;
+    i.fc = fb * B + r % b;
+    return i;
+}
+
+std::uint64_t chunk_length(const FoldGeometry& g, const LoopNest& n, std::uint64_t tc) {
+    return tc + 1 < n.t_chunks ? n.chunk : g.T - (n.t_chunks - 1) * n.chunk;
+}
+
+/// An input operand's slice for a fold: its index among `count` slices per group and its share of the operand.
+struct SliceRef {
+    std::uint64_t index, count;
+    double share;
+};
+
+SliceRef slice_ref(const FoldGeometry& g, const LoopNest& n, Dataflow d, int operand, const FoldIndex& i) {
+    const double ru = g.rows_used(i.fr), cu = g.cols_used(i.fc);
+    const double row_share = ru / double(g.Sr), col_share = cu / double(g.Sc);
+    const double t_share = double(chunk_length(g, n, i.tc)) / double(g.T);
+    const SliceRef stationary{i.fc * g.row_folds + i.fr, g.folds(), row_share * col_share};
+    const SliceRef streamed{i.tc * g.row_folds + i.fr, n.t_chunks * g.row_folds, row_share * t_share};
+    switch (d) {
+        case Dataflow::kOutputStationary:
+            return operand == kIfmap ? SliceRef{i.fr, g.row_folds, row_share} : SliceRef{i.fc, g.col_folds, col_share};
+        case Dataflow::kWeightStationary: return operand == kIfmap ? streamed : stationary;
+        case Dataflow::kInputStationary: return operand == kIfmap ? stationary : streamed;
+    }
+    return streamed;
+}
+
+std::uint64_t slice_bytes(std::uint64_t total, const SliceRef& s) {
+    return std::max<std::uint64_t>(1, std::uint64_t(std::ceil(double(total) * s.share)));
+}
+
+bool psum_fits(const AcceleratorConfig& c, const FoldGeometry& g, const LoopNest& n) {
+    return c.dataflow == Dataflow::kOutputStationary || g.row_folds == 1 ||
+           ceil_bits_to_bytes(double(n.chunk) * double(n.col_block * g.cols) * c.psum_bits) <= c.ofmap.bytes / 2;
+}
+
+LoopNest whole_t(const FoldGeometry& g, bool swapped) {
+    LoopNest n;
+    n.chunk = g.T;
+    n.swapped = swapped;
+    return n;
+}
+
+FoldGeometry geometry_of(const AcceleratorConfig& c, const GemmOp& op) {
+    return fold_geometry(c.dataflow, op.M, op.N, op.effective_k(), c.rows, c.cols);
+}
+
 }  // namespace
+
+std::uint64_t planned_dram_bytes(const AcceleratorConfig& c, const GemmOp& op, const LoopNest& n) {
+    const FoldGeometry g = geometry_of(c, op);
+    const OperandBytes b = operand_bytes(op);
+    const std::uint64_t total[2] = {b.ifmap, b.filter};
+    const std::uint64_t half[2] = {c.ifmap.bytes / 2, c.filter.bytes / 2};
+    const bool psum_in_sram = psum_fits(c, g, n);
+    SliceCache held[2];
+    std::uint64_t current[2] = {~std::uint64_t(0), ~std::uint64_t(0)};
+    std::uint64_t bytes = 0;
+    const std::uint64_t folds = op.groups * folds_per_group(g, n);
+    for (std::uint64_t f = 0; f < folds; ++f) {
+        const FoldIndex i = fold_index(g, n, c.dataflow, f);
+        for (int o = 0; o < 2; ++o) {
+            const SliceRef s = slice_ref(g, n, c.dataflow, o, i);
+            if (f == 0) held[o].reset(half[o], op.groups * s.count);
+            const std::uint64_t id = i.g * s.count + s.index;
+            if (id != current[o] && !held[o].holds(id)) {
+                bytes += slice_bytes(total[o], s);
+                held[o].add(id, slice_bytes(total[o], s));
+            }
+            current[o] = id;
+        }
+        if (!psum_in_sram && i.fr + 1 < g.row_folds)
+            bytes += 2 * ceil_bits_to_bytes(double(chunk_length(g, n, i.tc)) * g.cols_used(i.fc) * c.psum_bits);
+    }
+    return bytes;
+}
+
+LoopNest choose_loop_nest(const AcceleratorConfig& c, const GemmOp& op) {
+    const FoldGeometry g = geometry_of(c, op);
+    std::vector<LoopNest> candidates{whole_t(g, false)};
+    if (c.tiling == Tiling::kAuto) {
+        if (c.dataflow == Dataflow::kOutputStationary) {
+            candidates.push_back(whole_t(g, true));
+        } else if (g.row_folds > 1) {
+            // Partial sums per element of T across one column fold; how many elements half the output buffer holds.
+            const std::uint64_t per_element = std::max<std::uint64_t>(1, ceil_bits_to_bytes(double(g.cols) * c.psum_bits));
+            const std::uint64_t fit = (c.ofmap.bytes / 2) / per_element;
+            // Chunks: T whole, the longest that fits one column fold, and R_a (the shortest that keeps the array
+            // busy, leaving the most room for column blocks); with one column fold per block or as many as fit.
+            std::vector<std::uint64_t> chunks{g.T, std::max<std::uint64_t>(fit, c.rows), c.rows};
+            for (std::uint64_t chunk : chunks) {
+                LoopNest n;
+                n.chunk = std::min(g.T, chunk);
+                n.t_chunks = (g.T + n.chunk - 1) / n.chunk;
+                for (std::uint64_t B : {std::uint64_t(1), std::min(g.col_folds, fit / n.chunk)}) {
+                    if (B == 0) continue;
+                    n.col_block = B;
+                    for (bool swapped : {false, true}) {
+                        n.swapped = swapped;
+                        if (swapped && n.t_chunks == 1) continue;  // the same as not swapped
+                        candidates.push_back(n);
+                    }
+                }
+            }
+        }
+    }
+    LoopNest best = candidates[0];
+    std::uint64_t best_bytes = ~std::uint64_t(0);
+    for (const LoopNest& n : candidates) {
+        const std::uint64_t bytes = candidates.size() == 1 ? 0 : planned_dram_bytes(c, op, n);
+        if (bytes < best_bytes) best = n, best_bytes = bytes;
+    }
+    return best;
+}
 
 LayerRun::LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram, TimePs start_ps)
     : c_(config), op_(op), dram_(dram) {
     validate(op);
     check_buffers(config, op);
     cycle_ps_ = 1e12 / config.clock_hz;
-    g_ = fold_geometry(config.dataflow, op.M, op.N, op.effective_k(), config.rows, config.cols);
+    g_ = geometry_of(config, op);
+    nest_ = choose_loop_nest(config, op);
     bytes_ = operand_bytes(op);
-    total_folds_ = op.groups * g_.folds();
+    total_folds_ = op.groups * folds_per_group(g_, nest_);
     mac_cycles_ = mac_cycles(config.mac, config.mac_bits, op.precision);
-    resident_[kIfmap] = bytes_.ifmap <= config.ifmap.bytes / 2;
-    resident_[kFilter] = bytes_.filter <= config.filter.bytes / 2;
-    const std::uint64_t slices_per_group[2] = {
-        config.dataflow == Dataflow::kInputStationary ? g_.folds() : g_.row_folds,
-        config.dataflow == Dataflow::kWeightStationary ? g_.folds()
-        : config.dataflow == Dataflow::kOutputStationary ? g_.col_folds
-                                                         : g_.row_folds};
+    const std::uint64_t half[2] = {config.ifmap.bytes / 2, config.filter.bytes / 2};
     for (int o = 0; o < 2; ++o)
-        if (resident_[o]) loaded_[o].assign(slices_per_group[o] * op.groups, false);
-    if (config.dataflow != Dataflow::kOutputStationary && g_.row_folds > 1)
-        psum_in_sram_ = ceil_bits_to_bytes(double(g_.T) * g_.cols * config.psum_bits) <= config.ofmap.bytes / 2;
+        held_[o].reset(half[o], op.groups * slice_ref(g_, nest_, config.dataflow, o, FoldIndex{0, 0, 0, 0}).count);
+    psum_in_sram_ = psum_fits(config, g_, nest_);
     // Bits each buffer must deliver per cycle at full rate: the array edge it feeds (partial sums both ways).
     const Precision& p = op.precision;
     const double R = config.rows, C = config.cols;
@@ -165,6 +338,7 @@ LayerRun::LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram
     stats_.M = op.M, stats_.N = op.N, stats_.K = op.K, stats_.effective_k = op.effective_k();
     stats_.groups = op.groups;
     stats_.folds = total_folds_;
+    stats_.nest = nest_;
     stats_.macs = op.groups * op.M * op.N * op.effective_k();
     stats_.start_ps = start_ps;
     dram_hits_at_start_ = dram.stats().row_hits;
@@ -177,50 +351,22 @@ LayerRun::LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram
 TimePs LayerRun::cycles_ps(double cycle) const { return TimePs(std::llround(cycle * cycle_ps_)); }
 std::uint64_t LayerRun::ps_cycles(TimePs ps) const { return std::uint64_t(std::ceil(double(ps) / cycle_ps_ - 1e-9)); }
 
-LayerRun::FoldIndex LayerRun::index_of(std::uint64_t f) const {
-    const std::uint64_t per_group = g_.folds();
-    FoldIndex i;
-    i.g = f / per_group;
-    const std::uint64_t r = f % per_group;
-    i.fc = r / g_.row_folds;  // SCALE-Sim's order: column folds outer, row folds inner
-    i.fr = r % g_.row_folds;
-    return i;
-}
-
 void LayerRun::fetch(std::uint64_t f, TimePs issue_ps) {
-    const FoldIndex i = index_of(f);
-    const double ru = g_.rows_used(i.fr), cu = g_.cols_used(i.fc);
-    const double Sr = double(g_.Sr), Sc = double(g_.Sc);
-    // Per operand: the slice's index within its group, the number of slices, and its share of the operand.
-    std::uint64_t index[2], count[2];
-    double share[2];
-    switch (c_.dataflow) {
-        case Dataflow::kOutputStationary:
-            index[kIfmap] = i.fr, count[kIfmap] = g_.row_folds, share[kIfmap] = ru / Sr;
-            index[kFilter] = i.fc, count[kFilter] = g_.col_folds, share[kFilter] = cu / Sc;
-            break;
-        case Dataflow::kWeightStationary:
-            index[kIfmap] = i.fr, count[kIfmap] = g_.row_folds, share[kIfmap] = ru / Sr;
-            index[kFilter] = i.fc * g_.row_folds + i.fr, count[kFilter] = g_.folds(), share[kFilter] = ru * cu / (Sr * Sc);
-            break;
-        case Dataflow::kInputStationary:
-            index[kIfmap] = i.fc * g_.row_folds + i.fr, count[kIfmap] = g_.folds(), share[kIfmap] = ru * cu / (Sr * Sc);
-            index[kFilter] = i.fr, count[kFilter] = g_.row_folds, share[kFilter] = ru / Sr;
-            break;
-    }
+    const FoldIndex i = fold_index(g_, nest_, c_.dataflow, f);
     const std::uint64_t total[2] = {bytes_.ifmap, bytes_.filter};
     const BufferConfig* buffer[2] = {&c_.ifmap, &c_.filter};
     for (int o = 0; o < 2; ++o) {
-        const std::uint64_t id = i.g * count[o] + index[o];
+        const SliceRef ref = slice_ref(g_, nest_, c_.dataflow, o, i);
+        const std::uint64_t id = i.g * ref.count + ref.index;
         Slice s;
         s.id = id;
         s.first_part_ps = s.all_ps = issue_ps;
-        const bool same_as_current = pending_[o][0].id == id;
-        const bool already = resident_[o] ? bool(loaded_[o][id]) : same_as_current;
-        if (!already) {
-            const std::uint64_t bytes = std::max<std::uint64_t>(1, std::uint64_t(std::ceil(double(total[o]) * share[o])));
+        if (pending_[o][0].id == id) {
+            s = pending_[o][0];  // still in the buffer from the current fold
+        } else if (!held_[o].holds(id)) {
+            const std::uint64_t bytes = slice_bytes(total[o], ref);
             const std::uint64_t address =
-                kBase[o] + i.g * total[o] + std::uint64_t(double(total[o]) * double(index[o]) / double(count[o]));
+                kBase[o] + i.g * total[o] + std::uint64_t(double(total[o]) * double(ref.index) / double(ref.count));
             const std::uint64_t first = std::min(bytes, buffer[o]->bytes / 2);
             s.first_part_ps = dram_.access(address, first, false, issue_ps);
             s.all_ps = first < bytes ? dram_.access(address + first, bytes - first, false, issue_ps) : s.first_part_ps;
@@ -229,9 +375,7 @@ void LayerRun::fetch(std::uint64_t f, TimePs issue_ps) {
             if (o == kFilter && bytes_.filter > 0)
                 stats_.filter_metadata_bytes +=
                     std::uint64_t(double(bytes) * double(bytes_.filter_metadata) / double(bytes_.filter));
-            if (resident_[o]) loaded_[o][id] = true;
-        } else if (same_as_current) {
-            s = pending_[o][0];  // still in the buffer from the current fold
+            held_[o].add(id, bytes);
         }
         pending_[o][1] = s;
     }
@@ -239,7 +383,8 @@ void LayerRun::fetch(std::uint64_t f, TimePs issue_ps) {
 
 TimePs LayerRun::step() {
     const std::uint64_t f = next_fold_;
-    const FoldIndex i = index_of(f);
+    const FoldIndex i = fold_index(g_, nest_, c_.dataflow, f);
+    const double T = double(chunk_length(g_, nest_, i.tc));
     const std::uint64_t ru = g_.rows_used(i.fr), cu = g_.cols_used(i.fc);
     const Precision& p = op_.precision;
     const bool os = c_.dataflow == Dataflow::kOutputStationary;
@@ -257,7 +402,7 @@ TimePs LayerRun::step() {
     if (f + 1 < total_folds_) fetch(f + 1, cycles_ps(double(start)));
 
     // The fold's cycles: the stream, slowed by the SRAM banks if they cannot feed the array edge.
-    const double stream = std::ceil(double(g_.T) * mac_cycles_);
+    const double stream = std::ceil(T * mac_cycles_);
     const auto supply = [this](const BufferConfig& b, int o) {
         return b.banks == 0 ? 1e300 : double(banks_[o]) * b.bank_width_bits;
     };
@@ -294,7 +439,6 @@ TimePs LayerRun::step() {
     mapping_sum_ += double(ru * cu) / (double(c_.rows) * c_.cols);
 
     // SRAM traffic of the array (bytes).
-    const double T = double(g_.T);
     const auto bytes_of = [](double bits) { return ceil_bits_to_bytes(bits); };
     switch (c_.dataflow) {
         case Dataflow::kOutputStationary:
@@ -317,8 +461,10 @@ TimePs LayerRun::step() {
         stats_.sram_write_bytes[kOfmap] += out_bytes;
         stats_.sram_read_bytes[kOfmap] += out_bytes;  // read back to go to DRAM
         const std::uint64_t address = kBase[kOfmap] + i.g * bytes_.ofmap +
-                                      std::uint64_t(double(bytes_.ofmap) * (os ? double(i.fr * g_.col_folds + i.fc) / double(g_.folds())
-                                                                               : double(i.fc) / double(g_.col_folds)));
+                                      std::uint64_t(double(bytes_.ofmap) *
+                                                    (os ? double(i.fr * g_.col_folds + i.fc) / double(g_.folds())
+                                                        : double(i.tc * g_.col_folds + i.fc) /
+                                                              double(nest_.t_chunks * g_.col_folds)));
         writes_done_ps_ = std::max(writes_done_ps_, dram_.access(address, out_bytes, true, end_ps));
         stats_.dram_write_bytes[kOfmap] += out_bytes;
     } else {

@@ -9,15 +9,24 @@
 /// therefore takes SCALE-Sim's 2 R_a + C_a + T - 2 (ws, is) or T + R_a + C_a - 2 (os) cycles.
 ///
 /// Data: each operand's slice for fold f + 1 is fetched from DRAM into the idle half of its buffer when fold f
-/// starts. An operand that fits whole in half its buffer is fetched once per layer; otherwise a slice is fetched
-/// whenever the fold's slice changes. A fold starts when the array is free and its slices have arrived (up to
-/// half a buffer of a slice larger than that; the rest streams in, and the fold cannot end before it has). Partial
-/// sums over K folds (ws, is) stay in the output buffer when they fit in half of it, else go to DRAM and back.
-/// Finished outputs are written to DRAM when their fold ends; the layer ends when the last write has landed.
+/// starts, unless it is still held: half of each input buffer keeps the slices most recently fetched, oldest out
+/// first (an operand that fits whole in half its buffer is so fetched once per layer). A fold starts when the
+/// array is free and its slices have arrived (up to half a buffer of a slice larger than that; the rest streams
+/// in, and the fold cannot end before it has). Partial sums over K folds (ws, is) stay in the output buffer when
+/// they fit in half of it, else go to DRAM and back. Finished outputs are written to DRAM when their fold ends;
+/// the layer ends when the last write has landed.
+///
+/// Loop nest: SCALE-Sim runs column folds outer and row folds inner, each streaming the whole of T. With
+/// `Tiling::kAuto` the model also considers the other order (os), and for ws and is cutting T into chunks whose
+/// partial sums fit in half the output buffer, with the chunks outside or inside the column folds; it runs the
+/// candidate that moves the fewest DRAM bytes (compute cycles do not depend on it while a chunk is at least R_a
+/// long, which the candidates keep). Ties go to SCALE-Sim's order.
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hardware/accel/dram.h"
@@ -46,6 +55,10 @@ struct BufferConfig {
     std::uint32_t bank_width_bits = 64;  ///< each bank reads or writes this much per cycle
 };
 
+/// kScaleSim: SCALE-Sim's loop order, T whole. kAuto: the loop nest that moves the fewest DRAM bytes.
+enum class Tiling { kAuto, kScaleSim };
+const char* tiling_name(Tiling t);
+
 struct AcceleratorConfig {
     std::uint32_t rows = 32, cols = 32;
     Dataflow dataflow = Dataflow::kOutputStationary;
@@ -55,8 +68,28 @@ struct AcceleratorConfig {
     MacKind mac = MacKind::kFixed;
     std::uint32_t mac_bits = 8;
     std::uint32_t psum_bits = 32;  ///< partial sums kept between K folds
+    Tiling tiling = Tiling::kAuto;
     EnergyTable energy;
 };
+
+/// The order of a layer's folds and the cut of its streamed dimension T. Per group, os runs column folds outer
+/// and row folds inner; `swapped` exchanges them. ws and is run (outer first) chunks of T, blocks of `col_block`
+/// column folds, row folds, the column folds of the block; `swapped` puts the blocks outside the chunks. Row folds
+/// are the reduction over K there, so the partial sums of one chunk x block wait in the output buffer while the
+/// row folds run, and each row fold's input (ws) or weight (is) slice serves the whole block.
+struct LoopNest {
+    std::uint64_t t_chunks = 1;   ///< ws, is: T cut into this many chunks
+    std::uint64_t chunk = 0;      ///< of this length (the last may be shorter)
+    std::uint64_t col_block = 1;  ///< ws, is: column folds per block
+    bool swapped = false;
+    /// The loops, outer first, for example "fc fr", "tc fc fr" or "tc fb fr fc" (fb: column blocks).
+    std::string order(Dataflow d) const;
+};
+
+/// The loop nest a layer runs with under `config.tiling`.
+LoopNest choose_loop_nest(const AcceleratorConfig& config, const GemmOp& op);
+/// DRAM bytes a loop nest moves for the inputs, weights and spilled partial sums (outputs are the same for all).
+std::uint64_t planned_dram_bytes(const AcceleratorConfig& config, const GemmOp& op, const LoopNest& nest);
 
 enum Operand { kIfmap = 0, kFilter = 1, kOfmap = 2 };
 /// Why the array waited: for an operand's DRAM reads, for partial sums coming back from DRAM.
@@ -67,6 +100,7 @@ struct LayerStats {
     std::string name;
     std::uint64_t M = 0, N = 0, K = 0, effective_k = 0, groups = 1;
     std::uint64_t folds = 0;
+    LoopNest nest;
     std::uint64_t macs = 0;  ///< MACs the array performs (N:M: on the compressed K)
     // Cycles (accelerator clock). total = first_load + compute + stall + store_tail.
     std::uint64_t total_cycles = 0;
@@ -110,6 +144,20 @@ void check_buffers(const AcceleratorConfig& config, const GemmOp& op);
 /// (DRAM, clock, MACs, energy) at the defaults.
 AcceleratorConfig accelerator_config_of(const ScaleSimConfig& scalesim);
 
+/// Half an input buffer as a cache of fold slices, oldest out first.
+class SliceCache {
+  public:
+    void reset(std::uint64_t capacity_bytes, std::uint64_t ids);
+    bool holds(std::uint64_t id) const { return present_[id] != 0; }
+    /// Adds a slice just fetched (one larger than the capacity is not kept).
+    void add(std::uint64_t id, std::uint64_t bytes);
+
+  private:
+    std::uint64_t capacity_ = 0, used_ = 0;
+    std::vector<char> present_;
+    std::deque<std::pair<std::uint64_t, std::uint64_t>> queue_;  ///< id, bytes
+};
+
 /// One layer in progress. `step()` runs the next fold and says when the one after it starts, so that a kernel
 /// component can make one event per fold.
 class LayerRun {
@@ -126,10 +174,6 @@ class LayerRun {
         std::uint64_t id = ~std::uint64_t(0);
         TimePs first_part_ps = 0, all_ps = 0;  ///< when up to half a buffer, and all of it, has arrived
     };
-    struct FoldIndex {
-        std::uint64_t g, fc, fr;
-    };
-    FoldIndex index_of(std::uint64_t f) const;
     /// Issues the DRAM reads of fold f's slices at `issue_ps` (no-ops for slices already resident).
     void fetch(std::uint64_t f, TimePs issue_ps);
     TimePs cycles_ps(double cycles) const;
@@ -140,12 +184,12 @@ class LayerRun {
     const GemmOp& op_;
     Dram& dram_;
     FoldGeometry g_;
+    LoopNest nest_;
     OperandBytes bytes_;
     std::uint64_t total_folds_ = 0, next_fold_ = 0;
     double cycle_ps_ = 1000;
     double mac_cycles_ = 1;
-    bool resident_[2] = {false, false};     ///< ifmap, filter fit whole in half their buffer
-    std::vector<bool> loaded_[2];           ///< resident operands: slices already loaded
+    SliceCache held_[2];                    ///< ifmap, filter: the slices half their buffer holds
     Slice pending_[2][2];                   ///< per operand: [0] the current fold's slice, [1] the next one's
     std::uint32_t banks_[3] = {1, 1, 1};    ///< per buffer, with banks: 0 resolved to the array edge's need
     bool psum_in_sram_ = true;

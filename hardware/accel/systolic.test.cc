@@ -155,6 +155,76 @@ TEST(Systolic, NarrowSramBanksSlowTheStream) {
     EXPECT_EQ(s.sram_bandwidth_cycles, 64u);
 }
 
+TEST(Systolic, AutoTilingCutsTheStreamSoPartialSumsStayInSram) {
+    // WS, M = T = 1024, N = 32, K = 64 (2 row folds), 8-bit, 64 KiB buffers. The partial sums of T whole are
+    // 1024 x 32 x 4 B = 128 KiB, more than the 32 KiB half of the output buffer: SCALE-Sim's order spills them
+    // after the first K fold and reads them back (128 KiB each way). Auto tiling cuts T into chunks of
+    // 32 KiB / (32 x 4 B) = 256, whose partial sums stay: 4 chunks x 2 row folds = 8 folds of 256 cycles, the same
+    // compute cycles, and DRAM carries only the inputs (64 KiB, each 8 KiB slice once), the weights (2 KiB) and
+    // the outputs (32 KiB).
+    AcceleratorConfig c = array32(Dataflow::kWeightStationary);
+    c.tiling = Tiling::kScaleSim;
+    const LayerStats spill = run(c, gemm(1024, 32, 64));
+    EXPECT_EQ(spill.folds, 2u);
+    EXPECT_EQ(spill.dram_read_bytes[kOfmap], 128u * 1024);
+    EXPECT_EQ(spill.dram_write_bytes[kOfmap], 160u * 1024);
+    c.tiling = Tiling::kAuto;
+    const LayerStats tiled = run(c, gemm(1024, 32, 64));
+    EXPECT_EQ(tiled.nest.t_chunks, 4u);
+    EXPECT_EQ(tiled.nest.chunk, 256u);
+    EXPECT_EQ(tiled.folds, 8u);
+    EXPECT_EQ(tiled.compute_cycles, 32u + 8 * 256 + 62);
+    EXPECT_EQ(tiled.compute_cycles, spill.compute_cycles);
+    EXPECT_EQ(tiled.dram_read_bytes[kIfmap], 64u * 1024);
+    EXPECT_EQ(tiled.dram_read_bytes[kFilter], 2u * 1024);
+    EXPECT_EQ(tiled.dram_read_bytes[kOfmap], 0u);
+    EXPECT_EQ(tiled.dram_write_bytes[kOfmap], 32u * 1024);
+    EXPECT_EQ(tiled.stall_cycles[kStallPsum], 0u);
+    EXPECT_EQ(planned_dram_bytes(c, gemm(1024, 32, 64), tiled.nest), 66u * 1024);
+}
+
+TEST(Systolic, AutoTilingPicksTheLoopOrderThatKeepsInputs) {
+    // OS, M = 2048 (64 row folds), N = 64 (2 column folds), K = 64. The inputs (128 KiB) do not fit in half their
+    // 64 KiB buffer; each row fold's 2 KiB slice is used by both column folds. SCALE-Sim's order (columns outer)
+    // cycles through all 64 slices twice, and a 32 KiB half holding the most recent 16 cannot keep them: 256 KiB
+    // read. Rows outer uses each slice twice in a row: 128 KiB. The 4 KiB of weights fit, read once either way.
+    AcceleratorConfig c = array32(Dataflow::kOutputStationary);
+    c.tiling = Tiling::kScaleSim;
+    const LayerStats columns_outer = run(c, gemm(2048, 64, 64));
+    EXPECT_EQ(columns_outer.dram_read_bytes[kIfmap], 256u * 1024);
+    c.tiling = Tiling::kAuto;
+    const LayerStats rows_outer = run(c, gemm(2048, 64, 64));
+    EXPECT_TRUE(rows_outer.nest.swapped);
+    EXPECT_EQ(rows_outer.nest.order(c.dataflow), "fr fc");
+    EXPECT_EQ(rows_outer.dram_read_bytes[kIfmap], 128u * 1024);
+    EXPECT_EQ(rows_outer.dram_read_bytes[kFilter], 4u * 1024);
+    EXPECT_EQ(rows_outer.compute_cycles, columns_outer.compute_cycles);
+}
+
+TEST(Systolic, AutoTilingBlocksColumnFoldsSoAnInputSliceServesSeveral) {
+    // WS, M = T = 64, N = 256 (8 column folds), K = 128 (4 row folds), 8-bit, a 4 KiB input buffer (2 KiB
+    // halves). The 8 KiB of inputs do not fit; SCALE-Sim's order runs the 4 row folds (2 KiB input slices) once per
+    // column fold, and the half buffer keeps only the last: 8 x 8 KiB read. Cutting T alone does not help (4 slices
+    // of 1 KiB per chunk, still cycled per column fold). A column fold's partial sums for a 32-long chunk are
+    // 32 x 32 x 4 B = 4 KiB, so the 32 KiB output half holds all 8 column folds: chunks of 32, one block of 8
+    // column folds inside them, row folds outside the block, and each 1 KiB input slice is read once.
+    AcceleratorConfig c = array32(Dataflow::kWeightStationary);
+    c.ifmap.bytes = 4 * 1024;
+    c.tiling = Tiling::kScaleSim;
+    const LayerStats plain = run(c, gemm(64, 256, 128));
+    EXPECT_EQ(plain.dram_read_bytes[kIfmap], 64u * 1024);
+    c.tiling = Tiling::kAuto;
+    const LayerStats blocked = run(c, gemm(64, 256, 128));
+    EXPECT_EQ(blocked.nest.chunk, 32u);
+    EXPECT_EQ(blocked.nest.col_block, 8u);
+    EXPECT_EQ(blocked.nest.order(c.dataflow), "tc fb fr fc (fb: 8 fc)");
+    EXPECT_EQ(blocked.dram_read_bytes[kIfmap], 8u * 1024);
+    EXPECT_EQ(blocked.dram_read_bytes[kFilter], 32u * 1024);  // fits its half: once
+    EXPECT_EQ(blocked.dram_read_bytes[kOfmap], 0u);
+    EXPECT_EQ(blocked.compute_cycles, plain.compute_cycles);  // 32 + 64 folds x 32 + 62 = 32 + 32 x 64 + 62
+    EXPECT_EQ(blocked.compute_cycles, 32u + 64 * 32 + 62);
+}
+
 TEST(Systolic, BuffersTooSmallForOneFoldAreRejected) {
     AcceleratorConfig c = array32(Dataflow::kWeightStationary);
     c.filter.bytes = 1024;  // halves of 512 B; a 32 x 32 8-bit weight tile is 1 KiB

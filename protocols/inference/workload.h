@@ -19,6 +19,8 @@ class Workload final : public Component {
     static std::vector<accel::GemmOp> ops_of(const Simulation& sim, const ParamValues& p);
 
     const std::vector<accel::GemmOp>& ops() const { return ops_; }
+    /// Rejects a layer whose fold does not fit the buffers of the accelerator on `out`.
+    void check() const override;
     void start() override;
 
   private:
