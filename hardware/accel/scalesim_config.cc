@@ -9,6 +9,7 @@
 
 #include "hardware/accel/gemm.h"
 #include "sim/diagnostics.h"
+#include "sim/text.h"
 
 namespace qdes::accel {
 
@@ -21,20 +22,9 @@ const char* dataflow_name(Dataflow d) {
     return "?";
 }
 
-static std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
-
-static std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string::npos) return "";
-    const auto e = s.find_last_not_of(" \t\r");
-    return s.substr(b, e - b + 1);
-}
 
 bool parse_dataflow(const std::string& text, Dataflow& out) {
-    const std::string t = lower(trim(text));
+    const std::string t = to_lower(trim(text));
     if (t == "os") out = Dataflow::kOutputStationary;
     else if (t == "ws") out = Dataflow::kWeightStationary;
     else if (t == "is") out = Dataflow::kInputStationary;
@@ -71,7 +61,7 @@ Setter dimension_key(std::uint32_t ScaleSimConfig::*field) {
 
 Setter boolean_key(bool ScaleSimConfig::*field) {
     return [field](ScaleSimConfig& c, const std::string& v) -> std::string {
-        const std::string t = lower(v);
+        const std::string t = to_lower(v);
         if (t == "true" || t == "1" || t == "yes") c.*field = true;
         else if (t == "false" || t == "0" || t == "no") c.*field = false;
         else return "expected True or False, got \"" + v + "\"";
@@ -127,7 +117,7 @@ const std::map<std::string, std::map<std::string, Setter>>& schema() {
         {"run_presets",
          {{"interfacebandwidth",
            [](ScaleSimConfig& c, const std::string& v) -> std::string {
-               const std::string t = lower(v);
+               const std::string t = to_lower(v);
                if (t == "calc") c.user_bandwidth = false;
                else if (t == "user") c.user_bandwidth = true;
                else return "expected CALC or USER, got \"" + v + "\"";
@@ -176,7 +166,7 @@ ScaleSimConfig parse_scalesim_config(const std::string& text, const std::string&
         if (line.empty() || line[0] == '#' || line[0] == ';') continue;
         if (line.front() == '[') {
             if (line.back() != ']') fail("section header \"" + line + "\" lacks its closing ]");
-            section = lower(trim(line.substr(1, line.size() - 2)));
+            section = to_lower(trim(line.substr(1, line.size() - 2)));
             if (!schema().count(section)) {
                 std::vector<std::string> names;
                 for (const auto& [k, v] : schema()) names.push_back(k);
@@ -186,7 +176,7 @@ ScaleSimConfig parse_scalesim_config(const std::string& text, const std::string&
         }
         const auto sep = line.find_first_of(":=");
         if (sep == std::string::npos) fail("expected \"key: value\" or \"key = value\", got \"" + line + "\"");
-        const std::string key = lower(trim(line.substr(0, sep)));
+        const std::string key = to_lower(trim(line.substr(0, sep)));
         const std::string value = trim(line.substr(sep + 1));
         if (section.empty()) fail("key \"" + key + "\" before any [section]");
         const auto& keys = schema().at(section);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sim/diagnostics.h"
+#include "sim/text.h"
 
 namespace qdes::quantum {
 
@@ -74,19 +75,6 @@ constexpr std::array<const char*, 24> kKnownUnsupported{
     "HERALDED_ERASE", "HERALDED_PAULI_CHANNEL_1", "SQRT_X", "SQRT_Y", "SQRT_X_DAG", "SQRT_Y_DAG",
     "CY",           "XCX",          "XCZ",         "YCX",          "MPAD",         "ISWAP"};
 
-std::string upper(std::string_view s) {
-    std::string u(s);
-    for (char& c : u) c = char(std::toupper(static_cast<unsigned char>(c)));
-    return u;
-}
-
-std::string trim(std::string_view s) {
-    std::size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-    return std::string(s.substr(b, e - b));
-}
-
 std::string format_number(double v) {
     std::ostringstream os;
     os.precision(17);
@@ -112,7 +100,7 @@ bool parse_u64(std::string_view s, std::uint64_t& out) {
 const GateInfo& gate_info(Gate g) { return kGates[static_cast<std::size_t>(g)]; }
 
 const GateInfo* find_gate(std::string_view name) {
-    std::string u = upper(name);
+    std::string u = to_upper(name);
     for (const GateInfo& g : kGates)
         if (u == g.name) return &g;
     for (const Alias& a : kAliases)
@@ -234,7 +222,7 @@ Circuit parse_circuit(std::string_view text, std::string source) {
         if (name.empty()) fail("expected an instruction name, got '" + line + "'");
         const GateInfo* info = find_gate(name);
         if (!info) {
-            std::string u = upper(name);
+            std::string u = to_upper(name);
             for (const char* k : kKnownUnsupported)
                 if (u == k)
                     fail("instruction " + u +

@@ -7,24 +7,13 @@
 #include <sstream>
 
 #include "sim/diagnostics.h"
+#include "sim/text.h"
 
 namespace qdes::inference {
 
 using accel::AccelInputError;
 
 namespace {
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string::npos) return "";
-    const auto e = s.find_last_not_of(" \t\r");
-    return s.substr(b, e - b + 1);
-}
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return s;
-}
 
 /// Splits a CSV row; a trailing comma (SCALE-Sim writes one) adds no field.
 std::vector<std::string> split_row(const std::string& line) {
@@ -144,7 +133,7 @@ Layer parse_layer_spec(const std::string& text, const std::string& where) {
         const auto eq = word.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == word.size())
             throw AccelInputError(where + ": layer \"" + l.name + "\": \"" + word + "\" is not key=value");
-        kv[lower(word.substr(0, eq))] = word.substr(eq + 1);
+        kv[to_lower(word.substr(0, eq))] = word.substr(eq + 1);
     }
     const bool is_gemm = l.kind == Layer::Kind::kGemm;
     std::vector<std::string> dims = is_gemm ? std::vector<std::string>{"m", "n", "k"}
