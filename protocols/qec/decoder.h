@@ -1,0 +1,40 @@
+#pragma once
+/// The decoder interface: defects (the detectors that fired) in, the observables the decoder believes flipped out.
+/// A shot is decoded correctly when that prediction equals the observables the errors actually flipped.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "protocols/qec/decoding_graph.h"
+
+namespace qdes::qec {
+
+class Decoder {
+  public:
+    virtual ~Decoder() = default;
+    /// The observables (bit k: observable k) flipped by the correction the decoder chooses for `defects`
+    /// (distinct nodes of its graph, any order).
+    virtual std::uint64_t decode(const std::vector<std::uint32_t>& defects) = 0;
+    virtual const char* name() const = 0;
+};
+
+/// "union_find" or "matching" on `graph` (which must outlive the decoder); std::invalid_argument otherwise.
+std::unique_ptr<Decoder> make_decoder(const std::string& name, const DecodingGraph& graph);
+std::vector<std::string> decoder_names();
+
+/// Shots of a graph's errors decoded one by one.
+struct DecodingRun {
+    std::uint64_t shots = 0;
+    std::uint64_t failures = 0;  ///< shots whose predicted observables differ from the flipped ones
+    std::uint64_t defects = 0;   ///< detection events over all shots
+    double decode_seconds = 0;   ///< CPU time spent in decode()
+
+    double failure_rate() const { return shots ? double(failures) / double(shots) : 0; }
+    /// Binomial standard error of failure_rate().
+    double failure_rate_error() const;
+};
+DecodingRun run_decoding(const DecodingGraph& graph, Decoder& decoder, std::uint64_t shots, std::uint64_t seed);
+
+}  // namespace qdes::qec

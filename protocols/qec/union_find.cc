@@ -1,0 +1,187 @@
+#include "protocols/qec/union_find.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace qdes::qec {
+
+UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph)
+    : g_(graph),
+      boundary_node_(graph.num_nodes),
+      growth_(graph.edges.size(), 0),
+      parent_(graph.num_nodes + 1, 0),
+      size_(graph.num_nodes + 1, 0),
+      parity_(graph.num_nodes + 1, 0),
+      at_boundary_(graph.num_nodes + 1, 0),
+      in_cluster_(graph.num_nodes + 1, 0),
+      defect_(graph.num_nodes + 1, 0),
+      visited_(graph.num_nodes + 1, 0),
+      frontier_(graph.num_nodes + 1),
+      via_edge_(graph.num_nodes + 1, 0) {
+    double lightest = 0;
+    for (const DecodingGraph::Edge& e : graph.edges)
+        if (e.weight > 0 && (lightest == 0 || e.weight < lightest)) lightest = e.weight;
+    length_.reserve(graph.edges.size());
+    for (const DecodingGraph::Edge& e : graph.edges) {
+        const double units = lightest > 0 ? std::round(2 * e.weight / lightest) : 2;
+        length_.push_back(std::uint16_t(std::clamp(units, 1.0, 65535.0)));
+    }
+}
+
+std::uint32_t UnionFindDecoder::find(std::uint32_t v) {
+    while (parent_[v] != v) {
+        parent_[v] = parent_[parent_[v]];
+        v = parent_[v];
+    }
+    return v;
+}
+
+void UnionFindDecoder::touch(std::uint32_t v) {
+    in_cluster_[v] = 1;
+    touched_nodes_.push_back(v);
+}
+
+void UnionFindDecoder::merge(std::uint32_t u, std::uint32_t v) {
+    if (!in_cluster_[u]) std::swap(u, v);  // u is in a cluster (it grew the edge)
+    const std::uint32_t ru = find(u);
+    if (!in_cluster_[v]) {  // v joins u's cluster
+        touch(v);
+        parent_[v] = ru;
+        size_[v] = 1;
+        ++size_[ru];
+        frontier_[ru].push_back(v);
+        return;
+    }
+    std::uint32_t rv = find(v);
+    if (ru == rv) return;
+    std::uint32_t big = ru, small = rv;
+    if (size_[big] < size_[small]) std::swap(big, small);
+    parent_[small] = big;
+    size_[big] += size_[small];
+    parity_[big] ^= parity_[small];
+    at_boundary_[big] |= at_boundary_[small];
+    auto& into = frontier_[big];
+    auto& from = frontier_[small];
+    into.insert(into.end(), from.begin(), from.end());
+    from.clear();
+    roots_.push_back(big);
+}
+
+std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects) {
+    for (std::uint32_t d : defects) {
+        touch(d);
+        parent_[d] = d;
+        size_[d] = 1;
+        parity_[d] = 1;
+        defect_[d] = 1;
+        frontier_[d].assign(1, d);
+        roots_.push_back(d);
+    }
+    std::vector<std::uint32_t> growing;
+    while (true) {
+        // The active clusters (odd, off the boundary), and the smallest frontier among them.
+        growing.clear();
+        std::size_t smallest = ~std::size_t(0);
+        std::size_t kept = 0;
+        for (std::uint32_t r : roots_) {
+            if (find(r) != r || !active(r)) continue;
+            roots_[kept++] = r;
+            smallest = std::min(smallest, frontier_[r].size());
+        }
+        roots_.resize(kept);
+        std::sort(roots_.begin(), roots_.end());
+        roots_.erase(std::unique(roots_.begin(), roots_.end()), roots_.end());
+        if (roots_.empty()) break;
+        for (std::uint32_t r : roots_)
+            if (frontier_[r].size() == smallest) growing.push_back(r);
+        // Grow: one unit on every ungrown edge of each growing cluster's frontier.
+        for (std::uint32_t r : growing) {
+            auto& front = frontier_[r];
+            std::size_t still = 0;
+            for (std::uint32_t v : front) {
+                bool open = false;
+                for (std::uint32_t k = g_.offset[v]; k < g_.offset[v + 1]; ++k) {
+                    const std::uint32_t e = g_.incident[k];
+                    if (growth_[e] >= length_[e]) continue;
+                    if (growth_[e] == 0) touched_edges_.push_back(e);
+                    if (++growth_[e] == length_[e]) grown_now_.push_back(e);
+                    else open = true;
+                }
+                if (open) front[still++] = v;
+            }
+            front.resize(still);
+        }
+        // Merge along the edges that finished growing.
+        for (std::uint32_t e : grown_now_) {
+            const DecodingGraph::Edge& edge = g_.edges[e];
+            if (edge.b == DecodingGraph::kBoundary) at_boundary_[find(edge.a)] = 1;
+            else merge(edge.a, edge.b);
+        }
+        grown_now_.clear();
+    }
+    const std::uint64_t correction = peel();
+    for (std::uint32_t v : touched_nodes_) {
+        in_cluster_[v] = parity_[v] = at_boundary_[v] = defect_[v] = visited_[v] = 0;
+        frontier_[v].clear();
+    }
+    visited_[boundary_node_] = 0;
+    for (std::uint32_t e : touched_edges_) growth_[e] = 0;
+    touched_nodes_.clear();
+    touched_edges_.clear();
+    roots_.clear();
+    return correction;
+}
+
+std::uint64_t UnionFindDecoder::peel() {
+    // A spanning forest of the grown edges by breadth-first search: first from the boundary, then from each
+    // cluster node not yet reached. order_ lists the nodes as reached; via_edge_ is each one's edge to its parent.
+    order_.clear();
+    const auto grown = [this](std::uint32_t e) { return growth_[e] >= length_[e]; };
+    const auto search = [&](std::size_t from) {
+        for (std::size_t i = from; i < order_.size(); ++i) {
+            const std::uint32_t v = order_[i];
+            if (v == boundary_node_) continue;
+            for (std::uint32_t k = g_.offset[v]; k < g_.offset[v + 1]; ++k) {
+                const std::uint32_t e = g_.incident[k];
+                if (!grown(e)) continue;
+                std::uint32_t w = g_.other(g_.edges[e], v);
+                if (w == DecodingGraph::kBoundary) w = boundary_node_;
+                if (visited_[w]) continue;
+                visited_[w] = 1;
+                via_edge_[w] = e;
+                order_.push_back(w);
+            }
+        }
+    };
+    // The boundary's children: nodes with a grown edge to it.
+    visited_[boundary_node_] = 1;
+    for (std::uint32_t e : touched_edges_) {
+        const DecodingGraph::Edge& edge = g_.edges[e];
+        if (edge.b != DecodingGraph::kBoundary || !grown(e) || visited_[edge.a]) continue;
+        visited_[edge.a] = 1;
+        via_edge_[edge.a] = e;
+        order_.push_back(edge.a);
+    }
+    search(0);
+    for (std::uint32_t v : touched_nodes_) {
+        if (visited_[v]) continue;
+        visited_[v] = 1;
+        via_edge_[v] = ~0u;  // a root
+        const std::size_t from = order_.size();
+        order_.push_back(v);
+        search(from);
+    }
+    std::uint64_t correction = 0;
+    for (std::size_t i = order_.size(); i-- > 0;) {
+        const std::uint32_t v = order_[i];
+        if (!defect_[v] || via_edge_[v] == ~0u) continue;
+        const DecodingGraph::Edge& edge = g_.edges[via_edge_[v]];
+        correction ^= edge.observables;
+        defect_[v] = 0;
+        const std::uint32_t up = g_.other(edge, v);
+        if (up != DecodingGraph::kBoundary) defect_[up] ^= 1;
+    }
+    return correction;
+}
+
+}  // namespace qdes::qec
