@@ -7,6 +7,7 @@
 #include "hardware/accel/accelerator.h"
 #include "protocols/inference/workload.h"
 #include "protocols/lec/lec_memory.h"
+#include "protocols/qec/decoding_memory.h"
 #include "sim/queueing/queueing.h"
 
 namespace qdes::cli {
@@ -16,6 +17,7 @@ ComponentRegistry build_registry() {
     register_queueing_components(registry);
     quantum::register_quantum_components(registry);
     lec::register_lec_components(registry);
+    qec::register_qec_components(registry);
     accel::register_accel_components(registry);
     inference::register_inference_components(registry);
     return registry;

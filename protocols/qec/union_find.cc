@@ -16,6 +16,7 @@ UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph)
       in_cluster_(graph.num_nodes + 1, 0),
       defect_(graph.num_nodes + 1, 0),
       visited_(graph.num_nodes + 1, 0),
+      listed_(graph.num_nodes + 1, 0),
       frontier_(graph.num_nodes + 1),
       via_edge_(graph.num_nodes + 1, 0) {
     double lightest = 0;
@@ -84,13 +85,13 @@ std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects
         std::size_t smallest = ~std::size_t(0);
         std::size_t kept = 0;
         for (std::uint32_t r : roots_) {
-            if (find(r) != r || !active(r)) continue;
+            if (find(r) != r || !active(r) || listed_[r]) continue;  // merged, even, at the boundary, or a repeat
+            listed_[r] = 1;
             roots_[kept++] = r;
             smallest = std::min(smallest, frontier_[r].size());
         }
         roots_.resize(kept);
-        std::sort(roots_.begin(), roots_.end());
-        roots_.erase(std::unique(roots_.begin(), roots_.end()), roots_.end());
+        for (std::uint32_t r : roots_) listed_[r] = 0;
         if (roots_.empty()) break;
         for (std::uint32_t r : roots_)
             if (frontier_[r].size() == smallest) growing.push_back(r);

@@ -1,0 +1,147 @@
+#include "protocols/qec/decoding_memory.h"
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/lifetime.h"  // chi2_1_quantile
+#include "sim/simulation.h"
+
+namespace qdes::qec {
+
+ComponentKind DecodingMemory::kind() {
+    ComponentKind k;
+    k.name = "decoding_memory";
+    k.doc = "a memory whose errors are drawn on its decoding graph (code capacity or phenomenological noise) and "
+            "decoded shot by shot by union-find or exact matching; logical error per shot and per round, lifetime";
+    k.params.choice("code", {"toric2d", "repetition"}, "the code (errors of the memory's Z basis: X flips)")
+        .with_default("toric2d");
+    k.params.integer("size", "L: the toric code's side (distance L), or the repetition code's length")
+        .with_example("8").at_least(2).at_most(4096);
+    k.params.choice("noise", {"code_capacity", "phenomenological"},
+                    "code_capacity: data flips with p, one perfect syndrome; phenomenological: data flips with p "
+                    "before each of `rounds` noisy syndrome rounds, syndrome bits flip with q, then a perfect readout")
+        .with_default("phenomenological");
+    k.params.real("p", "data-qubit flip probability (per round)").with_example("0.02").at_least(1e-12).at_most(0.5);
+    k.params.real("q", "syndrome-bit flip probability per round (-1: p)").with_default("-1").at_least(-1).at_most(0.5);
+    k.params.integer("rounds", "noisy syndrome rounds (0: L); code capacity has one round").with_default("0")
+        .at_least(0).at_most(1 << 20);
+    k.params.choice("decoder", decoder_names(), "union_find (fast) or matching (exact minimum weight, slow)")
+        .with_default("union_find");
+    k.params.integer("shots", "memories in all").with_default("10000").at_least(1);
+    k.params.integer("batch", "shots decoded per kernel event").with_default("1024").at_least(1);
+    k.params.duration("round_duration", "time of one syndrome round (for the lifetime in seconds)")
+        .with_default("1 us");
+    k.params.real("confidence", "confidence level of the intervals").with_default("0.95").at_least(0.5).at_most(0.999);
+    k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
+        return sim.add<DecodingMemory>(name, p);
+    };
+    return k;
+}
+
+namespace {
+
+quantum::CssCode code_of(const ParamValues& p) {
+    const auto L = std::uint32_t(p.integer("size"));
+    return p.string("code") == "repetition" ? quantum::repetition_code(L) : quantum::toric2d_code(L);
+}
+
+std::uint32_t rounds_of(const ParamValues& p) {
+    if (p.string("noise") == "code_capacity") {
+        if (p.integer("rounds") != 0) throw std::invalid_argument("rounds: code_capacity noise has one perfect round");
+        return 0;
+    }
+    return std::uint32_t(p.integer("rounds") == 0 ? p.integer("size") : p.integer("rounds"));
+}
+
+/// Wilson score interval for k successes in n trials.
+void wilson(std::uint64_t k, std::uint64_t n, double z, double& lower, double& upper) {
+    const double N = double(n), f = double(k) / N, z2 = z * z;
+    const double centre = (f + z2 / (2 * N)) / (1 + z2 / N);
+    const double half = z / (1 + z2 / N) * std::sqrt(f * (1 - f) / N + z2 / (4 * N * N));
+    lower = std::max(0.0, centre - half);
+    upper = std::min(1.0, centre + half);
+}
+
+/// tau in rounds from the failure probability after T rounds: P = (1 - exp(-T / tau)) / 2.
+double tau_of(double P, double T) {
+    if (P <= 0) return std::numeric_limits<double>::infinity();
+    if (P >= 0.5) return 0;
+    return -T / std::log1p(-2 * P);
+}
+
+/// The logical error per round eps, with P(T) = (1 - (1 - 2 eps)^T) / 2, from tau: (1 - exp(-1 / tau)) / 2.
+double per_round(double tau) { return tau > 0 ? -std::expm1(-1 / tau) / 2 : 0.5; }
+
+}  // namespace
+
+DecodingMemory::DecodingMemory(Simulation& sim, std::string name, const ParamValues& params)
+    : Component(sim, std::move(name)),
+      code_(code_of(params)),
+      graph_(css_decoding_graph(code_, 'Z', rounds_of(params), params.real("p"),
+                                params.real("q") < 0 ? params.real("p") : params.real("q"))),
+      decoder_(make_decoder(params.string("decoder"), graph_)),
+      sampler_(std::make_unique<GraphSampler>(graph_)),
+      rng_(RandomStream(sim.seed(), stream_id(this->name(), "decoding_memory"))),
+      shots_total_(std::uint64_t(params.integer("shots"))),
+      batch_shots_(std::uint64_t(params.integer("batch"))),
+      rounds_(std::max<std::uint32_t>(1, rounds_of(params))),
+      round_ps_(params.duration_ps("round_duration")),
+      confidence_(params.real("confidence")) {
+    add_statistic("shots", shots_, "shots", "memories decoded");
+    add_statistic("failures", failures_, "shots", "memories whose decoded logicals were wrong");
+    add_statistic("detection_events", detection_events_, "events", "defects over all shots");
+    add_statistic("events_per_shot", events_per_shot_, "events", "defects per shot");
+    add_statistic("logical_error", logical_error_, "1", "failures / shots after all rounds (Wilson interval)");
+    add_statistic("lifetime_rounds", lifetime_rounds_, "rounds",
+                  "tau with (1 + exp(-T / tau)) / 2 the fidelity after T rounds");
+    add_statistic("lifetime", lifetime_s_, "s", "tau x round_duration");
+    add_statistic("error_per_round", error_per_round_, "1",
+                  "logical error per round eps, P(T) = (1 - (1 - 2 eps)^T) / 2: (1 - exp(-1 / tau)) / 2");
+    add_statistic("decode_cpu_per_event", decode_cpu_per_event_, "s",
+                  "measured CPU time of the decoder per detection event (varies run to run)");
+}
+
+void DecodingMemory::start() { schedule_at(now(), [this] { batch(); }); }
+
+void DecodingMemory::batch() {
+    const std::uint64_t n = std::min(batch_shots_, shots_total_ - shots_.count());
+    std::chrono::steady_clock::duration spent{};
+    for (std::uint64_t s = 0; s < n; ++s) {
+        sampler_->sample(rng_, sample_);
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::uint64_t predicted = decoder_->decode(sample_.defects);
+        spent += std::chrono::steady_clock::now() - t0;
+        if (predicted != sample_.observables) failures_.add();
+        detection_events_.add(sample_.defects.size());
+        events_per_shot_.add(double(sample_.defects.size()));
+        shots_.add();
+    }
+    decode_seconds_ += std::chrono::duration<double>(spent).count();
+    if (shots_.count() < shots_total_) schedule_at(now() + round_ps_ * TimePs(rounds_), [this] { batch(); });
+}
+
+void DecodingMemory::finish() {
+    const std::uint64_t n = shots_.count(), k = failures_.count();
+    if (n == 0) return;
+    const double z = std::sqrt(chi2_1_quantile(confidence_));
+    double lower = 0, upper = 0;
+    wilson(k, n, z, lower, upper);
+    const double P = double(k) / double(n), se = std::sqrt(P * (1 - P) / double(n));
+    logical_error_.set(P, se, lower, upper, k);
+    const double T = double(rounds_);
+    const double tau = tau_of(P, T), tau_lo = tau_of(upper, T), tau_hi = tau_of(lower, T);
+    // The standard error of tau by the delta method: dtau/dP = 2 T / ((1 - 2P) ln(1 - 2P)^2).
+    const double slope = (P > 0 && P < 0.5) ? 2 * T / ((1 - 2 * P) * std::pow(std::log1p(-2 * P), 2)) : 0;
+    lifetime_rounds_.set(tau, slope * se, tau_lo, tau_hi, k);
+    const double round_s = double(round_ps_) * 1e-12;
+    lifetime_s_.set(tau * round_s, slope * se * round_s, tau_lo * round_s, tau_hi * round_s, k);
+    error_per_round_.set(per_round(tau), std::numeric_limits<double>::quiet_NaN(), per_round(tau_hi),
+                         per_round(tau_lo), k);
+    const std::uint64_t events = detection_events_.count();
+    if (events > 0) decode_cpu_per_event_.set(decode_seconds_ / double(events), 0, 0, 0, events);
+}
+
+void register_qec_components(ComponentRegistry& registry) { registry.add(DecodingMemory::kind()); }
+
+}  // namespace qdes::qec
