@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "sim/lifetime.h"  // chi2_1_quantile
@@ -139,7 +140,10 @@ void DecodingMemory::finish() {
     error_per_round_.set(per_round(tau), std::numeric_limits<double>::quiet_NaN(), per_round(tau_hi),
                          per_round(tau_lo), k);
     const std::uint64_t events = detection_events_.count();
-    if (events > 0) decode_cpu_per_event_.set(decode_seconds_ / double(events), 0, 0, 0, events);
+    if (events > 0) {
+        const double per_event = decode_seconds_ / double(events);  // one measurement: no interval
+        decode_cpu_per_event_.set(per_event, std::numeric_limits<double>::quiet_NaN(), per_event, per_event, events);
+    }
 }
 
 void register_qec_components(ComponentRegistry& registry) { registry.add(DecodingMemory::kind()); }
