@@ -22,7 +22,6 @@ const char* dataflow_name(Dataflow d) {
     return "?";
 }
 
-
 bool parse_dataflow(const std::string& text, Dataflow& out) {
     const std::string t = to_lower(trim(text));
     if (t == "os") out = Dataflow::kOutputStationary;

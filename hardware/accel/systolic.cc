@@ -123,8 +123,6 @@ AcceleratorConfig accelerator_config_of(const ScaleSimConfig& s) {
     return c;
 }
 
-const char* tiling_name(Tiling t) { return t == Tiling::kAuto ? "auto" : "scalesim"; }
-
 std::string LoopNest::order(Dataflow d) const {
     if (d == Dataflow::kOutputStationary) return swapped ? "fr fc" : "fc fr";
     if (col_block == 1) return swapped ? "fc tc fr" : "tc fc fr";
@@ -134,12 +132,17 @@ std::string LoopNest::order(Dataflow d) const {
 void SliceCache::reset(std::uint64_t capacity_bytes, std::uint64_t ids) {
     capacity_ = capacity_bytes;
     used_ = 0;
+    current_ = ~std::uint64_t(0);
     present_.assign(ids, 0);
     queue_.clear();
 }
 
-void SliceCache::add(std::uint64_t id, std::uint64_t bytes) {
-    if (bytes > capacity_ || present_[id]) return;
+SliceSource SliceCache::next(std::uint64_t id, std::uint64_t bytes) {
+    const std::uint64_t previous = current_;
+    current_ = id;
+    if (id == previous) return SliceSource::kCurrent;
+    if (present_[id]) return SliceSource::kHeld;
+    if (bytes > capacity_) return SliceSource::kFetch;
     while (used_ + bytes > capacity_) {
         present_[queue_.front().first] = 0;
         used_ -= queue_.front().second;
@@ -148,6 +151,7 @@ void SliceCache::add(std::uint64_t id, std::uint64_t bytes) {
     queue_.emplace_back(id, bytes);
     present_[id] = 1;
     used_ += bytes;
+    return SliceSource::kFetch;
 }
 
 namespace {
@@ -219,6 +223,11 @@ SliceRef slice_ref(const FoldGeometry& g, const LoopNest& n, Dataflow d, int ope
     return streamed;
 }
 
+/// Slice ids of an operand over all groups (ids are g x count + index).
+std::uint64_t slice_ids(const FoldGeometry& g, const LoopNest& n, Dataflow d, int operand, std::uint64_t groups) {
+    return groups * slice_ref(g, n, d, operand, FoldIndex{0, 0, 0, 0}).count;
+}
+
 std::uint64_t slice_bytes(std::uint64_t total, const SliceRef& s) {
     return std::max<std::uint64_t>(1, std::uint64_t(std::ceil(double(total) * s.share)));
 }
@@ -248,20 +257,15 @@ std::uint64_t planned_dram_bytes(const AcceleratorConfig& c, const GemmOp& op, c
     const std::uint64_t half[2] = {c.ifmap.bytes / 2, c.filter.bytes / 2};
     const bool psum_in_sram = psum_fits(c, g, n);
     SliceCache held[2];
-    std::uint64_t current[2] = {~std::uint64_t(0), ~std::uint64_t(0)};
+    for (int o = 0; o < 2; ++o) held[o].reset(half[o], slice_ids(g, n, c.dataflow, o, op.groups));
     std::uint64_t bytes = 0;
     const std::uint64_t folds = op.groups * folds_per_group(g, n);
     for (std::uint64_t f = 0; f < folds; ++f) {
         const FoldIndex i = fold_index(g, n, c.dataflow, f);
         for (int o = 0; o < 2; ++o) {
             const SliceRef s = slice_ref(g, n, c.dataflow, o, i);
-            if (f == 0) held[o].reset(half[o], op.groups * s.count);
-            const std::uint64_t id = i.g * s.count + s.index;
-            if (id != current[o] && !held[o].holds(id)) {
-                bytes += slice_bytes(total[o], s);
-                held[o].add(id, slice_bytes(total[o], s));
-            }
-            current[o] = id;
+            const std::uint64_t slice = slice_bytes(total[o], s);
+            if (held[o].next(i.g * s.count + s.index, slice) == SliceSource::kFetch) bytes += slice;
         }
         if (!psum_in_sram && i.fr + 1 < g.row_folds)
             bytes += 2 * ceil_bits_to_bytes(double(chunk_length(g, n, i.tc)) * g.cols_used(i.fc) * c.psum_bits);
@@ -292,7 +296,10 @@ LoopNest choose_loop_nest(const AcceleratorConfig& c, const GemmOp& op) {
                     for (bool swapped : {false, true}) {
                         n.swapped = swapped;
                         if (swapped && n.t_chunks == 1) continue;  // the same as not swapped
-                        candidates.push_back(n);
+                        const auto same = [&n](const LoopNest& m) {
+                            return m.chunk == n.chunk && m.col_block == n.col_block && m.swapped == n.swapped;
+                        };
+                        if (std::none_of(candidates.begin(), candidates.end(), same)) candidates.push_back(n);
                     }
                 }
             }
@@ -318,8 +325,7 @@ LayerRun::LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram
     total_folds_ = op.groups * folds_per_group(g_, nest_);
     mac_cycles_ = mac_cycles(config.mac, config.mac_bits, op.precision);
     const std::uint64_t half[2] = {config.ifmap.bytes / 2, config.filter.bytes / 2};
-    for (int o = 0; o < 2; ++o)
-        held_[o].reset(half[o], op.groups * slice_ref(g_, nest_, config.dataflow, o, FoldIndex{0, 0, 0, 0}).count);
+    for (int o = 0; o < 2; ++o) held_[o].reset(half[o], slice_ids(g_, nest_, config.dataflow, o, op.groups));
     psum_in_sram_ = psum_fits(config, g_, nest_);
     // Bits each buffer must deliver per cycle at full rate: the array edge it feeds (partial sums both ways).
     const Precision& p = op.precision;
@@ -361,10 +367,11 @@ void LayerRun::fetch(std::uint64_t f, TimePs issue_ps) {
         Slice s;
         s.id = id;
         s.first_part_ps = s.all_ps = issue_ps;
-        if (pending_[o][0].id == id) {
+        const std::uint64_t bytes = slice_bytes(total[o], ref);
+        const SliceSource source = held_[o].next(id, bytes);
+        if (source == SliceSource::kCurrent) {
             s = pending_[o][0];  // still in the buffer from the current fold
-        } else if (!held_[o].holds(id)) {
-            const std::uint64_t bytes = slice_bytes(total[o], ref);
+        } else if (source == SliceSource::kFetch) {
             const std::uint64_t address =
                 kBase[o] + i.g * total[o] + std::uint64_t(double(total[o]) * double(ref.index) / double(ref.count));
             const std::uint64_t first = std::min(bytes, buffer[o]->bytes / 2);
@@ -375,7 +382,6 @@ void LayerRun::fetch(std::uint64_t f, TimePs issue_ps) {
             if (o == kFilter && bytes_.filter > 0)
                 stats_.filter_metadata_bytes +=
                     std::uint64_t(double(bytes) * double(bytes_.filter_metadata) / double(bytes_.filter));
-            held_[o].add(id, bytes);
         }
         pending_[o][1] = s;
     }

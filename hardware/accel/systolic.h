@@ -18,9 +18,10 @@
 ///
 /// Loop nest: SCALE-Sim runs column folds outer and row folds inner, each streaming the whole of T. With
 /// `Tiling::kAuto` the model also considers the other order (os), and for ws and is cutting T into chunks whose
-/// partial sums fit in half the output buffer, with the chunks outside or inside the column folds; it runs the
-/// candidate that moves the fewest DRAM bytes (compute cycles do not depend on it while a chunk is at least R_a
-/// long, which the candidates keep). Ties go to SCALE-Sim's order.
+/// partial sums fit in half the output buffer and grouping column folds into blocks that share a row fold's
+/// slice, the chunks outside or inside the blocks (LoopNest); it runs the candidate that moves the fewest DRAM
+/// bytes (compute cycles do not depend on it while a chunk is at least R_a long, which the candidates keep). Ties
+/// go to SCALE-Sim's order.
 
 #include <array>
 #include <cstdint>
@@ -57,7 +58,6 @@ struct BufferConfig {
 
 /// kScaleSim: SCALE-Sim's loop order, T whole. kAuto: the loop nest that moves the fewest DRAM bytes.
 enum class Tiling { kAuto, kScaleSim };
-const char* tiling_name(Tiling t);
 
 struct AcceleratorConfig {
     std::uint32_t rows = 32, cols = 32;
@@ -144,16 +144,20 @@ void check_buffers(const AcceleratorConfig& config, const GemmOp& op);
 /// (DRAM, clock, MACs, energy) at the defaults.
 AcceleratorConfig accelerator_config_of(const ScaleSimConfig& scalesim);
 
+/// Where the slice a fold needs comes from: it is the previous fold's, it is still held, or it must be fetched.
+enum class SliceSource { kCurrent, kHeld, kFetch };
+
 /// Half an input buffer as a cache of fold slices, oldest out first.
 class SliceCache {
   public:
     void reset(std::uint64_t capacity_bytes, std::uint64_t ids);
-    bool holds(std::uint64_t id) const { return present_[id] != 0; }
-    /// Adds a slice just fetched (one larger than the capacity is not kept).
-    void add(std::uint64_t id, std::uint64_t bytes);
+    /// The next fold needs slice `id` of `bytes`: says where it comes from, and holds a fetched one (unless it is
+    /// larger than the capacity). Called once per fold, in fold order.
+    SliceSource next(std::uint64_t id, std::uint64_t bytes);
 
   private:
     std::uint64_t capacity_ = 0, used_ = 0;
+    std::uint64_t current_ = ~std::uint64_t(0);  ///< the slice of the fold before
     std::vector<char> present_;
     std::deque<std::pair<std::uint64_t, std::uint64_t>> queue_;  ///< id, bytes
 };

@@ -1,6 +1,5 @@
 #include "protocols/qec/decoder.h"
 
-#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -26,19 +25,8 @@ double DecodingRun::failure_rate_error() const {
 DecodingRun run_decoding(const DecodingGraph& graph, Decoder& decoder, std::uint64_t shots, std::uint64_t seed) {
     quantum::FastRng rng(RandomStream(seed, 0x6465636f6465ull));  // "decode"
     GraphSampler sampler(graph);
-    GraphSample sample;
     DecodingRun run;
-    std::chrono::steady_clock::duration spent{};
-    for (std::uint64_t s = 0; s < shots; ++s) {
-        sampler.sample(rng, sample);
-        const auto t0 = std::chrono::steady_clock::now();
-        const std::uint64_t predicted = decoder.decode(sample.defects);
-        spent += std::chrono::steady_clock::now() - t0;
-        run.defects += sample.defects.size();
-        if (predicted != sample.observables) ++run.failures;
-    }
-    run.shots = shots;
-    run.decode_seconds = std::chrono::duration<double>(spent).count();
+    decode_shots(sampler, rng, decoder, shots, run, [](const GraphSample&, bool) {});
     return run;
 }
 

@@ -2,6 +2,7 @@
 /// The decoder interface: defects (the detectors that fired) in, the observables the decoder believes flipped out.
 /// A shot is decoded correctly when that prediction equals the observables the errors actually flipped.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,6 +36,29 @@ struct DecodingRun {
     /// Binomial standard error of failure_rate().
     double failure_rate_error() const;
 };
+
+/// Draws `shots` samples and decodes each, adding them to `run` (only decode() is timed); `on_shot(sample,
+/// failed)` sees every shot.
+template <class OnShot>
+void decode_shots(GraphSampler& sampler, quantum::FastRng& rng, Decoder& decoder, std::uint64_t shots,
+                  DecodingRun& run, OnShot&& on_shot) {
+    GraphSample sample;
+    std::chrono::steady_clock::duration spent{};
+    for (std::uint64_t s = 0; s < shots; ++s) {
+        sampler.sample(rng, sample);
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::uint64_t predicted = decoder.decode(sample.defects);
+        spent += std::chrono::steady_clock::now() - t0;
+        const bool failed = predicted != sample.observables;
+        run.defects += sample.defects.size();
+        run.failures += failed;
+        on_shot(sample, failed);
+    }
+    run.shots += shots;
+    run.decode_seconds += std::chrono::duration<double>(spent).count();
+}
+
+/// `shots` shots of the graph's errors from `seed`, decoded.
 DecodingRun run_decoding(const DecodingGraph& graph, Decoder& decoder, std::uint64_t shots, std::uint64_t seed);
 
 }  // namespace qdes::qec

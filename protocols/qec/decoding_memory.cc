@@ -1,6 +1,5 @@
 #include "protocols/qec/decoding_memory.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -107,18 +106,12 @@ void DecodingMemory::start() { schedule_at(now(), [this] { batch(); }); }
 
 void DecodingMemory::batch() {
     const std::uint64_t n = std::min(batch_shots_, shots_total_ - shots_.count());
-    std::chrono::steady_clock::duration spent{};
-    for (std::uint64_t s = 0; s < n; ++s) {
-        sampler_->sample(rng_, sample_);
-        const auto t0 = std::chrono::steady_clock::now();
-        const std::uint64_t predicted = decoder_->decode(sample_.defects);
-        spent += std::chrono::steady_clock::now() - t0;
-        if (predicted != sample_.observables) failures_.add();
-        detection_events_.add(sample_.defects.size());
-        events_per_shot_.add(double(sample_.defects.size()));
+    decode_shots(*sampler_, rng_, *decoder_, n, run_, [this](const GraphSample& sample, bool failed) {
+        if (failed) failures_.add();
+        detection_events_.add(sample.defects.size());
+        events_per_shot_.add(double(sample.defects.size()));
         shots_.add();
-    }
-    decode_seconds_ += std::chrono::duration<double>(spent).count();
+    });
     if (shots_.count() < shots_total_) schedule_at(now() + round_ps_ * TimePs(rounds_), [this] { batch(); });
 }
 
@@ -128,7 +121,7 @@ void DecodingMemory::finish() {
     const double z = std::sqrt(chi2_1_quantile(confidence_));
     double lower = 0, upper = 0;
     wilson(k, n, z, lower, upper);
-    const double P = double(k) / double(n), se = std::sqrt(P * (1 - P) / double(n));
+    const double P = run_.failure_rate(), se = run_.failure_rate_error();
     logical_error_.set(P, se, lower, upper, k);
     const double T = double(rounds_);
     const double tau = tau_of(P, T), tau_lo = tau_of(upper, T), tau_hi = tau_of(lower, T);
@@ -141,7 +134,7 @@ void DecodingMemory::finish() {
                          per_round(tau_lo), k);
     const std::uint64_t events = detection_events_.count();
     if (events > 0) {
-        const double per_event = decode_seconds_ / double(events);  // one measurement: no interval
+        const double per_event = run_.decode_seconds / double(events);  // one measurement: no interval
         decode_cpu_per_event_.set(per_event, std::numeric_limits<double>::quiet_NaN(), per_event, per_event, events);
     }
 }

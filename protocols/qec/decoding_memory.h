@@ -34,8 +34,7 @@ class DecodingMemory final : public Component {
     std::uint64_t shots_total_, batch_shots_, rounds_;
     TimePs round_ps_;
     double confidence_;
-    GraphSample sample_;
-    double decode_seconds_ = 0;
+    DecodingRun run_;  ///< failures, events and decoder CPU time so far
 
     Counter shots_, failures_, detection_events_;
     Tally events_per_shot_;

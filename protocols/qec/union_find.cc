@@ -78,10 +78,9 @@ std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects
         frontier_[d].assign(1, d);
         roots_.push_back(d);
     }
-    std::vector<std::uint32_t> growing;
     while (true) {
         // The active clusters (odd, off the boundary), and the smallest frontier among them.
-        growing.clear();
+        growing_.clear();
         std::size_t smallest = ~std::size_t(0);
         std::size_t kept = 0;
         for (std::uint32_t r : roots_) {
@@ -94,9 +93,9 @@ std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects
         for (std::uint32_t r : roots_) listed_[r] = 0;
         if (roots_.empty()) break;
         for (std::uint32_t r : roots_)
-            if (frontier_[r].size() == smallest) growing.push_back(r);
+            if (frontier_[r].size() == smallest) growing_.push_back(r);
         // Grow: one unit on every ungrown edge of each growing cluster's frontier.
-        for (std::uint32_t r : growing) {
+        for (std::uint32_t r : growing_) {
             auto& front = frontier_[r];
             std::size_t still = 0;
             for (std::uint32_t v : front) {

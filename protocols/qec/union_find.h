@@ -40,7 +40,7 @@ class UnionFindDecoder final : public Decoder {
     std::vector<std::uint32_t> parent_, size_;
     std::vector<std::uint8_t> parity_, at_boundary_, in_cluster_, defect_, visited_, listed_;
     std::vector<std::vector<std::uint32_t>> frontier_;  ///< per root: nodes that may still have ungrown edges
-    std::vector<std::uint32_t> touched_nodes_, touched_edges_, roots_, grown_now_, order_, via_edge_;
+    std::vector<std::uint32_t> touched_nodes_, touched_edges_, roots_, growing_, grown_now_, order_, via_edge_;
 };
 
 }  // namespace qdes::qec
