@@ -69,6 +69,7 @@ void FrameSimulator::run_again() {
     pc_ = 0;
     loop_remaining_.clear();
     detected_ = 0;
+    detectors_.clear();  // rows restart from 0 and are XORed into
     while (step_layer()) {
     }
 }

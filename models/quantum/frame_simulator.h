@@ -36,7 +36,7 @@ class FrameSimulator {
     /// start(), then every layer.
     void run();
     /// Runs the whole program again on the current state, as if its text were repeated: for protocols that apply a
-    /// round circuit many times and inspect the frames in between. Detector rows restart from 0.
+    /// round circuit many times and inspect the frames in between. Detector rows restart from 0 (cleared); observables keep accumulating.
     void run_again();
     bool finished() const { return pc_ >= program_.ops.size(); }
 

@@ -16,6 +16,10 @@ std::unique_ptr<Decoder> make_decoder(const std::string& name, const DecodingGra
     throw std::invalid_argument("unknown decoder \"" + name + "\"; known: union_find, matching");
 }
 
+std::uint64_t Decoder::decode_edges(const std::vector<std::uint32_t>&, std::vector<std::uint32_t>&) {
+    throw std::logic_error(std::string("the ") + name() + " decoder does not report its correction's edges");
+}
+
 double DecodingRun::failure_rate_error() const {
     if (shots == 0) return 0;
     const double f = failure_rate();

@@ -18,6 +18,10 @@ class Decoder {
     /// The observables (bit k: observable k) flipped by the correction the decoder chooses for `defects`
     /// (distinct nodes of its graph, any order).
     virtual std::uint64_t decode(const std::vector<std::uint32_t>& defects) = 0;
+    /// The same, and the correction itself: the graph edges it flips (written to `edges`, cleared first), for
+    /// decoders that commit part of a correction (a sliding window). Throws std::logic_error for a decoder that
+    /// cannot say.
+    virtual std::uint64_t decode_edges(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>& edges);
     virtual const char* name() const = 0;
 };
 

@@ -4,7 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "sim/lifetime.h"  // chi2_1_quantile
+#include "protocols/qec/readout_memory.h"
 #include "sim/simulation.h"
 
 namespace qdes::qec {
@@ -54,25 +54,6 @@ std::uint32_t rounds_of(const ParamValues& p) {
     return std::uint32_t(p.integer("rounds") == 0 ? p.integer("size") : p.integer("rounds"));
 }
 
-/// Wilson score interval for k successes in n trials.
-void wilson(std::uint64_t k, std::uint64_t n, double z, double& lower, double& upper) {
-    const double N = double(n), f = double(k) / N, z2 = z * z;
-    const double centre = (f + z2 / (2 * N)) / (1 + z2 / N);
-    const double half = z / (1 + z2 / N) * std::sqrt(f * (1 - f) / N + z2 / (4 * N * N));
-    lower = std::max(0.0, centre - half);
-    upper = std::min(1.0, centre + half);
-}
-
-/// tau in rounds from the failure probability after T rounds: P = (1 - exp(-T / tau)) / 2.
-double tau_of(double P, double T) {
-    if (P <= 0) return std::numeric_limits<double>::infinity();
-    if (P >= 0.5) return 0;
-    return -T / std::log1p(-2 * P);
-}
-
-/// The logical error per round eps, with P(T) = (1 - (1 - 2 eps)^T) / 2, from tau: (1 - exp(-1 / tau)) / 2.
-double per_round(double tau) { return tau > 0 ? -std::expm1(-1 / tau) / 2 : 0.5; }
-
 }  // namespace
 
 DecodingMemory::DecodingMemory(Simulation& sim, std::string name, const ParamValues& params)
@@ -92,11 +73,11 @@ DecodingMemory::DecodingMemory(Simulation& sim, std::string name, const ParamVal
     add_statistic("failures", failures_, "shots", "memories whose decoded logicals were wrong");
     add_statistic("detection_events", detection_events_, "events", "defects over all shots");
     add_statistic("events_per_shot", events_per_shot_, "events", "defects per shot");
-    add_statistic("logical_error", logical_error_, "1", "failures / shots after all rounds (Wilson interval)");
-    add_statistic("lifetime_rounds", lifetime_rounds_, "rounds",
+    add_statistic("logical_error", estimates_.logical_error, "1", "failures / shots after all rounds (Wilson interval)");
+    add_statistic("lifetime_rounds", estimates_.lifetime_rounds, "rounds",
                   "tau with (1 + exp(-T / tau)) / 2 the fidelity after T rounds");
-    add_statistic("lifetime", lifetime_s_, "s", "tau x round_duration");
-    add_statistic("error_per_round", error_per_round_, "1",
+    add_statistic("lifetime", estimates_.lifetime_s, "s", "tau x round_duration");
+    add_statistic("error_per_round", estimates_.error_per_round, "1",
                   "logical error per round eps, P(T) = (1 - (1 - 2 eps)^T) / 2: (1 - exp(-1 / tau)) / 2");
     add_statistic("decode_cpu_per_event", decode_cpu_per_event_, "s",
                   "measured CPU time of the decoder per detection event (varies run to run)");
@@ -118,20 +99,8 @@ void DecodingMemory::batch() {
 void DecodingMemory::finish() {
     const std::uint64_t n = shots_.count(), k = failures_.count();
     if (n == 0) return;
-    const double z = std::sqrt(chi2_1_quantile(confidence_));
-    double lower = 0, upper = 0;
-    wilson(k, n, z, lower, upper);
-    const double P = run_.failure_rate(), se = run_.failure_rate_error();
-    logical_error_.set(P, se, lower, upper, k);
     const double T = double(rounds_);
-    const double tau = tau_of(P, T), tau_lo = tau_of(upper, T), tau_hi = tau_of(lower, T);
-    // The standard error of tau by the delta method: dtau/dP = 2 T / ((1 - 2P) ln(1 - 2P)^2).
-    const double slope = (P > 0 && P < 0.5) ? 2 * T / ((1 - 2 * P) * std::pow(std::log1p(-2 * P), 2)) : 0;
-    lifetime_rounds_.set(tau, slope * se, tau_lo, tau_hi, k);
-    const double round_s = double(round_ps_) * 1e-12;
-    lifetime_s_.set(tau * round_s, slope * se * round_s, tau_lo * round_s, tau_hi * round_s, k);
-    error_per_round_.set(per_round(tau), std::numeric_limits<double>::quiet_NaN(), per_round(tau_hi),
-                         per_round(tau_lo), k);
+    estimates_.set(k, n, T, double(round_ps_) * 1e-12, confidence_);
     const std::uint64_t events = detection_events_.count();
     if (events > 0) {
         const double per_event = run_.decode_seconds / double(events);  // one measurement: no interval
@@ -139,6 +108,9 @@ void DecodingMemory::finish() {
     }
 }
 
-void register_qec_components(ComponentRegistry& registry) { registry.add(DecodingMemory::kind()); }
+void register_qec_components(ComponentRegistry& registry) {
+    registry.add(DecodingMemory::kind());
+    register_readout_memory(registry);
+}
 
 }  // namespace qdes::qec

@@ -11,6 +11,7 @@
 
 #include "models/quantum/fast_rng.h"
 #include "protocols/qec/decoder.h"
+#include "protocols/qec/memory_estimates.h"
 #include "sim/component.h"
 #include "sim/registry.h"
 
@@ -38,7 +39,8 @@ class DecodingMemory final : public Component {
 
     Counter shots_, failures_, detection_events_;
     Tally events_per_shot_;
-    Estimate logical_error_, lifetime_rounds_, lifetime_s_, error_per_round_, decode_cpu_per_event_;
+    MemoryEstimates estimates_;
+    Estimate decode_cpu_per_event_;
 };
 
 void register_qec_components(ComponentRegistry& registry);

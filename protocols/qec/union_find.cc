@@ -68,7 +68,15 @@ void UnionFindDecoder::merge(std::uint32_t u, std::uint32_t v) {
     roots_.push_back(big);
 }
 
-std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects) {
+std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects) { return run(defects, nullptr); }
+
+std::uint64_t UnionFindDecoder::decode_edges(const std::vector<std::uint32_t>& defects,
+                                             std::vector<std::uint32_t>& edges) {
+    edges.clear();
+    return run(defects, &edges);
+}
+
+std::uint64_t UnionFindDecoder::run(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>* edges) {
     for (std::uint32_t d : defects) {
         touch(d);
         parent_[d] = d;
@@ -119,7 +127,7 @@ std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects
         }
         grown_now_.clear();
     }
-    const std::uint64_t correction = peel();
+    const std::uint64_t correction = peel(edges);
     for (std::uint32_t v : touched_nodes_) {
         in_cluster_[v] = parity_[v] = at_boundary_[v] = defect_[v] = visited_[v] = 0;
         frontier_[v].clear();
@@ -132,7 +140,7 @@ std::uint64_t UnionFindDecoder::decode(const std::vector<std::uint32_t>& defects
     return correction;
 }
 
-std::uint64_t UnionFindDecoder::peel() {
+std::uint64_t UnionFindDecoder::peel(std::vector<std::uint32_t>* edges) {
     // A spanning forest of the grown edges by breadth-first search: first from the boundary, then from each
     // cluster node not yet reached. order_ lists the nodes as reached; via_edge_ is each one's edge to its parent.
     order_.clear();
@@ -177,6 +185,7 @@ std::uint64_t UnionFindDecoder::peel() {
         if (!defect_[v] || via_edge_[v] == ~0u) continue;
         const DecodingGraph::Edge& edge = g_.edges[via_edge_[v]];
         correction ^= edge.observables;
+        if (edges) edges->push_back(via_edge_[v]);
         defect_[v] = 0;
         const std::uint32_t up = g_.other(edge, v);
         if (up != DecodingGraph::kBoundary) defect_[up] ^= 1;

@@ -22,6 +22,7 @@ class UnionFindDecoder final : public Decoder {
   public:
     explicit UnionFindDecoder(const DecodingGraph& graph);
     std::uint64_t decode(const std::vector<std::uint32_t>& defects) override;
+    std::uint64_t decode_edges(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>& edges) override;
     const char* name() const override { return "union_find"; }
 
   private:
@@ -30,7 +31,8 @@ class UnionFindDecoder final : public Decoder {
     void merge(std::uint32_t u, std::uint32_t v);
     bool active(std::uint32_t root) const { return parity_[root] && !at_boundary_[root]; }
     void touch(std::uint32_t v);
-    std::uint64_t peel();
+    std::uint64_t peel(std::vector<std::uint32_t>* edges);
+    std::uint64_t run(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>* edges);
 
     const DecodingGraph& g_;
     std::uint32_t boundary_node_;         ///< index of the virtual boundary node in the per-node arrays

@@ -1,0 +1,447 @@
+#include "protocols/qec/readout_memory.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "sim/lifetime.h"  // chi2_1_quantile
+#include "sim/simulation.h"
+
+namespace qdes::qec {
+
+namespace {
+
+constexpr double kPsToS = 1e-12;
+
+quantum::CssCode code_of(const ParamValues& p) {
+    const auto L = std::uint32_t(p.integer("size"));
+    return p.string("code") == "repetition" ? quantum::repetition_code(L) : quantum::toric2d_code(L);
+}
+
+ReadoutCycleOptions cycle_options(const ParamValues& p) {
+    ReadoutCycleOptions o;
+    const auto R = std::uint32_t(p.integer("readout_every"));
+    o.readout = R > 0;
+    o.readout_every = std::max<std::uint32_t>(R, 1);
+    o.lec = parse_lec_kind(p.string("lec"));
+    o.noise.kind = quantum::NoiseModel::parse_kind(p.string("noise"));
+    o.noise.p = p.real("p");
+    o.noise.q = p.real("q");
+    return o;
+}
+
+LatencyModel latency_of(const ParamValues& p) {
+    LatencyModel m;
+    m.kind = LatencyModel::parse(p.string("latency"));
+    m.base_ps = p.duration_ps("decode_time");
+    m.per_defect_ps = p.duration_ps("decode_time_per_defect");
+    m.factor = p.real("latency_factor");
+    return m;
+}
+
+// The set bits of a row of `words` words, below `limit`.
+template <class F>
+void for_each_bit(const std::uint64_t* row, std::size_t words, std::size_t limit, F&& f) {
+    for (std::size_t w = 0; w < words; ++w) {
+        std::uint64_t x = row[w];
+        while (x) {
+            const std::size_t s = w * 64 + std::size_t(std::countr_zero(x));
+            x &= x - 1;
+            if (s < limit) f(s);
+        }
+    }
+}
+
+}  // namespace
+
+ComponentKind ReadoutMemory::kind() {
+    ComponentKind k;
+    k.name = "readout_memory";
+    k.doc = "a Z-basis memory read out every R rounds with R - 1 LEC rounds between readouts, on device timing, "
+            "decoded by a streaming decoder with simulated latency (feed-forward stalls, backlog); logical error "
+            "per round and per second, lifetime in seconds";
+    k.params.choice("code", {"toric2d", "repetition"}, "the code (its Z checks read out; X errors)")
+        .with_default("toric2d");
+    k.params.integer("size", "L: the toric code's side (distance L), or the repetition code's length")
+        .with_example("8").at_least(3).at_most(1024);
+    k.params.integer("readout_every", "R: rounds per readout cycle, the last one read out (1: standard error "
+                                      "correction; 0: no readout at all, pure LEC with one final perfect readout)")
+        .with_default("1").at_least(0).at_most(4096);
+    k.params.choice("lec", {"both_ends", "none"},
+                    "the rule of the R - 1 rounds between readouts: both_ends flips a qubit when both its checks "
+                    "fire; none waits as long instead (the no-LEC baseline)")
+        .with_default("both_ends");
+    k.params.integer("cycles", "readout cycles per shot (0: L); with readout_every 0, LEC rounds per shot")
+        .with_default("0").at_least(0).at_most(1 << 20);
+    k.params.choice("noise", {"phenomenological", "gate_bitflip", "gate_depolarizing"},
+                    "phenomenological: data flip with p at the start of every round, readouts flip with q, gates "
+                    "perfect; gate_bitflip / gate_depolarizing: every gate and reset with p, readouts with q")
+        .with_default("gate_depolarizing");
+    k.params.real("p", "error probability per gate (or per data qubit and round)").with_example("0.001")
+        .at_least(0).at_most(0.5);
+    k.params.real("q", "readout flip probability (-1: p)").with_default("-1").at_least(-1).at_most(0.5);
+    hw::add_device_params(k.params);
+    k.params.choice("decoder", decoder_names(), "union_find (streams) or matching (whole histories, slow)")
+        .with_default("union_find");
+    k.params.integer("window", "sliding window in readout layers (0: decode each whole history at its end)")
+        .with_default("0").at_least(0).at_most(4096);
+    k.params.integer("commit", "layers committed per window (0: half the window)").with_default("0").at_least(0);
+    k.params.choice("latency", {"fixed", "linear", "measured"},
+                    "decode time in simulated time: fixed (decode_time), linear (decode_time + decode_time_per_defect "
+                    "x defects in the window) or measured (the decode's CPU time x latency_factor)")
+        .with_default("fixed");
+    k.params.duration("decode_time", "fixed latency, or the linear model's constant").with_default("0 s");
+    k.params.duration("decode_time_per_defect", "the linear model's time per defect").with_default("0 s");
+    k.params.real("latency_factor", "measured model: simulated time per second of measured CPU time")
+        .with_default("1").at_least(0);
+    k.params.integer("feed_forward_every", "readouts between operations that need the Pauli frame (0: none); the "
+                                           "memory waits, still cycling, until the decoder has committed them")
+        .with_default("0").at_least(0);
+    k.params.integer("max_cycles", "cycles after which a shot still waiting is abandoned (counted as failed; 0: "
+                                   "100 x cycles)")
+        .with_default("0").at_least(0);
+    k.params.integer("shots", "memories in all").with_default("10000").at_least(1);
+    k.params.integer("batch", "shots advanced together (0: sized to the circuit)").with_default("0").at_least(0);
+    k.params.integer("calibration_shots", "shots whose detection events estimate the decoding graph")
+        .with_default("4096").at_least(64).at_most(65536);
+    k.params.integer("trace_shots", "shots whose every readout goes to the readouts trace").with_default("4")
+        .at_least(0);
+    k.params.real("confidence", "confidence level of the intervals").with_default("0.95").at_least(0.5).at_most(0.999);
+    k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
+        return sim.add<ReadoutMemory>(name, p);
+    };
+    return k;
+}
+
+ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValues& params)
+    : Component(sim, std::move(name)),
+      code_(code_of(params)),
+      device_(hw::device_from(params)),
+      cycle_(readout_cycle(code_, cycle_options(params), device_)),
+      program_(std::make_unique<quantum::Program>(quantum::compile(cycle_.timed.circuit))),
+      model_(std::make_unique<SpaceTimeModel>(cycle_)),
+      latency_(latency_of(params)),
+      shots_total_(std::uint64_t(params.integer("shots"))),
+      cycles_(params.integer("cycles") == 0 ? std::uint64_t(params.integer("size"))
+                                            : std::uint64_t(params.integer("cycles"))),
+      feed_forward_(std::uint64_t(params.integer("feed_forward_every"))),
+      calibration_shots_(std::uint64_t(params.integer("calibration_shots"))),
+      trace_shots_(std::uint64_t(params.integer("trace_shots"))),
+      confidence_(params.real("confidence")),
+      readout_(params.integer("readout_every") > 0),
+      readout_trace_(open_trace(
+          TraceSchemaBuilder<ReadoutRow>("readouts", "one row per readout of the first trace_shots shots")
+              .field("shot", &ReadoutRow::shot, "", "shot index from 0")
+              .field("readout", &ReadoutRow::readout, "", "readout index from 0")
+              .field("defects", &ReadoutRow::defects, "events", "detection events of this readout")
+              .field("time_ps", &ReadoutRow::time_ps, "ps", "the syndrome reached the decoder")
+              .field("start_ps", &ReadoutRow::start_ps, "ps", "the decoder took it up")
+              .field("end_ps", &ReadoutRow::end_ps, "ps", "the decoder was done with it")
+              .field("backlog", &ReadoutRow::backlog, "readouts", "received before and not yet done at time_ps")
+              .field("decoded", &ReadoutRow::decoded, "", "1: completed a window (cost a decode)")
+              .field("stalled", &ReadoutRow::stalled, "", "1: the memory was waiting for its frame")
+              .field("logical", &ReadoutRow::logical, "", "logicals the errors have flipped so far (bit mask)")
+              .field("committed", &ReadoutRow::committed, "layers", "layers final once this readout is done"))),
+      shot_trace_(open_trace(
+          TraceSchemaBuilder<ShotRow>("shots", "one row per shot")
+              .field("shot", &ShotRow::shot, "", "shot index from 0")
+              .field("readouts", &ShotRow::readouts, "", "readout cycles run")
+              .field("operations", &ShotRow::operations, "", "feed-forward operations completed")
+              .field("end_ps", &ShotRow::end_ps, "ps", "end of the last cycle (from the batch start)")
+              .field("answer_ps", &ShotRow::answer_ps, "ps", "the decoder's final answer (from the batch start)")
+              .field("failed", &ShotRow::failed, "", "1: logically wrong or abandoned")
+              .field("abandoned", &ShotRow::abandoned, "", "1: stopped at max_cycles"))),
+      class_trace_(open_trace(
+          TraceSchemaBuilder<EdgeClassRow>("edge_classes", "the decoding graph's edge classes as estimated")
+              .field("relation", &EdgeClassRow::relation, "", "0 space, 1 late, 2 early, 3 time, 4 boundary")
+              .field("layer_kind", &EdgeClassRow::layer_kind, "", "0 first layer, 1 bulk, 2 at the perfect readout")
+              .field("estimated", &EdgeClassRow::estimated, "", "1: a significant estimate; 0: floor or none")
+              .field("qubit_kind", &EdgeClassRow::qubit_kind, "", "the CX layers of the qubit's checks (index)")
+              .field("p", &EdgeClassRow::p, "1", "edge probability")
+              .field("samples", &EdgeClassRow::samples, "", "shots x translates behind the estimate"))) {
+    const std::uint32_t window = std::uint32_t(params.integer("window"));
+    std::uint32_t commit = std::uint32_t(params.integer("commit"));
+    if (window > 0 && commit == 0) commit = std::max<std::uint32_t>(1, window / 2);
+    if (!readout_ && window > 0) throw std::invalid_argument("window: without readouts there is nothing to stream");
+    decoder_ = std::make_unique<StreamingDecoder>(*model_, params.string("decoder"), window, commit);
+    if (feed_forward_ > 0) {
+        if (window == 0)
+            throw std::invalid_argument("feed_forward_every: a feed-forward needs a streaming decoder (window > 0)");
+        if (cycles_ % feed_forward_ != 0)
+            throw std::invalid_argument("feed_forward_every: cycles (" + std::to_string(cycles_) +
+                                        ") must be a multiple of it");
+    }
+    max_cycles_ = params.integer("max_cycles") == 0 ? 100 * cycles_ : std::uint64_t(params.integer("max_cycles"));
+    if (max_cycles_ < cycles_) throw std::invalid_argument("max_cycles: below cycles");
+    batch_shots_ = params.integer("batch") ? std::size_t(params.integer("batch"))
+                                           : quantum::default_batch_shots(program_->num_qubits);
+    batch_shots_ = std::size_t(std::min<std::uint64_t>(batch_shots_, shots_total_));
+    frames_ = std::make_unique<quantum::FrameSimulator>(*program_, batch_shots_, sim.seed(),
+                                                        stream_id(this->name(), "readout_memory"));
+    const std::size_t m = cycle_.num_checks;
+    last_.resize(m, batch_shots_);
+    final_.resize(m + code_.z_logicals.size(), batch_shots_);
+
+    add_statistic("shots", shots_done_, "shots", "memories run to the end");
+    add_statistic("failures", failures_, "shots", "shots whose decoded logicals were wrong, or abandoned");
+    add_statistic("abandoned", abandoned_, "shots", "shots stopped at max_cycles while waiting for the decoder");
+    add_statistic("logical_error", estimates_.logical_error, "1", "failures / shots (Wilson interval)");
+    add_statistic("lifetime_rounds", estimates_.lifetime_rounds, "rounds",
+                  "tau with (1 + exp(-T / tau)) / 2 the fidelity after T rounds (T: mean rounds per shot)");
+    add_statistic("lifetime", estimates_.lifetime_s, "s", "tau in seconds (rounds x the mean round duration)");
+    add_statistic("error_per_round", estimates_.error_per_round, "1", "(1 - exp(-1 / tau)) / 2");
+    add_statistic("logical_error_rate", error_rate_, "1/s", "1 / lifetime: logical errors per second of storage");
+    add_statistic("cycle_duration", cycle_duration_, "s", "one readout cycle on the device");
+    add_statistic("round_duration", round_duration_, "s", "mean round duration (cycle / R)");
+    add_statistic("events_per_readout", events_per_readout_, "events", "detection events per readout");
+    add_statistic("decodes", decodes_, "decodes", "window decodes (and final decodes)");
+    add_statistic("decode_latency", decode_latency_, "s", "simulated latency of each decode");
+    add_statistic("backlog", backlog_, "readouts", "readouts waiting at the decoder when a new one arrives");
+    add_statistic("answer_delay", answer_delay_, "s", "from a shot's last cycle to its decoder's final answer");
+    add_statistic("readouts_per_shot", readouts_per_shot_, "readouts", "cycles run per shot (stalls included)");
+    add_statistic("stall_cycles", stall_cycles_, "readouts", "cycles per shot spent waiting for the frame");
+    add_statistic("operations", operations_, "operations", "feed-forward operations completed");
+    add_statistic("error_per_operation", error_per_operation_, "1",
+                  "logical error per feed-forward operation (from the failures and the operations per shot)");
+    add_statistic("time_per_operation", time_per_operation_, "s", "storage time per feed-forward operation");
+}
+
+void ReadoutMemory::calibrate() {
+    const std::size_t S = std::size_t(calibration_shots_), m = cycle_.num_checks;
+    quantum::FrameSimulator sim(*program_, S, simulation().seed(), stream_id(name(), "calibration"));
+    const std::uint32_t T = readout_ ? std::uint32_t(std::clamp<std::uint64_t>(cycles_, 3, 64)) : 0;
+    const std::uint64_t runs = readout_ ? T : cycles_;
+    quantum::BitTable events((T + 1) * m, S), last(m, S);
+    sim.start();
+    for (std::uint64_t k = 0; k < runs; ++k) {
+        sim.run_again();
+        if (!readout_) continue;
+        for (std::size_t c = 0; c < m; ++c) {
+            const std::uint64_t* now = sim.detectors().row(c);
+            std::uint64_t* d = events.row(k * m + c);
+            std::uint64_t* l = last.row(c);
+            for (std::size_t w = 0; w < events.words(); ++w) {
+                d[w] = now[w] ^ l[w];
+                l[w] = now[w];
+            }
+        }
+    }
+    for (std::size_t c = 0; c < m; ++c) {
+        std::uint64_t* d = events.row(T * m + c);
+        std::copy_n(last.row(c), events.words(), d);
+        for (std::uint32_t q : code_.z_checks[c]) {
+            const std::uint64_t* x = sim.x_frame().row(q);
+            for (std::size_t w = 0; w < events.words(); ++w) d[w] ^= x[w];
+        }
+    }
+    std::vector<std::vector<const std::uint64_t*>> layers(T + 1, std::vector<const std::uint64_t*>(m));
+    for (std::uint32_t t = 0; t <= T; ++t)
+        for (std::size_t c = 0; c < m; ++c) layers[t][c] = events.row(t * m + c);
+    const double floor_p = std::max(1e-9, 1.0 / (double(S) * double(T + 1) * double(m)));
+    model_->estimate(layers, std::min(events.words(), (S + 63) / 64), S, floor_p);
+    for (const auto& c : model_->classes())
+        class_trace_.append({std::uint8_t(c.relation), c.layer_kind, std::uint8_t(c.estimated), 0, c.qubit_kind, c.p,
+                             c.samples});
+}
+
+void ReadoutMemory::start() {
+    calibrate();
+    schedule_at(now(), [this] { start_batch(); });
+}
+
+void ReadoutMemory::start_batch() {
+    in_batch_ = std::size_t(std::min<std::uint64_t>(batch_shots_, shots_total_ - first_shot_));
+    active_ = in_batch_;
+    readouts_ = 0;
+    batch_start_ = now();
+    shots_.assign(in_batch_, Shot{});
+    new_defects_.assign(in_batch_, {});
+    last_.clear();
+    frames_->start();
+    schedule_at(now() + cycle_.timed.total_ps, [this] { cycle_event(); });
+}
+
+std::uint64_t ReadoutMemory::actual_logicals(std::size_t s) const {
+    std::uint64_t mask = 0;
+    for (std::size_t k = 0; k < code_.z_logicals.size(); ++k) {
+        bool bit = false;
+        for (std::uint32_t q : code_.z_logicals[k]) bit ^= frames_->x_frame().get(q, s);
+        if (bit) mask |= std::uint64_t(1) << k;
+    }
+    return mask;
+}
+
+void ReadoutMemory::final_layer_rows() {
+    const std::size_t m = cycle_.num_checks, words = final_.words();
+    const auto& x = frames_->x_frame();
+    for (std::size_t c = 0; c < m; ++c) {
+        std::uint64_t* d = final_.row(c);
+        std::copy_n(last_.row(c), words, d);
+        for (std::uint32_t q : code_.z_checks[c])
+            for (std::size_t w = 0; w < words; ++w) d[w] ^= x.row(q)[w];
+    }
+    for (std::size_t k = 0; k < code_.z_logicals.size(); ++k) {
+        std::uint64_t* o = final_.row(m + k);
+        std::fill_n(o, words, 0);
+        for (std::uint32_t q : code_.z_logicals[k])
+            for (std::size_t w = 0; w < words; ++w) o[w] ^= x.row(q)[w];
+    }
+}
+
+void ReadoutMemory::cycle_event() {
+    frames_->run_again();
+    const std::uint32_t k = readouts_++;
+    const TimePs arrival = now() - batch_start_;
+    const std::size_t m = cycle_.num_checks, words = last_.words();
+    if (readout_) {
+        for (std::size_t c = 0; c < m; ++c) {
+            const std::uint64_t* now_row = frames_->detectors().row(c);
+            std::uint64_t* l = last_.row(c);
+            for (std::size_t w = 0; w < words; ++w) {
+                const std::uint64_t d = now_row[w] ^ l[w];
+                l[w] = now_row[w];
+                for_each_bit(&d, 1, in_batch_ - std::min(in_batch_, w * 64),
+                             [&](std::size_t b) { new_defects_[w * 64 + b].push_back(std::uint32_t(c)); });
+            }
+        }
+    }
+    std::vector<std::size_t> ending;
+    std::vector<std::uint8_t> abandon;
+    for (std::size_t s = 0; s < in_batch_; ++s) {
+        Shot& sh = shots_[s];
+        if (sh.done) {
+            new_defects_[s].clear();
+            continue;
+        }
+        bool stalled = false;
+        if (readout_) {
+            const auto n_defects = std::uint32_t(new_defects_[s].size());
+            const DecodeStep step = decoder_->push(sh.stream, std::move(new_defects_[s]));
+            new_defects_[s].clear();
+            // Jobs done by the time this syndrome arrives.
+            while (!sh.jobs.empty() && sh.jobs.front().first <= arrival) {
+                sh.committed_done = std::max(sh.committed_done, sh.jobs.front().second);
+                sh.jobs.pop_front();
+            }
+            const auto backlog = std::uint32_t(sh.jobs.size());
+            const TimePs lat = step.decoded ? latency_.latency(step.defects, step.cpu_seconds) : 0;
+            const TimePs begin = std::max(arrival, sh.free_ps), end = begin + lat;
+            sh.free_ps = end;
+            if (end <= arrival) sh.committed_done = std::max(sh.committed_done, step.committed);
+            else sh.jobs.emplace_back(end, step.committed);
+            if (step.decoded) {
+                decodes_.add();
+                decode_latency_.add(double(lat) * kPsToS);
+            }
+            events_per_readout_.add(double(n_defects));
+            backlog_.add(double(backlog));
+            // Feed-forward: a waiting memory is released once its readout is committed; otherwise this cycle counts.
+            if (sh.waiting_for >= 0) {
+                stalled = true;
+                if (std::int64_t(sh.committed_done) > sh.waiting_for) {
+                    ++sh.operations;
+                    operations_.add();
+                    sh.waiting_for = -1;
+                }
+            } else {
+                ++sh.useful;
+                if (feed_forward_ > 0 && sh.useful % feed_forward_ == 0) {
+                    sh.waiting_for = k;
+                    if (std::int64_t(sh.committed_done) > sh.waiting_for) {  // committed already (zero latency)
+                        ++sh.operations;
+                        operations_.add();
+                        sh.waiting_for = -1;
+                    }
+                }
+            }
+            if (first_shot_ + s < trace_shots_)
+                readout_trace_.append({first_shot_ + s, k, n_defects, std::uint64_t(batch_start_ + arrival),
+                                       std::uint64_t(batch_start_ + begin), std::uint64_t(batch_start_ + end), backlog,
+                                       std::uint8_t(step.decoded), std::uint8_t(stalled),
+                                       std::uint8_t(actual_logicals(s)), 0, step.committed});
+        } else {
+            ++sh.useful;
+        }
+        const bool finished = feed_forward_ == 0 ? sh.useful >= cycles_
+                                                 : sh.operations >= cycles_ / feed_forward_ && sh.waiting_for < 0;
+        if (finished || readouts_ >= max_cycles_) {
+            ending.push_back(s);
+            abandon.push_back(!finished);
+        }
+    }
+    if (!ending.empty()) final_layer_rows();
+    for (std::size_t i = 0; i < ending.size(); ++i) end_shot(ending[i], abandon[i]);
+    if (active_ > 0) {
+        schedule_at(now() + cycle_.timed.total_ps, [this] { cycle_event(); });
+        return;
+    }
+    first_shot_ += in_batch_;
+    if (first_shot_ < shots_total_) schedule_at(now(), [this] { start_batch(); });
+}
+
+void ReadoutMemory::end_shot(std::size_t s, bool abandoned) {
+    Shot& sh = shots_[s];
+    const TimePs end = now() - batch_start_;
+    TimePs answer = end;
+    bool failed = true;
+    if (!abandoned) {
+        std::vector<std::uint32_t> defects;
+        for (std::uint32_t c = 0; c < cycle_.num_checks; ++c)
+            if (final_.get(c, s)) defects.push_back(c);
+        const DecodeStep step = decoder_->finish(sh.stream, std::move(defects));
+        const TimePs lat = latency_.latency(step.defects, step.cpu_seconds);
+        answer = std::max(end, sh.free_ps) + lat;
+        decodes_.add();
+        decode_latency_.add(double(lat) * kPsToS);
+        answer_delay_.add(double(answer - end) * kPsToS);
+        std::uint64_t actual = 0;
+        for (std::size_t k = 0; k < code_.z_logicals.size(); ++k)
+            if (final_.get(cycle_.num_checks + k, s)) actual |= std::uint64_t(1) << k;
+        failed = sh.stream.frame != actual;
+    } else {
+        abandoned_.add();
+    }
+    shots_done_.add();
+    if (failed) failures_.add();
+    readouts_per_shot_.add(double(readouts_));
+    stall_cycles_.add(double(readouts_ - sh.useful));
+    rounds_sum_ += double(readouts_) * double(cycle_.rounds);
+    ops_sum_ += double(sh.operations);
+    time_sum_s_ += double(end) * kPsToS;
+    shot_trace_.append({first_shot_ + s, readouts_, sh.operations, std::uint64_t(end), std::uint64_t(answer),
+                        std::uint8_t(failed), std::uint8_t(abandoned)});
+    sh.done = true;
+    --active_;
+}
+
+void ReadoutMemory::finish() {
+    const std::uint64_t n = shots_done_.count(), k = failures_.count();
+    const double cycle_s = double(cycle_.timed.total_ps) * kPsToS;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    cycle_duration_.set(cycle_s, nan, cycle_s, cycle_s, 1);
+    const double round_s = cycle_s / double(cycle_.rounds);
+    round_duration_.set(round_s, nan, round_s, round_s, 1);
+    if (n == 0 || rounds_sum_ <= 0) return;
+    estimates_.set(k, n, rounds_sum_ / double(n), time_sum_s_ / rounds_sum_, confidence_);
+    // 1 / tau and the error per operation, with intervals from the Wilson interval of the failure probability.
+    const double T = rounds_sum_ / double(n), round_mean_s = time_sum_s_ / rounds_sum_;
+    const double z = std::sqrt(chi2_1_quantile(confidence_));
+    double P_lo = 0, P_hi = 0;
+    wilson_interval(k, n, z, P_lo, P_hi);
+    const double P = double(k) / double(n);
+    const auto rate = [&](double p) { return 1 / (lifetime_of(p, T) * round_mean_s); };  // 1 / inf = 0
+    error_rate_.set(rate(P), nan, rate(P_lo), rate(P_hi), k);
+    if (feed_forward_ > 0 && ops_sum_ > 0) {
+        const double ops = ops_sum_ / double(n);
+        const auto per_op = [&](double p) { return error_per_round_of(lifetime_of(p, ops)); };
+        error_per_operation_.set(per_op(P), nan, per_op(P_lo), per_op(P_hi), k);
+        const double t = time_sum_s_ / ops_sum_;
+        time_per_operation_.set(t, nan, t, t, std::uint64_t(ops_sum_));
+    }
+}
+
+void register_readout_memory(ComponentRegistry& registry) { registry.add(ReadoutMemory::kind()); }
+
+}  // namespace qdes::qec

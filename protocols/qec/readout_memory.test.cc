@@ -1,0 +1,243 @@
+// Readout cycles, the space-time graph estimated from detection events, sliding-window decoding, and the
+// readout_memory component's decoder timing.
+#include "protocols/qec/readout_memory.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "models/quantum/program.h"
+#include "protocols/qec/decoding_memory.h"
+#include "sim/simulation.h"
+
+namespace qdes::qec {
+namespace {
+
+using quantum::NoiseModel;
+
+ReadoutCycle toric_cycle(std::uint32_t L, std::uint32_t R, LecKind lec, NoiseModel noise, bool readout = true) {
+    ReadoutCycleOptions o;
+    o.readout_every = R;
+    o.lec = lec;
+    o.noise = noise;
+    o.readout = readout;
+    return readout_cycle(quantum::toric2d_code(L), o, hw::example_device("ideal"));
+}
+
+TEST(ReadoutCycle, LaysOutLecRoundsAndTheReadoutInTime) {
+    const ReadoutCycle rc = toric_cycle(4, 3, LecKind::kBothEnds, {});
+    EXPECT_EQ(rc.num_data, 32u);
+    EXPECT_EQ(rc.num_checks, 16u);
+    for (const QubitChecks& q : rc.qubits) {
+        EXPECT_EQ(q.count, 2u);
+        EXPECT_LT(q.layer[0], q.layer[1]);  // ordered by the CX schedule
+    }
+    // The ideal device: 100 ns per operation. Readout: reset, 4 CX layers, measure. An LEC round: reset, 4 CX
+    // layers and the CCX layers (every ancilla controls 4 CCX, so at least 4 layers).
+    EXPECT_EQ(rc.readout_round_ps, 6 * 100'000);
+    const TimePs ccx_layers = rc.lec_round_ps / 100'000 - 5;
+    EXPECT_GE(ccx_layers, 4);
+    EXPECT_EQ(rc.timed.total_ps, 2 * rc.lec_round_ps + rc.readout_round_ps);
+    // The no-LEC baseline waits exactly as long.
+    EXPECT_EQ(toric_cycle(4, 3, LecKind::kNone, {}).timed.total_ps, rc.timed.total_ps);
+}
+
+// Runs `cycle` once after a deterministic X on data qubit `q`; returns (data X frame all clear, fired checks).
+std::pair<bool, std::vector<std::uint32_t>> after_one_error(const ReadoutCycle& rc, std::uint32_t q) {
+    quantum::Circuit c;
+    quantum::CircuitBuilder(c).add(quantum::Gate::kXError, {q}, {1.0}).tick();
+    c.top().insert(c.top().end(), rc.timed.circuit.top().begin(), rc.timed.circuit.top().end());
+    const quantum::Program program = quantum::compile(c);
+    quantum::FrameSimulator sim(program, 64, 1);
+    sim.run();
+    bool clear = true;
+    for (std::uint32_t d = 0; d < rc.num_data; ++d) clear &= !sim.x_frame().get(d, 0);
+    std::vector<std::uint32_t> fired;
+    for (std::uint32_t k = 0; k < sim.detectors_done(); ++k)
+        if (sim.detectors().get(k, 0)) fired.push_back(k);
+    return {clear, fired};
+}
+
+TEST(ReadoutCycle, BothEndsRuleRemovesEverySingleErrorBeforeTheReadout) {
+    const ReadoutCycle lec = toric_cycle(4, 2, LecKind::kBothEnds, {});
+    const ReadoutCycle idle = toric_cycle(4, 2, LecKind::kNone, {});
+    for (std::uint32_t q = 0; q < lec.num_data; ++q) {
+        const auto [clear, fired] = after_one_error(lec, q);
+        EXPECT_TRUE(clear) << q;
+        EXPECT_TRUE(fired.empty()) << q;
+        // Without the rule the error stays and the readout sees both its checks.
+        const auto [clear2, fired2] = after_one_error(idle, q);
+        EXPECT_FALSE(clear2);
+        const std::vector<std::uint32_t> both{std::min(idle.qubits[q].check[0], idle.qubits[q].check[1]),
+                                              std::max(idle.qubits[q].check[0], idle.qubits[q].check[1])};
+        EXPECT_EQ(fired2, both) << q;
+    }
+}
+
+TEST(ReadoutCycle, RefusesCodesWhoseErrorsAreNotGraphlike) {
+    ReadoutCycleOptions o;
+    EXPECT_THROW(readout_cycle(quantum::ising2d_code(4), o, hw::example_device("ideal")), std::invalid_argument);
+}
+
+// Detection events of `shots` shots over T readouts plus the perfect layer, as SpaceTimeModel::estimate takes them.
+struct Events {
+    quantum::BitTable table;
+    std::vector<std::vector<const std::uint64_t*>> layers;
+};
+Events sample_events(const ReadoutCycle& rc, std::uint32_t T, std::size_t shots, std::uint64_t seed) {
+    const quantum::Program program = quantum::compile(rc.timed.circuit);
+    quantum::FrameSimulator sim(program, shots, seed);
+    const std::uint32_t m = rc.num_checks;
+    Events e;
+    e.table.resize((T + 1) * m, shots);
+    quantum::BitTable last(m, shots);
+    sim.start();
+    const std::size_t W = e.table.words();
+    for (std::uint32_t t = 0; t < T; ++t) {
+        sim.run_again();
+        for (std::uint32_t c = 0; c < m; ++c)
+            for (std::size_t w = 0; w < W; ++w) {
+                e.table.row(t * m + c)[w] = sim.detectors().row(c)[w] ^ last.row(c)[w];
+                last.row(c)[w] = sim.detectors().row(c)[w];
+            }
+    }
+    const quantum::CssCode code = quantum::toric2d_code(std::uint32_t(std::lround(std::sqrt(m))));
+    for (std::uint32_t c = 0; c < m; ++c) {
+        std::uint64_t* d = e.table.row(T * m + c);
+        std::copy_n(last.row(c), W, d);
+        for (std::uint32_t q : code.z_checks[c])
+            for (std::size_t w = 0; w < W; ++w) d[w] ^= sim.x_frame().row(q)[w];
+    }
+    e.layers.assign(T + 1, std::vector<const std::uint64_t*>(m));
+    for (std::uint32_t t = 0; t <= T; ++t)
+        for (std::uint32_t c = 0; c < m; ++c) e.layers[t][c] = e.table.row(t * m + c);
+    return e;
+}
+
+const SpaceTimeModel::Class& find(const SpaceTimeModel& model, SpaceTimeModel::Relation r, std::uint8_t layer_kind) {
+    for (const auto& c : model.classes())
+        if (c.relation == r && c.layer_kind == layer_kind) return c;
+    throw std::runtime_error("no such class");
+}
+
+TEST(SpaceTimeModel, EstimateRecoversPhenomenologicalDataAndReadoutErrors) {
+    // p = 0.02 per data qubit and round, q = 0.05 per readout; L = 6, 8 readouts, 4096 shots: about 2.4e6
+    // samples per bulk class, so the standard error of each p is below 2e-4; the tolerance is 2e-3.
+    const ReadoutCycle rc = toric_cycle(6, 1, LecKind::kNone, {NoiseModel::Kind::kPhenomenological, 0.02, 0.05, 0});
+    SpaceTimeModel model(rc);
+    const Events e = sample_events(rc, 8, 4096, 3);
+    model.estimate(e.layers, e.table.words(), 4096, 1e-7);
+    for (std::uint8_t lk : {0, 1}) EXPECT_NEAR(find(model, SpaceTimeModel::kSpace, lk).p, 0.02, 2e-3) << int(lk);
+    EXPECT_NEAR(find(model, SpaceTimeModel::kTime, 1).p, 0.05, 2e-3);
+    EXPECT_NEAR(find(model, SpaceTimeModel::kTime, 2).p, 0.05, 2e-3);  // the last readout against the perfect one
+    // No data error happens between the last readout and the perfect one, and none between two CX layers.
+    EXPECT_FALSE(find(model, SpaceTimeModel::kSpace, 2).estimated);
+    EXPECT_FALSE(find(model, SpaceTimeModel::kLate, 1).estimated);
+    EXPECT_FALSE(find(model, SpaceTimeModel::kEarly, 1).estimated);
+}
+
+TEST(SpaceTimeModel, CircuitNoiseShowsTheScheduleDiagonalAndNotTheOtherOne) {
+    // An error on a data qubit between its two checks' CX gates is seen by the later check first: "late" edges.
+    const ReadoutCycle rc = toric_cycle(4, 1, LecKind::kNone, {NoiseModel::Kind::kGateBitflip, 0.01, -1, 0});
+    SpaceTimeModel model(rc);
+    const Events e = sample_events(rc, 6, 8192, 5);
+    model.estimate(e.layers, e.table.words(), 8192, 1e-7);
+    EXPECT_TRUE(find(model, SpaceTimeModel::kLate, 1).estimated);
+    EXPECT_GT(find(model, SpaceTimeModel::kLate, 1).p, 0.004);
+    EXPECT_FALSE(find(model, SpaceTimeModel::kEarly, 1).estimated);
+}
+
+double stat(Simulation& sim, const std::string& name) {
+    for (const StatisticEntry& s : sim.statistics())
+        if (s.name == name) return s.statistic->summary(sim.now()).mean;
+    throw std::runtime_error("no statistic " + name);
+}
+
+double run_readout_memory(std::map<std::string, std::string> params, const std::string& statistic,
+                          std::uint64_t seed = 7) {
+    Simulation sim(SimulationConfig{.seed = seed});
+    const ComponentKind kind = ReadoutMemory::kind();
+    kind.create(sim, "memory", defaults_with(kind.params, params));
+    sim.run();
+    sim.finish();
+    return stat(sim, "memory." + statistic);
+}
+
+TEST(ReadoutMemory, DecodedCircuitMatchesTheSamePhenomenologicalModelSampledOnItsGraph) {
+    // Two independent paths to one number: the frame simulator running readout cycles, decoded on the estimated
+    // graph, against decoding_memory's errors drawn on the exact graph. L = 6, 6 readouts, p = q = 0.02: about
+    // 5% logical error, 6000 shots each, so one standard error of the difference is about 0.4%; the tolerance is
+    // 4 standard errors.
+    const std::map<std::string, std::string> common{{"size", "6"}, {"p", "0.02"}, {"shots", "6000"}};
+    auto rm = common;
+    rm.insert({{"noise", "phenomenological"}, {"device", "ideal"}, {"cycles", "6"}, {"calibration_shots", "2048"}});
+    const double circuit = run_readout_memory(rm, "logical_error");
+    Simulation sim(SimulationConfig{.seed = 9});
+    const ComponentKind kind = DecodingMemory::kind();
+    auto dm = common;
+    dm.insert({{"noise", "phenomenological"}, {"rounds", "6"}});
+    kind.create(sim, "memory", defaults_with(kind.params, dm));
+    sim.run();
+    sim.finish();
+    const double graph = stat(sim, "memory.logical_error");
+    const double se = std::sqrt(circuit * (1 - circuit) / 6000 + graph * (1 - graph) / 6000);
+    EXPECT_GT(graph, 0.02);
+    EXPECT_NEAR(circuit, graph, 4 * se);
+}
+
+TEST(ReadoutMemory, SlidingWindowApproachesTheWholeHistoryAsItWidens) {
+    // L = 6, 24 readouts, p = q = 0.02, 4000 shots (one standard error about 0.5%): a window of 12 (2L) committing
+    // 6 is within 4 standard errors of decoding whole histories; a window of 2 committing 1 is clearly worse.
+    std::map<std::string, std::string> p{{"size", "6"},        {"p", "0.02"},       {"shots", "4000"},
+                                         {"noise", "phenomenological"},            {"device", "ideal"},
+                                         {"cycles", "24"},     {"calibration_shots", "1024"}};
+    const double whole = run_readout_memory(p, "logical_error");
+    p["window"] = "12";
+    const double wide = run_readout_memory(p, "logical_error");
+    p["window"] = "2";
+    p["commit"] = "1";
+    const double narrow = run_readout_memory(p, "logical_error");
+    const double se = std::sqrt(2 * whole * (1 - whole) / 4000);
+    EXPECT_NEAR(wide, whole, 4 * se);
+    EXPECT_GT(narrow, whole + 6 * se);
+}
+
+TEST(ReadoutMemory, FeedForwardWaitsForTheWindowAndForTheDecoder) {
+    // window 4, commit 2: a decode at readouts 3, 5, 7, ... commits layers up to 2, 4, 6, ... A feed-forward every
+    // 4 useful readouts, 8 useful readouts in all (2 operations); the ideal device's cycle is 600 ns.
+    // Zero latency: readout 3's frame is committed at readout 5, readout 9's at readout 11: 12 readouts, 4 stalls.
+    // 900 ns per decode (1.5 cycles): readout 3's window ends at 5.5 cycles, readout 5's at 7.5 (commits 4, seen at
+    // readout 7); after useful readouts 8..11, readout 11 waits for the window of readout 13, which starts when the
+    // decoder is free (it is) and ends at 15.5 cycles, seen at readout 15: 16 readouts, 8 stalls.
+    std::map<std::string, std::string> p{{"size", "4"},          {"p", "0.01"},        {"shots", "64"},
+                                         {"noise", "phenomenological"},               {"device", "ideal"},
+                                         {"cycles", "8"},        {"window", "4"},      {"commit", "2"},
+                                         {"feed_forward_every", "4"},                 {"calibration_shots", "256"}};
+    EXPECT_EQ(run_readout_memory(p, "readouts_per_shot"), 12);
+    EXPECT_EQ(run_readout_memory(p, "stall_cycles"), 4);
+    p["decode_time"] = "900 ns";
+    EXPECT_EQ(run_readout_memory(p, "readouts_per_shot"), 16);
+    EXPECT_EQ(run_readout_memory(p, "stall_cycles"), 8);
+    EXPECT_EQ(run_readout_memory(p, "operations"), 2 * 64);
+    // A decoder slower than the syndromes (3.6 us per window of 2 readouts, 1.2 us) falls further behind at every
+    // operation, and shots are abandoned at max_cycles.
+    p["decode_time"] = "3.6 us";
+    p["cycles"] = "16";
+    p["max_cycles"] = "40";
+    EXPECT_GT(run_readout_memory(p, "backlog"), 2);
+    EXPECT_EQ(run_readout_memory(p, "abandoned"), 64);
+}
+
+TEST(ReadoutMemory, RefusesStreamingWithoutAWindowAndWindowsWithMatching) {
+    const ComponentKind kind = ReadoutMemory::kind();
+    Simulation sim;
+    EXPECT_THROW(kind.create(sim, "a", defaults_with(kind.params, {{"size", "4"}, {"p", "0.01"},
+                                                                   {"feed_forward_every", "2"}, {"cycles", "4"}})),
+                 std::invalid_argument);
+    EXPECT_THROW(kind.create(sim, "b", defaults_with(kind.params, {{"size", "4"}, {"p", "0.01"}, {"window", "4"},
+                                                                   {"decoder", "matching"}})),
+                 std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace qdes::qec
