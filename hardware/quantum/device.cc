@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 
@@ -10,6 +11,12 @@ namespace qdes::hw {
 namespace {
 constexpr TimePs kNs = 1000;
 constexpr TimePs kUs = 1000 * kNs;
+
+std::string micros(TimePs t) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g us", double(t) / double(kUs));
+    return text;
+}
 
 // 1 - exp(-t / T), or 0 when T is 0 (no such process).
 double decay(TimePs t, TimePs T) { return T == 0 ? 0.0 : -std::expm1(-double(t) / double(T)); }
@@ -56,8 +63,7 @@ TimePs QuantumDevice::duration_of(quantum::Gate g) const {
 
 void QuantumDevice::check() const {
     if (t2_ps > 0 && t1_ps > 0 && t2_ps > 2 * t1_ps)
-        throw std::invalid_argument("t2: T2 can be at most 2 T1 (" + std::to_string(double(t2_ps) / kUs) +
-                                    " us > 2 x " + std::to_string(double(t1_ps) / kUs) + " us)");
+        throw std::invalid_argument("t2: T2 can be at most 2 T1 (" + micros(t2_ps) + " > 2 x " + micros(t1_ps) + ")");
     if (t2_ps > 0 && t1_ps == 0)
         throw std::invalid_argument("t1: a device with dephasing (t2) needs t1 as well");
 }

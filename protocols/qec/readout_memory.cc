@@ -104,7 +104,7 @@ ComponentKind ReadoutMemory::kind() {
         .with_default("0").at_least(0);
     k.params.integer("shots", "memories in all").with_default("10000").at_least(1);
     k.params.integer("batch", "shots advanced together (0: sized to the circuit)").with_default("0").at_least(0);
-    k.params.integer("calibration_shots", "shots whose detection events estimate the decoding graph")
+    k.params.integer("calibration_shots", "shots whose detection events estimate the decoding graph (rounded up to a multiple of 512)")
         .with_default("4096").at_least(64).at_most(65536);
     k.params.integer("trace_shots", "shots whose every readout goes to the readouts trace").with_default("4")
         .at_least(0);
@@ -209,38 +209,15 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
 }
 
 void ReadoutMemory::calibrate() {
-    const std::size_t S = std::size_t(calibration_shots_), m = cycle_.num_checks;
-    quantum::FrameSimulator sim(*program_, S, simulation().seed(), stream_id(name(), "calibration"));
-    const std::uint32_t T = readout_ ? std::uint32_t(std::clamp<std::uint64_t>(cycles_, 3, 64)) : 0;
-    const std::uint64_t runs = readout_ ? T : cycles_;
-    quantum::BitTable events((T + 1) * m, S), last(m, S);
-    sim.start();
-    for (std::uint64_t k = 0; k < runs; ++k) {
-        sim.run_again();
-        if (!readout_) continue;
-        for (std::size_t c = 0; c < m; ++c) {
-            const std::uint64_t* now = sim.detectors().row(c);
-            std::uint64_t* d = events.row(k * m + c);
-            std::uint64_t* l = last.row(c);
-            for (std::size_t w = 0; w < events.words(); ++w) {
-                d[w] = now[w] ^ l[w];
-                l[w] = now[w];
-            }
-        }
-    }
-    for (std::size_t c = 0; c < m; ++c) {
-        std::uint64_t* d = events.row(T * m + c);
-        std::copy_n(last.row(c), events.words(), d);
-        for (std::uint32_t q : code_.z_checks[c]) {
-            const std::uint64_t* x = sim.x_frame().row(q);
-            for (std::size_t w = 0; w < events.words(); ++w) d[w] ^= x[w];
-        }
-    }
-    std::vector<std::vector<const std::uint64_t*>> layers(T + 1, std::vector<const std::uint64_t*>(m));
-    for (std::uint32_t t = 0; t <= T; ++t)
-        for (std::size_t c = 0; c < m; ++c) layers[t][c] = events.row(t * m + c);
-    const double floor_p = std::max(1e-9, 1.0 / (double(S) * double(T + 1) * double(m)));
-    model_->estimate(layers, std::min(events.words(), (S + 63) / 64), S, floor_p);
+    // Whole blocks of 512 shots: every column of the simulator's tables is then a shot of the estimate.
+    const std::size_t S = std::size_t((calibration_shots_ + 511) / 512 * 512), m = cycle_.num_checks;
+    // A calibration history as long as a shot's, within [3, 64] readouts (the classes are translation invariant).
+    const std::uint64_t runs = readout_ ? std::clamp<std::uint64_t>(cycles_, 3, 64) : cycles_;
+    const quantum::BitTable events = sample_detection_events(*program_, cycle_, code_, runs, S, simulation().seed(),
+                                                             stream_id(name(), "calibration"));
+    const double layers = double(events.rows() / m);
+    const double floor_p = std::max(1e-9, 1.0 / (double(S) * layers * double(m)));
+    model_->estimate(layers_of(events, std::uint32_t(m)), S / 64, S, floor_p);
     for (const auto& c : model_->classes())
         class_trace_.append({std::uint8_t(c.relation), c.layer_kind, std::uint8_t(c.estimated), 0, c.qubit_kind, c.p,
                              c.samples});

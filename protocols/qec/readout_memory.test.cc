@@ -79,38 +79,17 @@ TEST(ReadoutCycle, RefusesCodesWhoseErrorsAreNotGraphlike) {
     EXPECT_THROW(readout_cycle(quantum::ising2d_code(4), o, hw::example_device("ideal")), std::invalid_argument);
 }
 
-// Detection events of `shots` shots over T readouts plus the perfect layer, as SpaceTimeModel::estimate takes them.
+// Detection events of `shots` shots over T readouts plus the perfect layer.
 struct Events {
     quantum::BitTable table;
     std::vector<std::vector<const std::uint64_t*>> layers;
 };
-Events sample_events(const ReadoutCycle& rc, std::uint32_t T, std::size_t shots, std::uint64_t seed) {
+Events sample_events(const ReadoutCycle& rc, std::uint32_t L, std::uint32_t T, std::size_t shots,
+                     std::uint64_t seed) {
     const quantum::Program program = quantum::compile(rc.timed.circuit);
-    quantum::FrameSimulator sim(program, shots, seed);
-    const std::uint32_t m = rc.num_checks;
     Events e;
-    e.table.resize((T + 1) * m, shots);
-    quantum::BitTable last(m, shots);
-    sim.start();
-    const std::size_t W = e.table.words();
-    for (std::uint32_t t = 0; t < T; ++t) {
-        sim.run_again();
-        for (std::uint32_t c = 0; c < m; ++c)
-            for (std::size_t w = 0; w < W; ++w) {
-                e.table.row(t * m + c)[w] = sim.detectors().row(c)[w] ^ last.row(c)[w];
-                last.row(c)[w] = sim.detectors().row(c)[w];
-            }
-    }
-    const quantum::CssCode code = quantum::toric2d_code(std::uint32_t(std::lround(std::sqrt(m))));
-    for (std::uint32_t c = 0; c < m; ++c) {
-        std::uint64_t* d = e.table.row(T * m + c);
-        std::copy_n(last.row(c), W, d);
-        for (std::uint32_t q : code.z_checks[c])
-            for (std::size_t w = 0; w < W; ++w) d[w] ^= sim.x_frame().row(q)[w];
-    }
-    e.layers.assign(T + 1, std::vector<const std::uint64_t*>(m));
-    for (std::uint32_t t = 0; t <= T; ++t)
-        for (std::uint32_t c = 0; c < m; ++c) e.layers[t][c] = e.table.row(t * m + c);
+    e.table = sample_detection_events(program, rc, quantum::toric2d_code(L), T, shots, seed, 0);
+    e.layers = layers_of(e.table, rc.num_checks);
     return e;
 }
 
@@ -125,8 +104,8 @@ TEST(SpaceTimeModel, EstimateRecoversPhenomenologicalDataAndReadoutErrors) {
     // samples per bulk class, so the standard error of each p is below 2e-4; the tolerance is 2e-3.
     const ReadoutCycle rc = toric_cycle(6, 1, LecKind::kNone, {NoiseModel::Kind::kPhenomenological, 0.02, 0.05, 0});
     SpaceTimeModel model(rc);
-    const Events e = sample_events(rc, 8, 4096, 3);
-    model.estimate(e.layers, e.table.words(), 4096, 1e-7);
+    const Events e = sample_events(rc, 6, 8, 4096, 3);
+    model.estimate(e.layers, 4096 / 64, 4096, 1e-7);
     for (std::uint8_t lk : {0, 1}) EXPECT_NEAR(find(model, SpaceTimeModel::kSpace, lk).p, 0.02, 2e-3) << int(lk);
     EXPECT_NEAR(find(model, SpaceTimeModel::kTime, 1).p, 0.05, 2e-3);
     EXPECT_NEAR(find(model, SpaceTimeModel::kTime, 2).p, 0.05, 2e-3);  // the last readout against the perfect one
@@ -140,8 +119,8 @@ TEST(SpaceTimeModel, CircuitNoiseShowsTheScheduleDiagonalAndNotTheOtherOne) {
     // An error on a data qubit between its two checks' CX gates is seen by the later check first: "late" edges.
     const ReadoutCycle rc = toric_cycle(4, 1, LecKind::kNone, {NoiseModel::Kind::kGateBitflip, 0.01, -1, 0});
     SpaceTimeModel model(rc);
-    const Events e = sample_events(rc, 6, 8192, 5);
-    model.estimate(e.layers, e.table.words(), 8192, 1e-7);
+    const Events e = sample_events(rc, 4, 6, 8192, 5);
+    model.estimate(e.layers, 8192 / 64, 8192, 1e-7);
     EXPECT_TRUE(find(model, SpaceTimeModel::kLate, 1).estimated);
     EXPECT_GT(find(model, SpaceTimeModel::kLate, 1).p, 0.004);
     EXPECT_FALSE(find(model, SpaceTimeModel::kEarly, 1).estimated);

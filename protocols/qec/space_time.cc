@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/quantum/frame_simulator.h"
+
 namespace qdes::qec {
 
 const char* SpaceTimeModel::relation_name(Relation r) {
@@ -208,6 +210,48 @@ Decoder& SpaceTimeModel::decoder(const std::string& name, std::uint32_t t0, std:
     auto& slot = shapes_[key].decoders[name];
     if (!slot) slot = make_decoder(name, g);
     return *slot;
+}
+
+quantum::BitTable sample_detection_events(const quantum::Program& program, const ReadoutCycle& cycle,
+                                          const quantum::CssCode& code, std::uint64_t runs, std::size_t shots,
+                                          std::uint64_t seed, std::uint64_t stream) {
+    const bool readout = program.num_detectors > 0;
+    const std::uint64_t T = readout ? runs : 0;
+    const std::size_t m = cycle.num_checks;
+    quantum::FrameSimulator sim(program, shots, seed, stream);
+    quantum::BitTable events((T + 1) * m, shots), last(m, shots);
+    const std::size_t words = events.words();
+    sim.start();
+    for (std::uint64_t k = 0; k < runs; ++k) {
+        sim.run_again();
+        if (!readout) continue;
+        for (std::size_t c = 0; c < m; ++c) {
+            const std::uint64_t* now = sim.detectors().row(c);
+            std::uint64_t* d = events.row(k * m + c);
+            std::uint64_t* l = last.row(c);
+            for (std::size_t w = 0; w < words; ++w) {
+                d[w] = now[w] ^ l[w];
+                l[w] = now[w];
+            }
+        }
+    }
+    for (std::size_t c = 0; c < m; ++c) {
+        std::uint64_t* d = events.row(T * m + c);
+        std::copy_n(last.row(c), words, d);
+        for (std::uint32_t q : code.z_checks[c]) {
+            const std::uint64_t* x = sim.x_frame().row(q);
+            for (std::size_t w = 0; w < words; ++w) d[w] ^= x[w];
+        }
+    }
+    return events;
+}
+
+std::vector<std::vector<const std::uint64_t*>> layers_of(const quantum::BitTable& events, std::uint32_t checks) {
+    const std::size_t layers = events.rows() / checks;
+    std::vector<std::vector<const std::uint64_t*>> out(layers, std::vector<const std::uint64_t*>(checks));
+    for (std::size_t t = 0; t < layers; ++t)
+        for (std::uint32_t c = 0; c < checks; ++c) out[t][c] = events.row(t * checks + c);
+    return out;
 }
 
 }  // namespace qdes::qec

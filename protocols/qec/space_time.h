@@ -27,6 +27,8 @@
 #include <tuple>
 #include <vector>
 
+#include "models/quantum/bit_table.h"
+#include "models/quantum/program.h"
 #include "protocols/qec/decoder.h"
 #include "protocols/qec/decoding_graph.h"
 #include "protocols/qec/readout_cycle.h"
@@ -93,5 +95,15 @@ class SpaceTimeModel {
     };
     std::map<std::tuple<bool, std::uint32_t, bool, bool, bool>, Shape> shapes_;
 };
+
+/// Detection events of `shots` fresh shots of `cycle` (compiled as `program`) run `runs` times: rows t * m + c for
+/// readout layers t = 0..T-1 (T = runs, or 0 for a cycle without readout) and the perfect layer T, read from the
+/// frames at the end. Bit s of a row is shot s.
+quantum::BitTable sample_detection_events(const quantum::Program& program, const ReadoutCycle& cycle,
+                                          const quantum::CssCode& code, std::uint64_t runs, std::size_t shots,
+                                          std::uint64_t seed, std::uint64_t stream);
+
+/// The rows of such a table by layer, as SpaceTimeModel::estimate takes them.
+std::vector<std::vector<const std::uint64_t*>> layers_of(const quantum::BitTable& events, std::uint32_t checks);
 
 }  // namespace qdes::qec

@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Plots of a readout_memory campaign.
+
+usage: plot_readout_interval.py CAMPAIGN.h5 [OUT.png]
+
+- A readout-interval sweep (over components.memory.readout_every, with lec and size): the logical error rate per
+  microsecond of storage (1 / lifetime) against the readout interval R, one colour per lattice size L, solid for
+  LEC rounds between readouts and dashed for the "no LEC" baseline (waits as long), with the "readout every round"
+  value (R = 1) of each L as a dotted horizontal line. Error bars: the confidence interval of each point.
+- A decoder-latency sweep (over components.memory.decode_time): the logical error per operation and the cycles
+  per operation against the decode time, and, from the point files' readouts traces, the decoder's backlog over
+  time for each decode time.
+Prints the plotted numbers as a table. Runs with Debian's /usr/bin/python3 (python3-h5py, python3-matplotlib).
+"""
+import collections
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def load(path):
+    f = h5py.File(path, "r")
+    values = collections.defaultdict(dict)
+    for point, key, value in f["values"][:]:
+        values[int(point)][text(key)] = text(value)
+    results = collections.defaultdict(dict)
+    for row in f["results"][:]:
+        results[int(row["point"])][text(row["statistic"])] = (row["value"], row["lower"], row["upper"])
+    files = {int(p["index"]): text(p["file"]) for p in f["points"][:]}
+    return values, results, files
+
+
+def duration_us(text_value):
+    number, unit = text_value.split()
+    scale = {"s": 1e6, "ms": 1e3, "us": 1.0, "ns": 1e-3, "ps": 1e-6}[unit]
+    return float(number) * scale
+
+
+def readout_interval(values, results, out):
+    key_R, key_L, key_lec = ("components.memory." + k for k in ("readout_every", "size", "lec"))
+    rows = []
+    for point, v in values.items():
+        r = results[point]
+        if "memory.logical_error_rate" not in r:
+            continue
+        rate, lo, hi = (x * 1e-6 for x in r["memory.logical_error_rate"])  # per microsecond
+        rows.append((int(v.get(key_L, 0)), v.get(key_lec, "both_ends"), int(v[key_R]), rate, lo, hi,
+                     r["memory.logical_error"][0], r["memory.cycle_duration"][0] * 1e6))
+    rows.sort()
+    print(f"{'L':>3} {'lec':>10} {'R':>3} {'cycle (us)':>10} {'P(fail)':>8} {'rate (1/us)':>12} {'interval':>24}")
+    for L, lec, R, rate, lo, hi, P, cyc in rows:
+        print(f"{L:>3} {lec:>10} {R:>3} {cyc:>10.3f} {P:>8.4f} {rate:>12.4g} [{lo:.4g}, {hi:.4g}]")
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    sizes = sorted({r[0] for r in rows})
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for i, L in enumerate(sizes):
+        c = colours[i % len(colours)]
+        for lec, style, label in (("both_ends", "-", "LEC between readouts"), ("none", "--", "no LEC (wait)")):
+            pts = [r for r in rows if r[0] == L and r[1] == lec and r[2] > 1 and r[3] < float("inf")]
+            if not pts:
+                continue
+            x = [r[2] for r in pts]
+            y = [r[3] for r in pts]
+            err = [[max(r[3] - r[4], 0) for r in pts], [max(r[5] - r[3], 0) if r[5] < float("inf") else 0 for r in pts]]
+            ax.errorbar(x, y, yerr=err, fmt="o" + style, color=c, capsize=3, label=f"L = {L}, {label}")
+        base = [r for r in rows if r[0] == L and r[2] == 1]
+        if base and base[0][3] > 0:
+            ax.axhline(base[0][3], color=c, linestyle=":", label=f"L = {L}, readout every round")
+        elif base:  # no failure: its upper bound
+            ax.axhline(base[0][5], color=c, linestyle=(0, (1, 4)), label=f"L = {L}, readout every round (below)")
+    # Points whose memories were lost (half or more of the shots failed: no finite lifetime) sit on the top edge.
+    ax.set_yscale("log")
+    lost = [r for r in rows if r[2] > 1 and r[3] == float("inf")]
+    if lost:
+        bottom, top = ax.get_ylim()
+        for i, L in enumerate(sizes):
+            xs = [r[2] for r in lost if r[0] == L]
+            if xs:
+                ax.plot(xs, [top] * len(xs), "x", color=colours[i % len(colours)], markersize=9, clip_on=False)
+        ax.plot([], [], "kx", label="lost: P(fail) >= 1/2, no lifetime")
+        ax.set_ylim(bottom, top)
+    ax.set_xticks(sorted({r[2] for r in rows}))
+    ax.set_xlabel("readout interval R (rounds per readout)")
+    ax.set_ylabel("logical error rate (1 / lifetime, per us)")
+    ax.set_title("Logical error per unit time against the readout interval")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print("plot:", out)
+
+
+def decoder_latency(values, results, files, campaign_dir, out):
+    key = "components.memory.decode_time"
+    rows = []
+    for point, v in values.items():
+        r = results[point]
+        rows.append((duration_us(v[key]), point, r["memory.error_per_operation"], r["memory.readouts_per_shot"][0],
+                     r["memory.backlog"][0], r["memory.abandoned"][0]))
+    rows.sort()
+    print(f"{'decode (us)':>11} {'error/op':>10} {'interval':>22} {'cycles/shot':>11} {'mean backlog':>12} "
+          f"{'abandoned':>9}")
+    for t, _, (e, lo, hi), cycles, backlog, abandoned in rows:
+        print(f"{t:>11.3g} {e:>10.4g} [{lo:.4g}, {hi:.4g}] {cycles:>11.1f} {backlog:>12.2f} {abandoned:>9.0f}")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    x = [r[0] for r in rows]
+    e = [r[2][0] for r in rows]
+    err = [[max(r[2][0] - r[2][1], 0) for r in rows], [max(r[2][2] - r[2][0], 0) for r in rows]]
+    a1.errorbar(x, e, yerr=err, fmt="o-", capsize=3, label="logical error per operation")
+    a1.set_xlabel("decode time per window (us)")
+    a1.set_ylabel("logical error per feed-forward operation")
+    a1.set_yscale("log")
+    twin = a1.twinx()
+    twin.plot(x, [r[3] for r in rows], "s--", color="grey", label="cycles per shot")
+    twin.set_ylabel("readout cycles per shot", color="grey")
+    a1.set_title("Cost of decoder latency")
+    for t, point, *_ in rows:
+        path = os.path.join(campaign_dir, files[point])
+        if not os.path.exists(path):
+            continue
+        with h5py.File(path, "r") as f:
+            if "trace/memory.readouts" not in f:
+                continue
+            tr = f["trace/memory.readouts"][:]
+        first = tr[tr["shot"] == tr["shot"].min()]
+        a2.step(first["time_ps"] * 1e-6, first["backlog"], where="post", label=f"{t:g} us")
+    a2.set_xlabel("time (us)")
+    a2.set_ylabel("readouts waiting at the decoder")
+    a2.set_title("Backlog of the first shot, per decode time")
+    a2.legend(fontsize=7, title="decode time")
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print("plot:", out)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    path = sys.argv[1]
+    out = sys.argv[2] if len(sys.argv) > 2 else os.path.splitext(path)[0] + "-readout.png"
+    values, results, files = load(path)
+    keys = set().union(*(v.keys() for v in values.values()))
+    if "components.memory.readout_every" in keys:
+        readout_interval(values, results, out)
+    elif "components.memory.decode_time" in keys:
+        decoder_latency(values, results, files, os.path.dirname(os.path.abspath(path)), out)
+    else:
+        sys.exit(f"{path}: sweeps neither components.memory.readout_every nor components.memory.decode_time")
+
+
+if __name__ == "__main__":
+    main()
