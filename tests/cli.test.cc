@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/support/test_util.h"
 
 namespace qdes::testing {
@@ -103,6 +105,17 @@ TEST(Validate, AcceptsTheLibraryAndPrintsTheResolvedScenario) {
     }
     CommandResult p = run_qdes("validate --print " + (source_dir() / "scenarios/queueing/mm1.yaml").string());
     EXPECT_NE(p.out.find("\"interarrival\": \"1.25 us\""), std::string::npos) << p.out;
+}
+
+TEST(Validate, EveryScenarioOfTheLibraryValidates) {
+    std::size_t checked = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(source_dir() / "scenarios")) {
+        if (entry.path().extension() != ".yaml" || entry.path().parent_path().filename() == "rules") continue;
+        CommandResult r = run_qdes("validate " + entry.path().string());
+        EXPECT_EQ(r.exit_code, 0) << entry.path() << ": " << r.err;
+        ++checked;
+    }
+    EXPECT_GE(checked, 26u);  // the library as of issue 6
 }
 
 TEST(ListParams, ListsKindsParametersPortsStatisticsAndTables) {

@@ -97,6 +97,30 @@ TEST(Report, ThresholdDEffJsonAndPlotsFromACampaign) {
     EXPECT_NE(r.err.find("not a qdes campaign file"), std::string::npos) << r.err;
 }
 
+TEST(Report, AFailureProbabilityCrossesWhereItsInverseWould) {
+    // Union-find on the toric code with perfect syndromes (threshold about 9.9%, Delfosse and Nickerson): the
+    // failure probabilities of L = 8 and 16 cross between p = 0.08 and 0.12. A failure probability is compared as
+    // its inverse, so the crossing is found although lower is better.
+    TempDir dir;
+    auto file = dir.write("cc.yaml",
+                          "name: cc\nseed: 1\ncomponents:\n"
+                          "  memory: {kind: decoding_memory, size: 8, noise: code_capacity, p: 0.1, shots: 4000}\n"
+                          "sweep:\n  grid:\n    components.memory.size: [8, 16]\n"
+                          "    components.memory.p: [0.08, 0.09, 0.11, 0.12]\n");
+    const auto out = dir.path() / "out";
+    ASSERT_EQ(run_qdes("sweep " + file.string() + " -q --jobs 2 --out " + out.string()).exit_code, 0);
+    CommandResult r =
+        run_qdes("report " + (out / "cc-campaign.h5").string() + " --statistic memory.logical_error --no-plots");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    const std::string key = "logical_error crossing between components.memory.size=8 and 16: components.memory.p = ";
+    const std::size_t at = r.out.find(key);
+    ASSERT_NE(at, std::string::npos) << r.out;
+    const double p = std::stod(r.out.substr(at + key.size()));
+    EXPECT_GT(p, 0.085);
+    EXPECT_LT(p, 0.115);
+    EXPECT_EQ(r.out.find("tau/size"), std::string::npos) << r.out;  // no per-size crossing for a probability
+}
+
 TEST(Sweep, BadPointsAreReportedBeforeAnythingRuns) {
     TempDir dir;
     std::string text = kSweep;

@@ -115,6 +115,20 @@ int report_main(const std::vector<std::string>& args) {
         series[s].emplace_back(x, e);
     }
     if (series.empty()) return bad("no completed point reports " + statistic);
+    // A failure probability or error rate (lower is better) is compared as its inverse, a lifetime: its threshold is
+    // where the curves of successive sizes cross, as the lifetimes' is, and D_eff is d log P / d log x.
+    const std::string short_name = statistic.substr(statistic.rfind('.') + 1);
+    const bool error_like = short_name.find("error") != std::string::npos;
+    const auto as_lifetime = [error_like](LifetimeEstimate e) {
+        if (!error_like) return e;
+        const auto inv = [](double v) { return v > 0 ? 1 / v : std::numeric_limits<double>::infinity(); };
+        LifetimeEstimate r = e;
+        r.tau = inv(e.tau);
+        r.lower = inv(e.upper);
+        r.upper = inv(e.lower);
+        return r;
+    };
+    const std::string crossing_name = error_like ? short_name : "tau";
     Json report = Json::object();
     report["campaign"] = Json(path.filename().string());
     report["statistic"] = Json(statistic);
@@ -149,8 +163,8 @@ int report_main(const std::vector<std::string>& args) {
                 for (const auto& [x2, e2] : series[keys[i + 1]])
                     if (x == x2) {
                         xs.push_back(x);
-                        ea.push_back(scaled(e, keys[i]));
-                        eb.push_back(scaled(e2, keys[i + 1]));
+                        ea.push_back(scaled(as_lifetime(e), keys[i]));
+                        eb.push_back(scaled(as_lifetime(e2), keys[i + 1]));
                     }
             const Crossing cr = threshold_crossing(xs, ea, eb);
             Json j = Json::object();
@@ -179,8 +193,8 @@ int report_main(const std::vector<std::string>& args) {
         }
         return crossings;
     };
-    report["thresholds"] = thresholds(0, "tau", lowest_crossing);
-    if (!skey.empty()) {
+    report["thresholds"] = thresholds(0, crossing_name, lowest_crossing);
+    if (!skey.empty() && !error_like) {
         report["thresholds_per_size"] = thresholds(1, "tau/" + skey.substr(skey.rfind('.') + 1), lowest_per_size);
         // D_eff is fitted below the threshold: the raw crossing where there is one, else the per-size one.
         if (!std::isfinite(lowest_crossing)) lowest_crossing = lowest_per_size;
@@ -200,9 +214,10 @@ int report_main(const std::vector<std::string>& args) {
             pj["upper"] = finite_or_null(e.upper);
             pj["failures"] = Json(e.failures);
             pts.push_back(pj);
-            if (x < lowest_crossing && std::isfinite(e.tau) && std::isfinite(e.upper)) {
+            const LifetimeEstimate life = as_lifetime(e);
+            if (x < lowest_crossing && std::isfinite(life.tau) && std::isfinite(life.upper)) {
                 fx.push_back(x);
-                fe.push_back(e);
+                fe.push_back(life);
             }
         }
         cj["points"] = pts;

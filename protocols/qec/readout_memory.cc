@@ -206,6 +206,8 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     add_statistic("error_per_operation", error_per_operation_, "1",
                   "logical error per feed-forward operation (from the failures and the operations per shot)");
     add_statistic("time_per_operation", time_per_operation_, "s", "storage time per feed-forward operation");
+    add_statistic("decode_cpu_per_event", cpu_per_event_, "s",
+                  "measured CPU time of the decodes per detection event in the decoded windows (varies run to run)");
 }
 
 void ReadoutMemory::calibrate() {
@@ -309,6 +311,8 @@ void ReadoutMemory::cycle_event() {
             if (end <= arrival) sh.committed_done = std::max(sh.committed_done, step.committed);
             else sh.jobs.emplace_back(end, step.committed);
             if (step.decoded) {
+                cpu_s_ += step.cpu_seconds;
+                decoded_events_ += double(step.defects);
                 decodes_.add();
                 decode_latency_.add(double(lat) * kPsToS);
             }
@@ -370,6 +374,8 @@ void ReadoutMemory::end_shot(std::size_t s, bool abandoned) {
         const DecodeStep step = decoder_->finish(sh.stream, std::move(defects));
         const TimePs lat = latency_.latency(step.defects, step.cpu_seconds);
         answer = std::max(end, sh.free_ps) + lat;
+        cpu_s_ += step.cpu_seconds;
+        decoded_events_ += double(step.defects);
         decodes_.add();
         decode_latency_.add(double(lat) * kPsToS);
         answer_delay_.add(double(answer - end) * kPsToS);
@@ -400,6 +406,10 @@ void ReadoutMemory::finish() {
     cycle_duration_.set(cycle_s, nan, cycle_s, cycle_s, 1);
     const double round_s = cycle_s / double(cycle_.rounds);
     round_duration_.set(round_s, nan, round_s, round_s, 1);
+    if (decoded_events_ > 0) {
+        const double per_event = cpu_s_ / decoded_events_;  // one measurement: no interval
+        cpu_per_event_.set(per_event, nan, per_event, per_event, std::uint64_t(decoded_events_));
+    }
     if (n == 0 || rounds_sum_ <= 0) return;
     estimates_.set(k, n, rounds_sum_ / double(n), time_sum_s_ / rounds_sum_, confidence_);
     // 1 / tau and the error per operation, with intervals from the Wilson interval of the failure probability.

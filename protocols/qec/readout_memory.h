@@ -122,9 +122,9 @@ class ReadoutMemory final : public Component {
 
     Counter shots_done_, failures_, abandoned_, operations_, decodes_;
     Tally events_per_readout_, decode_latency_, backlog_, answer_delay_, readouts_per_shot_, stall_cycles_;
-    Estimate cycle_duration_, round_duration_, error_rate_, error_per_operation_, time_per_operation_;
+    Estimate cycle_duration_, round_duration_, error_rate_, error_per_operation_, time_per_operation_, cpu_per_event_;
     MemoryEstimates estimates_;
-    double rounds_sum_ = 0, ops_sum_ = 0, time_sum_s_ = 0;
+    double rounds_sum_ = 0, ops_sum_ = 0, time_sum_s_ = 0, cpu_s_ = 0, decoded_events_ = 0;
     TraceTable<ReadoutRow> readout_trace_;
     TraceTable<ShotRow> shot_trace_;
     TraceTable<EdgeClassRow> class_trace_;
