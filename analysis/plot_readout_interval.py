@@ -53,7 +53,10 @@ def readout_interval(values, results, out):
         if "memory.logical_error_rate" not in r:
             continue
         rate, lo, hi = (x * 1e-6 for x in r["memory.logical_error_rate"])  # per microsecond
-        rows.append((int(v.get(key_L, 0)), v.get(key_lec, "both_ends"), int(v[key_R]), rate, lo, hi,
+        lec = v.get(key_lec, "both_ends")
+        if "components.memory.rule_file" in v:  # a sweep over rule files: name the curve by the file
+            lec = os.path.splitext(os.path.basename(v["components.memory.rule_file"]))[0]
+        rows.append((int(v.get(key_L, 0)), lec, int(v[key_R]), rate, lo, hi,
                      r["memory.logical_error"][0], r["memory.cycle_duration"][0] * 1e6))
     rows.sort()
     print(f"{'L':>3} {'lec':>10} {'R':>3} {'cycle (us)':>10} {'P(fail)':>8} {'rate (1/us)':>12} {'interval':>24}")
@@ -64,14 +67,18 @@ def readout_interval(values, results, out):
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, L in enumerate(sizes):
         c = colours[i % len(colours)]
-        for lec, style, label in (("both_ends", "-", "LEC between readouts"), ("none", "--", "no LEC (wait)")):
+        kinds = sorted({r[1] for r in rows if r[0] == L})
+        styles = ["-", "-.", ":", (0, (5, 1))]
+        for k, lec in enumerate(kinds):
+            style = "--" if lec == "none" else styles[k % len(styles)]
+            label = {"both_ends": "LEC between readouts", "none": "no LEC (wait)"}.get(lec, "rule " + lec)
             pts = [r for r in rows if r[0] == L and r[1] == lec and r[2] > 1 and r[3] < float("inf")]
             if not pts:
                 continue
             x = [r[2] for r in pts]
             y = [r[3] for r in pts]
             err = [[max(r[3] - r[4], 0) for r in pts], [max(r[5] - r[3], 0) if r[5] < float("inf") else 0 for r in pts]]
-            ax.errorbar(x, y, yerr=err, fmt="o" + style, color=c, capsize=3, label=f"L = {L}, {label}")
+            ax.errorbar(x, y, yerr=err, fmt="o", linestyle=style, color=c, capsize=3, label=f"L = {L}, {label}")
         base = [r for r in rows if r[0] == L and r[2] == 1]
         if base and base[0][3] > 0:
             ax.axhline(base[0][3], color=c, linestyle=":", label=f"L = {L}, readout every round")

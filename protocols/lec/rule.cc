@@ -1,5 +1,7 @@
 #include "protocols/lec/rule.h"
 
+#include "protocols/lec/rule_yaml.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,8 +14,6 @@
 #include "sim/diagnostics.h"
 
 namespace qdes::lec {
-
-namespace {
 
 [[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& key, const std::string& m) {
     std::string where = source;
@@ -30,6 +30,21 @@ Offset parse_offset(const std::string& source, const YAML::Node& n, const std::s
         fail(source, n, key, "expected an offset of two whole numbers [row, column]");
     }
 }
+
+void expect_keys(const std::string& source, const YAML::Node& map, const std::string& key,
+                 const std::vector<std::string>& allowed) {
+    for (const auto& kv : map) {
+        const std::string k = kv.first.as<std::string>();
+        if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            fail(source, kv.first, key.empty() ? k : key + "." + k,
+                 "unknown key" + did_you_mean(k, allowed) + " (known: " + list + ")");
+        }
+    }
+}
+
+namespace {
 
 /// "name", "!name", "name(-1, 0)".
 AncillaRef parse_ref(const std::string& source, const YAML::Node& n, const std::string& key,
@@ -61,19 +76,6 @@ AncillaRef parse_ref(const std::string& source, const YAML::Node& n, const std::
     }
     r.ancilla = it->second;
     return r;
-}
-
-void expect_keys(const std::string& source, const YAML::Node& map, const std::string& key,
-                 const std::vector<std::string>& allowed) {
-    for (const auto& kv : map) {
-        const std::string k = kv.first.as<std::string>();
-        if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-            std::string list;
-            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-            fail(source, kv.first, key.empty() ? k : key + "." + k,
-                 "unknown key" + did_you_mean(k, allowed) + " (known: " + list + ")");
-        }
-    }
 }
 
 }  // namespace
@@ -226,6 +228,30 @@ std::vector<std::vector<std::size_t>> bipartite_layers(const std::vector<std::ve
     return layers;
 }
 
+void add_controlled_layers(quantum::CircuitBuilder& b, const std::vector<std::vector<std::uint32_t>>& gates,
+                           const std::vector<std::vector<bool>>& negated, std::uint32_t num_qubits) {
+    using quantum::Gate;
+    for (const auto& layer : layers_of(gates, num_qubits)) {
+        std::vector<std::uint32_t> flips;
+        for (std::size_t g : layer)
+            for (std::size_t k = 0; k + 1 < gates[g].size(); ++k)
+                if (negated[g][k]) flips.push_back(gates[g][k]);
+        if (!flips.empty()) b.add(Gate::kX, flips);
+        std::map<std::size_t, std::vector<std::uint32_t>> by_arity;
+        for (std::size_t g : layer) {
+            if (gates[g].size() > 3) {
+                b.add(Gate::kMCX, gates[g]);
+                continue;
+            }
+            auto& t = by_arity[gates[g].size()];
+            t.insert(t.end(), gates[g].begin(), gates[g].end());
+        }
+        for (const auto& [arity, targets] : by_arity) b.add(arity == 2 ? Gate::kCX : Gate::kCCX, targets);
+        if (!flips.empty()) b.add(Gate::kX, flips);
+        b.tick();
+    }
+}
+
 quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const quantum::NoiseModel& noise) {
     using quantum::Gate;
     if (L < 2) throw std::invalid_argument("a rule needs L >= 2");
@@ -256,26 +282,9 @@ quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const q
     }
     // Controlled layers (ANDs, then corrections): negated controls get X gates around their layer; gates of one
     // layer with the same number of controls share an instruction (CX, CCX, or one MCX each).
-    auto controlled = [&](std::vector<std::vector<std::uint32_t>> gates, std::vector<std::vector<bool>> negated) {
-        for (const auto& layer : layers_of(gates, total)) {
-            std::vector<std::uint32_t> flips;
-            for (std::size_t g : layer)
-                for (std::size_t k = 0; k + 1 < gates[g].size(); ++k)
-                    if (negated[g][k]) flips.push_back(gates[g][k]);
-            if (!flips.empty()) b.add(Gate::kX, flips);
-            std::map<std::size_t, std::vector<std::uint32_t>> by_arity;
-            for (std::size_t g : layer) {
-                if (gates[g].size() > 3) {
-                    b.add(Gate::kMCX, gates[g]);
-                    continue;
-                }
-                auto& t = by_arity[gates[g].size()];
-                t.insert(t.end(), gates[g].begin(), gates[g].end());
-            }
-            for (const auto& [arity, targets] : by_arity) b.add(arity == 2 ? Gate::kCX : Gate::kCCX, targets);
-            if (!flips.empty()) b.add(Gate::kX, flips);
-            b.tick();
-        }
+    auto controlled = [&](const std::vector<std::vector<std::uint32_t>>& gates,
+                          const std::vector<std::vector<bool>>& negated) {
+        add_controlled_layers(b, gates, negated, total);
     };
     auto make_gate = [&](const std::vector<AncillaRef>& when, std::uint32_t s, std::uint32_t target,
                          std::vector<std::vector<std::uint32_t>>& gates, std::vector<std::vector<bool>>& negated) {

@@ -66,6 +66,12 @@ std::vector<std::vector<std::size_t>> layers_of(const std::vector<std::vector<st
 std::vector<std::vector<std::size_t>> bipartite_layers(const std::vector<std::vector<std::uint32_t>>& pairs,
                                                        std::uint32_t num_qubits);
 
+/// Appends controlled gates (each: its controls, then its target; `negated[g][k]`: control k of gate g must be 0)
+/// in conflict-free layers (layers_of): per layer, X gates on the negated controls, the gates (CX, CCX, or one MCX
+/// each), the X gates again, then a TICK.
+void add_controlled_layers(quantum::CircuitBuilder& b, const std::vector<std::vector<std::uint32_t>>& gates,
+                           const std::vector<std::vector<bool>>& negated, std::uint32_t num_qubits);
+
 /// One round of the rule on the L x L torus: data qubits 0..L^2-1, then L^2 qubits per ancilla in file order.
 /// Throws std::invalid_argument when a gate would act twice on one qubit (an offset pointing back to the site
 /// itself in an AND, say).

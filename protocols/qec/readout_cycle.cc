@@ -1,6 +1,7 @@
 #include "protocols/qec/readout_cycle.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <stdexcept>
 
@@ -16,7 +17,8 @@ using quantum::NoiseModel;
 LecKind parse_lec_kind(const std::string& name) {
     if (name == "none") return LecKind::kNone;
     if (name == "both_ends") return LecKind::kBothEnds;
-    throw std::invalid_argument("unknown LEC rule \"" + name + "\"; known: none, both_ends");
+    if (name == "rule") return LecKind::kRule;
+    throw std::invalid_argument("unknown LEC rule \"" + name + "\"; known: none, both_ends, rule");
 }
 
 namespace {
@@ -98,6 +100,17 @@ ReadoutCycle readout_cycle(const quantum::CssCode& code, const ReadoutCycleOptio
         }
     }
 
+    // A user rule: its gates on the toric code.
+    std::vector<std::vector<std::uint32_t>> rule_gates;
+    std::vector<std::vector<bool>> rule_negated;
+    if (o.lec == LecKind::kRule) {
+        if (!o.rule) throw std::invalid_argument("lec: rule needs a rule file");
+        const auto L = std::uint32_t(std::lround(std::sqrt(double(m))));
+        if (code.name.rfind("toric2d", 0) != 0 || L * L != m || n != 2 * m)
+            throw std::invalid_argument("lec: a rule file applies to the toric code (toric2d) only");
+        toric_rule_gates(*o.rule, L, rule_gates, rule_negated);
+    }
+
     const std::vector<std::uint32_t> data = iota(0, n), ancillas = iota(n, n + m);
     const double q_meas = o.noise.measurement_flip();
     NoiseModel gate_noise = o.noise;
@@ -118,7 +131,11 @@ ReadoutCycle readout_cycle(const quantum::CssCode& code, const ReadoutCycleOptio
         CircuitBuilder b(lec_round);
         start_round(b);
         extract(b);
-        for (const auto& layer : ccx_layers) b.add(Gate::kCCX, layer).tick();
+        if (o.lec == LecKind::kRule) {
+            lec::add_controlled_layers(b, rule_gates, rule_negated, n + m);
+        } else {
+            for (const auto& layer : ccx_layers) b.add(Gate::kCCX, layer).tick();
+        }
     }
     Circuit readout;
     readout.source = "readout_round(" + code.name + ")";

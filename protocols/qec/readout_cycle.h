@@ -9,7 +9,8 @@
 /// invariant, so every qubit of one kind sees the same schedule). Then:
 /// - an LEC round applies the rule: `both_ends` flips a data qubit (CCX) when the ancillas of both its checks fire;
 ///   qubits in a single check are left alone;
-/// - an idle round (the "no LEC" baseline) waits as long as an LEC round would, doing nothing;
+///   `rule` runs a user-defined rule file instead (protocols/qec/toric_rule.h; the toric code);
+/// - an idle round (the "no LEC" baseline) waits as long as a both_ends round would, doing nothing;
 /// - the readout round measures the ancillas: one DETECTOR per check, the raw syndrome bit (the decoder compares
 ///   consecutive readouts itself).
 /// Noise: gate_bitflip and gate_depolarizing as in quantum::add_gate_noise (gates, resets; measurements flip with
@@ -23,17 +24,20 @@
 #include "hardware/quantum/device.h"
 #include "models/quantum/codes/css_code.h"
 #include "models/quantum/noise.h"
+#include "protocols/qec/toric_rule.h"
 
 namespace qdes::qec {
 
-enum class LecKind { kNone, kBothEnds };
-LecKind parse_lec_kind(const std::string& name);  ///< "none", "both_ends"; std::invalid_argument otherwise
+enum class LecKind { kNone, kBothEnds, kRule };
+/// "none", "both_ends", "rule"; std::invalid_argument otherwise.
+LecKind parse_lec_kind(const std::string& name);
 
 struct ReadoutCycleOptions {
     std::uint32_t readout_every = 1;  ///< R >= 1: rounds per cycle, the last one read out
     LecKind lec = LecKind::kBothEnds;
     quantum::NoiseModel noise;        ///< its `idle` must be 0: idle noise comes from the device
     bool readout = true;              ///< false: no readout at all, the cycle is one LEC (or idle) round
+    const ToricLecRule* rule = nullptr;  ///< lec kRule: a user rule (toric code only; must outlive the call)
 };
 
 /// Where each data qubit sits in the checks: the checks it is in (one or two) and the CX layer in which each of

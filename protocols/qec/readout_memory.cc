@@ -20,8 +20,18 @@ quantum::CssCode code_of(const ParamValues& p) {
     return p.string("code") == "repetition" ? quantum::repetition_code(L) : quantum::toric2d_code(L);
 }
 
-ReadoutCycleOptions cycle_options(const ParamValues& p) {
+std::unique_ptr<ToricLecRule> rule_of(const Simulation& sim, const ParamValues& p) {
+    const bool wants = p.string("lec") == "rule";
+    const std::string& file = p.string("rule_file");
+    if (wants && file.empty()) throw std::invalid_argument("lec: rule needs rule_file");
+    if (!wants && !file.empty()) throw std::invalid_argument("rule_file needs lec: rule");
+    if (!wants) return nullptr;
+    return std::make_unique<ToricLecRule>(load_toric_rule(sim.resolve_path(file).string()));
+}
+
+ReadoutCycleOptions cycle_options(const ParamValues& p, const ToricLecRule* rule) {
     ReadoutCycleOptions o;
+    o.rule = rule;
     const auto R = std::uint32_t(p.integer("readout_every"));
     o.readout = R > 0;
     o.readout_every = std::max<std::uint32_t>(R, 1);
@@ -69,10 +79,13 @@ ComponentKind ReadoutMemory::kind() {
     k.params.integer("readout_every", "R: rounds per readout cycle, the last one read out (1: standard error "
                                       "correction; 0: no readout at all, pure LEC with one final perfect readout)")
         .with_default("1").at_least(0).at_most(4096);
-    k.params.choice("lec", {"both_ends", "none"},
+    k.params.choice("lec", {"both_ends", "none", "rule"},
                     "the rule of the R - 1 rounds between readouts: both_ends flips a qubit when both its checks "
-                    "fire; none waits as long instead (the no-LEC baseline)")
+                    "fire; none waits as long as a both_ends round instead (the no-LEC baseline); rule: rule_file")
         .with_default("both_ends");
+    k.params.string("rule_file", "lec: rule: a toric LEC rule file (protocols/qec/toric_rule.h), relative to the "
+                                 "scenario")
+        .with_default("");
     k.params.integer("cycles", "readout cycles per shot (0: L); with readout_every 0, LEC rounds per shot")
         .with_default("0").at_least(0).at_most(1 << 20);
     k.params.choice("noise", {"phenomenological", "gate_bitflip", "gate_depolarizing"},
@@ -119,7 +132,8 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     : Component(sim, std::move(name)),
       code_(code_of(params)),
       device_(hw::device_from(params)),
-      cycle_(readout_cycle(code_, cycle_options(params), device_)),
+      rule_(rule_of(sim, params)),
+      cycle_(readout_cycle(code_, cycle_options(params, rule_.get()), device_)),
       program_(std::make_unique<quantum::Program>(quantum::compile(cycle_.timed.circuit))),
       model_(std::make_unique<SpaceTimeModel>(cycle_)),
       latency_(latency_of(params)),

@@ -98,6 +98,7 @@ class ReadoutMemory final : public Component {
 
     quantum::CssCode code_;
     hw::QuantumDevice device_;
+    std::unique_ptr<ToricLecRule> rule_;  ///< lec: rule
     ReadoutCycle cycle_;
     std::unique_ptr<quantum::Program> program_;
     std::unique_ptr<SpaceTimeModel> model_;

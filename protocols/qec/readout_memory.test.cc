@@ -74,6 +74,73 @@ TEST(ReadoutCycle, BothEndsRuleRemovesEverySingleErrorBeforeTheReadout) {
     }
 }
 
+TEST(ToricRule, TheBothEndsFileGivesExactlyTheBuiltInCircuit) {
+    const ToricLecRule rule = load_toric_rule(std::string(QDES_SOURCE_DIR) + "/scenarios/qec/rules/both_ends.yaml");
+    for (std::uint32_t L : {3u, 5u}) {
+        ReadoutCycleOptions o;
+        o.readout_every = 3;
+        o.noise = {NoiseModel::Kind::kGateDepolarizing, 0.001, -1, 0};
+        const ReadoutCycle built_in = readout_cycle(quantum::toric2d_code(L), o, hw::example_device("willow_2024"));
+        o.lec = LecKind::kRule;
+        o.rule = &rule;
+        const ReadoutCycle from_file = readout_cycle(quantum::toric2d_code(L), o, hw::example_device("willow_2024"));
+        EXPECT_EQ(from_file.timed.circuit.to_text(), built_in.timed.circuit.to_text()) << L;
+        EXPECT_EQ(from_file.timed.total_ps, built_in.timed.total_ps);
+    }
+}
+
+TEST(ToricRule, NoneConditionsHoldACorrectionBack) {
+    // Guarded rule: a horizontal edge h(i, j) is flipped when plaquettes (i, j) and (i - 1, j) fire and neither
+    // (i + 1, j) nor (i - 2, j) does. L = 6: h(2, 1) = 13 alone is removed; with h(3, 1) = 19 as well, plaquette
+    // (2, 1) sees both and stays quiet, (1, 1) and (3, 1) fire, and nothing matches: both errors stay.
+    const ToricLecRule rule =
+        load_toric_rule(std::string(QDES_SOURCE_DIR) + "/scenarios/qec/rules/both_ends_guarded.yaml");
+    ReadoutCycleOptions o;
+    o.readout_every = 2;
+    o.lec = LecKind::kRule;
+    o.rule = &rule;
+    const ReadoutCycle rc = readout_cycle(quantum::toric2d_code(6), o, hw::example_device("ideal"));
+    const auto [clear, fired] = after_one_error(rc, 13);
+    EXPECT_TRUE(clear);
+    EXPECT_TRUE(fired.empty());
+    quantum::Circuit c;
+    quantum::CircuitBuilder(c).add(quantum::Gate::kXError, {13, 19}, {1.0}).tick();
+    c.top().insert(c.top().end(), rc.timed.circuit.top().begin(), rc.timed.circuit.top().end());
+    const quantum::Program program = quantum::compile(c);
+    quantum::FrameSimulator sim(program, 64, 1);
+    sim.run();
+    std::vector<std::uint32_t> left;
+    for (std::uint32_t d = 0; d < rc.num_data; ++d)
+        if (sim.x_frame().get(d, 0)) left.push_back(d);
+    EXPECT_EQ(left, (std::vector<std::uint32_t>{13, 19}));
+    // A guarded pair apart from others: h(2, 1) with a vertical error far away is still removed.
+    const auto [clear2, fired2] = after_one_error(rc, 36 + 3 * 6 + 4);
+    EXPECT_TRUE(clear2);
+}
+
+TEST(ToricRule, BadFilesNameTheLineAndKey) {
+    const auto message = [](const std::string& text) {
+        try {
+            parse_toric_rule(text, "r.yaml");
+        } catch (const std::runtime_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(message("name: x\ncorrections:\n  horizontal:\n    - {any: [[0, 0]]}\n").substr(0, 40),
+              "r.yaml:4:8: corrections.horizontal[0].an");
+    EXPECT_NE(message("corrections:\n  horizontal:\n    - {none: [[0, 0]]}\n").find("needs `all`"), std::string::npos);
+    EXPECT_NE(message("corrections:\n  diagonal: []\n").find("r.yaml:2:3: corrections.diagonal: unknown key"),
+              std::string::npos);
+    EXPECT_NE(message("corrections:\n  vertical:\n    - {all: [[0, 0], [0, 0]]}\n").find("listed twice"),
+              std::string::npos);
+    // Offsets that wrap onto one plaquette at a small L.
+    const ToricLecRule wraps = parse_toric_rule("corrections:\n  vertical:\n    - {all: [[0, 0], [0, 3]]}\n", "w");
+    std::vector<std::vector<std::uint32_t>> gates;
+    std::vector<std::vector<bool>> negated;
+    EXPECT_THROW(toric_rule_gates(wraps, 3, gates, negated), std::invalid_argument);
+}
+
 TEST(ReadoutCycle, RefusesCodesWhoseErrorsAreNotGraphlike) {
     ReadoutCycleOptions o;
     EXPECT_THROW(readout_cycle(quantum::ising2d_code(4), o, hw::example_device("ideal")), std::invalid_argument);

@@ -1,0 +1,21 @@
+#pragma once
+/// Helpers for rule files read with yaml-cpp: errors as "file:line:column: key: message".
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "protocols/lec/rule.h"
+
+namespace qdes::lec {
+
+/// Throws std::runtime_error "source:line:column: key: message" (the position of `at` when it has one).
+[[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& key, const std::string& m);
+/// [row, column] as two whole numbers.
+Offset parse_offset(const std::string& source, const YAML::Node& n, const std::string& key);
+/// Refuses a key of `map` not in `allowed`, with a "did you mean".
+void expect_keys(const std::string& source, const YAML::Node& map, const std::string& key,
+                 const std::vector<std::string>& allowed);
+
+}  // namespace qdes::lec
