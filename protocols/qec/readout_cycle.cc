@@ -149,14 +149,16 @@ ReadoutCycle readout_cycle(const quantum::CssCode& code, const ReadoutCycleOptio
         b.tick();
     }
     const Circuit lec_noisy = noisy(lec_round), readout_noisy = noisy(readout);
-    const std::size_t lec_layers = hw::add_idle_noise(lec_round, device, n + m).layer_ps.size();
-    rc.lec_round_ps = hw::add_idle_noise(lec_round, device, n + m).total_ps;
+    const hw::TimedCircuit lec_timed = hw::add_idle_noise(lec_round, device, n + m);
+    rc.lec_round_ps = lec_timed.total_ps;
 
-    // The cycle: R - 1 LEC rounds (or waits of the same length), then the readout.
+    // The cycle: R - 1 LEC rounds (or waits of the same length), then the readout; without readout, one round.
+    if (!o.readout && o.readout_every != 1)
+        throw std::invalid_argument("readout_every: a cycle without readout has one round");
     Circuit cycle;
     cycle.source = "readout_cycle(" + code.name + ", R=" + std::to_string(o.readout_every) + ")";
     std::vector<TimePs> min_layer;
-    for (std::uint32_t r = 1; r < o.readout_every; ++r) {
+    const auto lec_or_wait = [&]() {
         if (o.lec == LecKind::kNone) {  // wait as long as an LEC round would take
             CircuitBuilder b(cycle);
             start_round(b);
@@ -164,22 +166,12 @@ ReadoutCycle readout_cycle(const quantum::CssCode& code, const ReadoutCycleOptio
             min_layer.push_back(rc.lec_round_ps);
         } else {
             append(cycle, lec_noisy);
-            min_layer.insert(min_layer.end(), lec_layers, 0);
+            min_layer.insert(min_layer.end(), lec_timed.layer_ps.size(), 0);
         }
-    }
-    if (o.readout) {
-        append(cycle, readout_noisy);
-    } else {  // pure LEC: the cycle is one LEC round (or, without a rule, a wait as long)
-        if (o.readout_every != 1) throw std::invalid_argument("readout_every: a cycle without readout has one round");
-        if (o.lec == LecKind::kNone) {
-            CircuitBuilder b(cycle);
-            start_round(b);
-            b.tick();
-            min_layer.push_back(rc.lec_round_ps);
-        } else {
-            append(cycle, lec_noisy);
-        }
-    }
+    };
+    for (std::uint32_t r = 1; r < o.readout_every; ++r) lec_or_wait();
+    if (o.readout) append(cycle, readout_noisy);
+    else lec_or_wait();
     rc.timed = hw::add_idle_noise(cycle, device, n + m, min_layer);
     rc.readout_round_ps = hw::add_idle_noise(readout, device, n + m).total_ps;
     return rc;
