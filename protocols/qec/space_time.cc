@@ -165,13 +165,24 @@ void SpaceTimeModel::estimate(const std::vector<std::vector<const std::uint64_t*
         bsum[e.cls].n += 1;
         bsum[e.cls].xij += S;
     }
+    // The bulk qubits' space edges, per layer kind: a lower bound for a boundary edge (the same qubits, the same
+    // noise). It matters when correlations that are not pairs (an LEC round removing an error the last readout
+    // saw fires four detectors) inflate the pair estimates and so leave too little of a node's rate to its boundary.
+    double space_p[3] = {0, 0, 0}, space_n[3] = {0, 0, 0};
+    for (const Class& c : classes_)
+        if (c.relation == kSpace && c.estimated) {
+            space_p[c.layer_kind] += c.p;
+            space_n[c.layer_kind] += 1;
+        }
     for (std::size_t k = 0; k < classes_.size(); ++k) {
         Class& c = classes_[k];
         if (c.relation != kBoundary || bsum[k].n == 0) continue;
         c.samples = bsum[k].xij;
         const double p = bsum[k].xi / bsum[k].n;
+        const double bulk = space_n[c.layer_kind] > 0 ? space_p[c.layer_kind] / space_n[c.layer_kind] : 0;
         c.estimated = p > 0;
-        c.p = p > 0 ? std::min(p, 0.499) : floor_p;  // a boundary edge always stays: it pairs the ends
+        // A boundary edge always stays: it pairs the ends.
+        c.p = std::min(std::max({p, bulk, floor_p}), 0.499);
     }
     shapes_.clear();
 }
