@@ -41,11 +41,6 @@ ComponentKind DecodingMemory::kind() {
 
 namespace {
 
-quantum::CssCode code_of(const ParamValues& p) {
-    const auto L = std::uint32_t(p.integer("size"));
-    return p.string("code") == "repetition" ? quantum::repetition_code(L) : quantum::toric2d_code(L);
-}
-
 std::uint32_t rounds_of(const ParamValues& p) {
     if (p.string("noise") == "code_capacity") {
         if (p.integer("rounds") != 0) throw std::invalid_argument("rounds: code_capacity noise has one perfect round");
@@ -58,7 +53,7 @@ std::uint32_t rounds_of(const ParamValues& p) {
 
 DecodingMemory::DecodingMemory(Simulation& sim, std::string name, const ParamValues& params)
     : Component(sim, std::move(name)),
-      code_(code_of(params)),
+      code_(quantum::make_code(params.string("code"), std::uint32_t(params.integer("size")))),
       graph_(css_decoding_graph(code_, 'Z', rounds_of(params), params.real("p"),
                                 params.real("q") < 0 ? params.real("p") : params.real("q"))),
       decoder_(make_decoder(params.string("decoder"), graph_)),

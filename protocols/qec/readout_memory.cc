@@ -15,11 +15,6 @@ namespace {
 
 constexpr double kPsToS = 1e-12;
 
-quantum::CssCode code_of(const ParamValues& p) {
-    const auto L = std::uint32_t(p.integer("size"));
-    return p.string("code") == "repetition" ? quantum::repetition_code(L) : quantum::toric2d_code(L);
-}
-
 std::unique_ptr<ToricLecRule> rule_of(const Simulation& sim, const ParamValues& p) {
     const bool wants = p.string("lec") == "rule";
     const std::string& file = p.string("rule_file");
@@ -49,19 +44,6 @@ LatencyModel latency_of(const ParamValues& p) {
     m.per_defect_ps = p.duration_ps("decode_time_per_defect");
     m.factor = p.real("latency_factor");
     return m;
-}
-
-// The set bits of a row of `words` words, below `limit`.
-template <class F>
-void for_each_bit(const std::uint64_t* row, std::size_t words, std::size_t limit, F&& f) {
-    for (std::size_t w = 0; w < words; ++w) {
-        std::uint64_t x = row[w];
-        while (x) {
-            const std::size_t s = w * 64 + std::size_t(std::countr_zero(x));
-            x &= x - 1;
-            if (s < limit) f(s);
-        }
-    }
 }
 
 }  // namespace
@@ -130,7 +112,7 @@ ComponentKind ReadoutMemory::kind() {
 
 ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValues& params)
     : Component(sim, std::move(name)),
-      code_(code_of(params)),
+      code_(quantum::make_code(params.string("code"), std::uint32_t(params.integer("size")))),
       device_(hw::device_from(params)),
       rule_(rule_of(sim, params)),
       cycle_(readout_cycle(code_, cycle_options(params, rule_.get()), device_)),
@@ -267,20 +249,8 @@ std::uint64_t ReadoutMemory::actual_logicals(std::size_t s) const {
 }
 
 void ReadoutMemory::final_layer_rows() {
-    const std::size_t m = cycle_.num_checks, words = final_.words();
-    const auto& x = frames_->x_frame();
-    for (std::size_t c = 0; c < m; ++c) {
-        std::uint64_t* d = final_.row(c);
-        std::copy_n(last_.row(c), words, d);
-        for (std::uint32_t q : code_.z_checks[c])
-            for (std::size_t w = 0; w < words; ++w) d[w] ^= x.row(q)[w];
-    }
-    for (std::size_t k = 0; k < code_.z_logicals.size(); ++k) {
-        std::uint64_t* o = final_.row(m + k);
-        std::fill_n(o, words, 0);
-        for (std::uint32_t q : code_.z_logicals[k])
-            for (std::size_t w = 0; w < words; ++w) o[w] ^= x.row(q)[w];
-    }
+    xor_parities(frames_->x_frame(), code_.z_checks, &last_, final_, 0);
+    xor_parities(frames_->x_frame(), code_.z_logicals, nullptr, final_, cycle_.num_checks);
 }
 
 void ReadoutMemory::cycle_event() {
@@ -293,10 +263,12 @@ void ReadoutMemory::cycle_event() {
             const std::uint64_t* now_row = frames_->detectors().row(c);
             std::uint64_t* l = last_.row(c);
             for (std::size_t w = 0; w < words; ++w) {
-                const std::uint64_t d = now_row[w] ^ l[w];
+                std::uint64_t d = now_row[w] ^ l[w];
                 l[w] = now_row[w];
-                for_each_bit(&d, 1, in_batch_ - std::min(in_batch_, w * 64),
-                             [&](std::size_t b) { new_defects_[w * 64 + b].push_back(std::uint32_t(c)); });
+                for (; d; d &= d - 1) {  // each shot whose check c changed
+                    const std::size_t shot = w * 64 + std::size_t(std::countr_zero(d));
+                    if (shot < in_batch_) new_defects_[shot].push_back(std::uint32_t(c));
+                }
             }
         }
     }

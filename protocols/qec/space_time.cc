@@ -246,15 +246,22 @@ quantum::BitTable sample_detection_events(const quantum::Program& program, const
             }
         }
     }
-    for (std::size_t c = 0; c < m; ++c) {
-        std::uint64_t* d = events.row(T * m + c);
-        std::copy_n(last.row(c), words, d);
-        for (std::uint32_t q : code.z_checks[c]) {
-            const std::uint64_t* x = sim.x_frame().row(q);
+    xor_parities(sim.x_frame(), code.z_checks, &last, events, T * m);  // the perfect readout
+    return events;
+}
+
+void xor_parities(const quantum::BitTable& frame, const std::vector<quantum::QubitSet>& sets,
+                  const quantum::BitTable* base, quantum::BitTable& out, std::size_t first_row) {
+    const std::size_t words = out.words();
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        std::uint64_t* d = out.row(first_row + i);
+        if (base) std::copy_n(base->row(i), words, d);
+        else std::fill_n(d, words, 0);
+        for (std::uint32_t q : sets[i]) {
+            const std::uint64_t* x = frame.row(q);
             for (std::size_t w = 0; w < words; ++w) d[w] ^= x[w];
         }
     }
-    return events;
 }
 
 std::vector<std::vector<const std::uint64_t*>> layers_of(const quantum::BitTable& events, std::uint32_t checks) {

@@ -103,6 +103,11 @@ quantum::BitTable sample_detection_events(const quantum::Program& program, const
                                           const quantum::CssCode& code, std::uint64_t runs, std::size_t shots,
                                           std::uint64_t seed, std::uint64_t stream);
 
+/// Row r of `out` (r = first_row + i) becomes row i of `base` (or zero when `base` is null) XOR the parity of
+/// the `frame` rows (one per qubit) of sets[i]: a check's syndrome bit, or a logical's flip, per shot.
+void xor_parities(const quantum::BitTable& frame, const std::vector<quantum::QubitSet>& sets,
+                  const quantum::BitTable* base, quantum::BitTable& out, std::size_t first_row);
+
 /// The rows of such a table by layer, as SpaceTimeModel::estimate takes them.
 std::vector<std::vector<const std::uint64_t*>> layers_of(const quantum::BitTable& events, std::uint32_t checks);
 
