@@ -7,6 +7,8 @@ packages=(
   libboost-dev libboost-program-options-dev libeigen3-dev libyaml-cpp-dev
   libhdf5-dev hdf5-tools
   libgtest-dev libgmock-dev libbenchmark-dev libsystemc-dev
+  libonnx-dev libprotobuf-dev zlib1g-dev
+  dataset-fashion-mnist python3-sklearn
   python3-h5py python3-matplotlib python3-numpy
 )
 missing=()

@@ -1,5 +1,7 @@
 #include "sim/h5.h"
 
+#include <algorithm>
+
 namespace qdes::h5 {
 
 void silence_library_errors() {
@@ -82,6 +84,97 @@ std::string read_string_attribute(hid_t object, const std::string& name) {
     std::string s = p ? p : "";
     H5free_memory(p);
     return s;
+}
+
+bool has_attribute(hid_t object, const std::string& name) {
+    return H5Aexists(object, name.c_str()) > 0;
+}
+
+double read_number_attribute(hid_t object, const std::string& name) {
+    Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
+    Handle type(H5Aget_type(attr.id()), H5Tclose, ("get the type of attribute " + name).c_str());
+    const H5T_class_t cls = H5Tget_class(type.id());
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw Error("HDF5: attribute " + name + " is not a number");
+    double v = 0;
+    check(H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v), "read attribute " + name);
+    return v;
+}
+
+namespace {
+void write_array_raw(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims, hid_t mem_type,
+                     hid_t file_type, const void* data, std::size_t element_bytes) {
+    std::vector<hsize_t> d(dims.begin(), dims.end());
+    Handle space(d.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(d.size()), d.data(), nullptr),
+                 H5Sclose, "create dataspace");
+    std::uint64_t count = 1;
+    for (auto x : dims) count *= x;
+    Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties");
+    if (!d.empty() && count * element_bytes > 4096) {
+        check(H5Pset_chunk(plist.id(), static_cast<int>(d.size()), d.data()), "chunk dataset " + name);
+        check(H5Pset_shuffle(plist.id()), "shuffle dataset " + name);
+        check(H5Pset_deflate(plist.id(), 4), "compress dataset " + name);
+    }
+    Handle ds(H5Dcreate2(parent, name.c_str(), file_type, space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT), H5Dclose,
+              ("create dataset " + name).c_str());
+    if (count > 0) check(H5Dwrite(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset " + name);
+}
+
+template <class T>
+Array<T> read_array_raw(hid_t parent, const std::string& name, hid_t mem_type) {
+    Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ("open dataset " + name).c_str());
+    Handle type(H5Dget_type(ds.id()), H5Tclose, ("get the type of dataset " + name).c_str());
+    const H5T_class_t cls = H5Tget_class(type.id());
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw Error("HDF5: dataset " + name + " is not numeric");
+    Handle space(H5Dget_space(ds.id()), H5Sclose, "get dataspace");
+    const int rank = H5Sget_simple_extent_ndims(space.id());
+    std::vector<hsize_t> d(static_cast<std::size_t>(std::max(rank, 0)));
+    if (rank > 0) H5Sget_simple_extent_dims(space.id(), d.data(), nullptr);
+    Array<T> out;
+    std::uint64_t count = 1;
+    for (auto x : d) {
+        out.dims.push_back(x);
+        count *= x;
+    }
+    out.values.resize(count);
+    if (count > 0) check(H5Dread(ds.id(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.values.data()), "read " + name);
+    return out;
+}
+}  // namespace
+
+void write_array(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims, const float* data) {
+    write_array_raw(parent, name, dims, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, data, sizeof(float));
+}
+
+void write_array(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims,
+                 const std::int64_t* data) {
+    write_array_raw(parent, name, dims, H5T_NATIVE_INT64, H5T_STD_I64LE, data, sizeof(std::int64_t));
+}
+
+Array<float> read_float_array(hid_t parent, const std::string& name) {
+    return read_array_raw<float>(parent, name, H5T_NATIVE_FLOAT);
+}
+
+Array<std::int64_t> read_int_array(hid_t parent, const std::string& name) {
+    return read_array_raw<std::int64_t>(parent, name, H5T_NATIVE_INT64);
+}
+
+bool has_link(hid_t parent, const std::string& name) {
+    return H5Lexists(parent, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::vector<std::string> member_names(hid_t group) {
+    std::vector<std::string> names;
+    auto collect = [](hid_t, const char* name, const H5L_info_t*, void* op) -> herr_t {
+        static_cast<std::vector<std::string>*>(op)->emplace_back(name);
+        return 0;
+    };
+    hsize_t idx = 0;
+    check(H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, &idx, collect, &names), "list group members");
+    return names;
+}
+
+Handle open_group(hid_t parent, const std::string& name) {
+    return Handle(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, ("open group " + name).c_str());
 }
 
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& value) {

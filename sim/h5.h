@@ -55,6 +55,27 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
 void write_attribute(hid_t object, const std::string& name, std::uint64_t value);
 void write_attribute(hid_t object, const std::string& name, double value);
 std::string read_string_attribute(hid_t object, const std::string& name);
+bool has_attribute(hid_t object, const std::string& name);
+/// Reads a scalar numeric attribute of any integer or float type, converted to double.
+double read_number_attribute(hid_t object, const std::string& name);
+
+/// An n-dimensional array read from or written to a dataset (row-major, as HDF5 stores it).
+template <class T>
+struct Array {
+    std::vector<std::uint64_t> dims;
+    std::vector<T> values;
+};
+/// Writes a float32 (or int64) dataset of the given dims, deflate-compressed when larger than a few kilobytes.
+void write_array(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims, const float* data);
+void write_array(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims,
+                 const std::int64_t* data);
+/// Reads a numeric dataset of any stored type, converted to float (or int64).
+Array<float> read_float_array(hid_t parent, const std::string& name);
+Array<std::int64_t> read_int_array(hid_t parent, const std::string& name);
+bool has_link(hid_t parent, const std::string& name);
+/// The names of a group's direct members, in increasing name order.
+std::vector<std::string> member_names(hid_t group);
+Handle open_group(hid_t parent, const std::string& name);
 
 /// A scalar variable-length UTF-8 string dataset (for text larger than an attribute may hold).
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& value);

@@ -1,5 +1,6 @@
 #include "protocols/inference/workload.h"
 
+#include "protocols/inference/model_workload.h"
 #include "sim/simulation.h"
 
 namespace qdes::inference {
@@ -123,6 +124,9 @@ accel::Accelerator& add_network(Simulation& sim, std::vector<accel::GemmOp> ops,
     return accelerator;
 }
 
-void register_inference_components(ComponentRegistry& registry) { registry.add(Workload::kind()); }
+void register_inference_components(ComponentRegistry& registry) {
+    registry.add(Workload::kind());
+    registry.add(ModelWorkload::kind());
+}
 
 }  // namespace qdes::inference

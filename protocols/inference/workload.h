@@ -11,7 +11,7 @@
 
 namespace qdes::inference {
 
-class Workload final : public Component {
+class Workload : public Component {
   public:
     Workload(Simulation& sim, std::string name, std::vector<accel::GemmOp> ops, std::uint64_t repeat);
     static ComponentKind kind();
