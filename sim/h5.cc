@@ -145,17 +145,8 @@ void write_array(hid_t parent, const std::string& name, const std::vector<std::u
     write_array_raw(parent, name, dims, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, data, sizeof(float));
 }
 
-void write_array(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims,
-                 const std::int64_t* data) {
-    write_array_raw(parent, name, dims, H5T_NATIVE_INT64, H5T_STD_I64LE, data, sizeof(std::int64_t));
-}
-
 Array<float> read_float_array(hid_t parent, const std::string& name) {
     return read_array_raw<float>(parent, name, H5T_NATIVE_FLOAT);
-}
-
-Array<std::int64_t> read_int_array(hid_t parent, const std::string& name) {
-    return read_array_raw<std::int64_t>(parent, name, H5T_NATIVE_INT64);
 }
 
 bool has_link(hid_t parent, const std::string& name) {

@@ -65,13 +65,10 @@ struct Array {
     std::vector<std::uint64_t> dims;
     std::vector<T> values;
 };
-/// Writes a float32 (or int64) dataset of the given dims, deflate-compressed when larger than a few kilobytes.
+/// Writes a float32 dataset of the given dims, deflate-compressed when larger than a few kilobytes.
 void write_array(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims, const float* data);
-void write_array(hid_t parent, const std::string& name, const std::vector<std::uint64_t>& dims,
-                 const std::int64_t* data);
-/// Reads a numeric dataset of any stored type, converted to float (or int64).
+/// Reads a numeric dataset of any stored type, converted to float.
 Array<float> read_float_array(hid_t parent, const std::string& name);
-Array<std::int64_t> read_int_array(hid_t parent, const std::string& name);
 bool has_link(hid_t parent, const std::string& name);
 /// The names of a group's direct members, in increasing name order.
 std::vector<std::string> member_names(hid_t group);

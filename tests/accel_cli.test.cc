@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "models/nn/model_file.h"
 #include "tests/support/test_util.h"
 
 namespace qdes::testing {
@@ -112,6 +113,33 @@ TEST(AccelCli, ScenarioWithBuffersTooSmallFailsBeforeTheRun) {
               std::string::npos)
         << r.err;
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
+}
+
+TEST(NnModelCli, ScenarioReportsTheFixturesPyTorchAccuracyAndRefusesBadModels) {
+    // The dense CNN evaluated by the nn_model component over the 10 000 test images gives the top-1 accuracy PyTorch
+    // measured when it trained the fixture (stored in the file), and the network's MACs.
+    TempDir dir;
+    const std::string scenario = (source_dir() / "scenarios" / "workloads" / "cnn_nm_sparsity.yaml").string();
+    const CommandResult r =
+        run_qdes("run " + scenario + " --set components.net.prune=none --out " + dir.path().string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto ref = nn::read_reference(nn_fixture("fmnist_cnn.h5"));
+    ASSERT_TRUE(ref.has_value());
+    auto printed = [&](const std::string& statistic) {
+        const auto at = r.out.find(" " + statistic + " ");
+        EXPECT_NE(at, std::string::npos) << statistic << " not printed:\n" << r.out;
+        return at == std::string::npos ? -1.0 : std::stod(r.out.substr(at + statistic.size() + 2));
+    };
+    EXPECT_NEAR(printed("net.accuracy"), ref->top1, 5e-5);  // 10 000 samples: a multiple of 1e-4, printed to 4 digits
+    EXPECT_NEAR(printed("net.macs"), 16 * 28 * 28 * 9 + 32 * 14 * 14 * 16 * 9 + 1568 * 64 + 64 * 10, 6);
+    const CommandResult bad =
+        run_qdes("run " + scenario + " --set components.net.model=missing.h5 --out " + dir.path().string());
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("cnn_nm_sparsity.yaml:8:3: components.net: model: "), std::string::npos) << bad.err;
+    const CommandResult shape =
+        run_qdes("run " + scenario + " --set components.net.dataset=digits --out " + dir.path().string());
+    EXPECT_EQ(shape.exit_code, 2);
+    EXPECT_NE(shape.err.find("dataset: dataset digits has samples of shape [64]"), std::string::npos) << shape.err;
 }
 
 }  // namespace

@@ -12,9 +12,7 @@
 namespace qdes::nn {
 namespace {
 
-std::string fixture(const std::string& name) {
-    return (testing::source_dir() / "tests" / "fixtures" / "nn" / name).string();
-}
+using testing::nn_fixture;
 
 Tensor random_tensor(Shape shape, std::mt19937& rng) {
     Tensor t(std::move(shape));
@@ -148,8 +146,8 @@ TEST(Dataset, DigitsSplitAndUpscaling) {
 
 /// Runs a fixture on its test set and compares with the logits PyTorch wrote when it trained the model.
 void expect_reproduces_pytorch(const std::string& file, const Dataset& data) {
-    const Graph g = read_model(fixture(file));
-    const auto ref = read_reference(fixture(file));
+    const Graph g = read_model(nn_fixture(file));
+    const auto ref = read_reference(nn_fixture(file));
     ASSERT_TRUE(ref.has_value());
     ASSERT_EQ(ref->logits.shape[0], data.size());
     double worst = 0;
@@ -188,11 +186,11 @@ TEST(Fixtures, MixtureOfExpertsReproducesPyTorchLogitsBeforeAndAfterFineTuning) 
 
 TEST(Fixtures, MacAndParameterCountsFollowFromTheShapes) {
     // LeNet-300-100: 784*300 + 300*100 + 100*10 MACs; parameters add the biases.
-    const Graph lenet = read_model(fixture("lenet_300_100.h5"));
+    const Graph lenet = read_model(nn_fixture("lenet_300_100.h5"));
     EXPECT_EQ(lenet.total_macs(), 784 * 300 + 300 * 100 + 100 * 10);
     EXPECT_EQ(lenet.total_params(), 784 * 300 + 300 + 300 * 100 + 100 + 100 * 10 + 10);
     // The CNN: conv1 16*28*28*9, conv2 32*14*14*16*9, fc1 1568*64, fc2 64*10.
-    const Graph cnn = read_model(fixture("fmnist_cnn.h5"));
+    const Graph cnn = read_model(nn_fixture("fmnist_cnn.h5"));
     EXPECT_EQ(cnn.total_macs(), 16 * 28 * 28 * 9 + 32 * 14 * 14 * 16 * 9 + 1568 * 64 + 64 * 10);
 }
 

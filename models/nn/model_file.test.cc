@@ -10,12 +10,10 @@
 namespace qdes::nn {
 namespace {
 
-std::string fixture(const std::string& name) {
-    return (testing::source_dir() / "tests" / "fixtures" / "nn" / name).string();
-}
+using testing::nn_fixture;
 
 TEST(ModelFile, WriteThenReadGivesTheSameNetworkMasksAndBits) {
-    Graph g = read_model(fixture("digits_mlp.h5"));
+    Graph g = read_model(nn_fixture("digits_mlp.h5"));
     Tensor mask(g.nodes[0].param("weight").shape, 1.0f);
     mask.values[3] = 0.0f;
     g.nodes[0].masks["weight"] = mask;
@@ -43,7 +41,7 @@ TEST(ModelFile, WriteThenReadGivesTheSameNetworkMasksAndBits) {
 }
 
 TEST(ModelFile, ResidualInputsSurviveTheRoundTrip) {
-    const Graph g = read_model(fixture("moe_pretrained.h5"));
+    const Graph g = read_model(nn_fixture("moe_pretrained.h5"));
     const int add = g.find("residual");
     ASSERT_GE(add, 0);
     EXPECT_EQ(g.nodes[static_cast<std::size_t>(add)].inputs, (std::vector<int>{g.find("tokens"), g.find("moe")}));

@@ -331,25 +331,33 @@ class Importer {
         if (it != act_quant_.end()) act_quant_[to] = it->second;
     }
 
-    /// Per-tensor or per-axis scale and zero point of a (De)QuantizeLinear, broadcast over `x`'s shape.
-    void scales(const onnx::NodeProto& n, const Shape& x, std::vector<double>& scale, std::vector<double>& zero,
-                std::int64_t& axis_size, std::int64_t& inner) const {
+    /// Per-tensor or per-axis scale and zero point of a (De)QuantizeLinear over a constant of shape `x`.
+    struct AxisScales {
+        std::vector<double> scale, zero;
+        std::size_t inner = 1;  ///< elements after the scaled axis
+        /// The scale and zero point index of flat element `i`.
+        std::size_t at(std::size_t i) const { return scale.size() > 1 ? (i / inner) % scale.size() : 0; }
+    };
+
+    AxisScales scales(const onnx::NodeProto& n, const Shape& x) const {
         const Const& s = const_of(n, n.input(1), "scale");
         std::vector<float> z(s.values.size(), 0.0f);
         if (n.input_size() > 2 && !n.input(2).empty()) z = const_of(n, n.input(2), "zero point").values;
         if (z.size() != s.values.size()) throw ModelError(where(n) + ": scale and zero point differ in size");
-        scale.assign(s.values.begin(), s.values.end());
-        zero.assign(z.begin(), z.end());
-        axis_size = static_cast<std::int64_t>(s.values.size());
-        inner = 1;
+        AxisScales a;
+        a.scale.assign(s.values.begin(), s.values.end());
+        a.zero.assign(z.begin(), z.end());
+        const auto axis_size = static_cast<std::int64_t>(s.values.size());
         if (axis_size > 1) {
             std::int64_t axis = attr_int(n, "axis", 1);
             if (axis < 0) axis += static_cast<std::int64_t>(x.size());
             if (axis < 0 || axis >= static_cast<std::int64_t>(x.size()) ||
                 x[static_cast<std::size_t>(axis)] != axis_size)
                 throw ModelError(where(n) + ": per-axis scale does not match axis " + std::to_string(axis));
-            for (std::size_t i = static_cast<std::size_t>(axis) + 1; i < x.size(); ++i) inner *= x[i];
+            for (std::size_t i = static_cast<std::size_t>(axis) + 1; i < x.size(); ++i)
+                a.inner *= static_cast<std::size_t>(x[i]);
         }
+        return a;
     }
 
     bool zero_point_signed(const onnx::NodeProto& n) const {
@@ -361,16 +369,13 @@ class Importer {
         const bool is_signed = zero_point_signed(n);
         if (is_const(n.input(0))) {
             const Const& x = const_of(n, n.input(0), "input");
-            std::vector<double> scale, zero;
-            std::int64_t axis_size = 1, inner = 1;
-            scales(n, x.shape, scale, zero, axis_size, inner);
+            const AxisScales a = scales(n, x.shape);
             Const q = x;
             q.elem_type = is_signed ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
             const double lo = is_signed ? -128 : 0, hi = is_signed ? 127 : 255;
-            for (std::size_t i = 0; i < q.values.size(); ++i) {
-                const std::size_t a = axis_size > 1 ? (i / static_cast<std::size_t>(inner)) % scale.size() : 0;
-                q.values[i] = static_cast<float>(std::clamp(std::nearbyint(x.values[i] / scale[a]) + zero[a], lo, hi));
-            }
+            for (std::size_t i = 0; i < q.values.size(); ++i)
+                q.values[i] = static_cast<float>(
+                    std::clamp(std::nearbyint(x.values[i] / a.scale[a.at(i)]) + a.zero[a.at(i)], lo, hi));
             consts_[n.output(0)] = q;
             return;
         }
@@ -389,16 +394,12 @@ class Importer {
     void dequantize(const onnx::NodeProto& n) {
         if (is_const(n.input(0))) {
             const Const& x = const_of(n, n.input(0), "input");
-            std::vector<double> scale, zero;
-            std::int64_t axis_size = 1, inner = 1;
-            scales(n, x.shape, scale, zero, axis_size, inner);
+            const AxisScales a = scales(n, x.shape);
             Const w = x;
             w.elem_type = onnx::TensorProto::FLOAT;
             w.bits = 8;
-            for (std::size_t i = 0; i < w.values.size(); ++i) {
-                const std::size_t a = axis_size > 1 ? (i / static_cast<std::size_t>(inner)) % scale.size() : 0;
-                w.values[i] = static_cast<float>((x.values[i] - zero[a]) * scale[a]);
-            }
+            for (std::size_t i = 0; i < w.values.size(); ++i)
+                w.values[i] = static_cast<float>((x.values[i] - a.zero[a.at(i)]) * a.scale[a.at(i)]);
             consts_[n.output(0)] = w;
             return;
         }

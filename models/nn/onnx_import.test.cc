@@ -13,9 +13,7 @@
 namespace qdes::nn {
 namespace {
 
-std::string fixture(const std::string& name) {
-    return (testing::source_dir() / "tests" / "fixtures" / "nn" / name).string();
-}
+using testing::nn_fixture;
 
 std::int64_t count_ops(const Graph& g, Op op) {
     std::int64_t n = 0;
@@ -34,14 +32,14 @@ std::int64_t weight_count(const Graph& g) {
 // of the neuron-merging paper); shared/reference/workloads.md section 3 gives the same totals: 1.814 GMAC,
 // 300.8 MMAC, 313.5 MMAC.
 TEST(OnnxImport, TorchvisionArchitecturesHaveThePublishedMacsAndWeights) {
-    const Graph resnet = import_onnx(fixture("resnet18.onnx"));
+    const Graph resnet = import_onnx(nn_fixture("resnet18.onnx"));
     EXPECT_TRUE(resnet.synthetic_weights);
     EXPECT_EQ(resnet.input_shape, (Shape{3, 224, 224}));
     EXPECT_EQ(resnet.total_macs(), 1'814'073'344);
     EXPECT_EQ(weight_count(resnet), 11'678'912);
     EXPECT_EQ(count_ops(resnet, Op::kConv), 20);  // BN folded into the convolutions by the export
     EXPECT_EQ(count_ops(resnet, Op::kAdd), 8);
-    const Graph mobilenet = import_onnx(fixture("mobilenet_v2.onnx"));
+    const Graph mobilenet = import_onnx(nn_fixture("mobilenet_v2.onnx"));
     EXPECT_EQ(mobilenet.total_macs(), 300'774'272);
     EXPECT_EQ(weight_count(mobilenet), 3'469'760);
     EXPECT_EQ(count_ops(mobilenet, Op::kClip), 35);  // ReLU6
@@ -49,7 +47,7 @@ TEST(OnnxImport, TorchvisionArchitecturesHaveThePublishedMacsAndWeights) {
     std::int64_t depthwise = 0;
     for (const auto& n : mobilenet.nodes) depthwise += n.op == Op::kConv && n.groups == n.in_channels && n.groups > 1;
     EXPECT_EQ(depthwise, 17);
-    const Graph vgg = import_onnx(fixture("vgg16_cifar.onnx"));
+    const Graph vgg = import_onnx(nn_fixture("vgg16_cifar.onnx"));
     EXPECT_EQ(vgg.total_macs(), 313'463'808);
     EXPECT_EQ(weight_count(vgg), 14'977'728);
 }
@@ -58,7 +56,7 @@ TEST(OnnxImport, ShapeOnlyFilesAreRefusedWhenWeightsMayNotBeMadeUp) {
     OnnxImportOptions strict;
     strict.synthesize_missing_weights = false;
     try {
-        import_onnx(fixture("vgg16_cifar.onnx"), strict);
+        import_onnx(nn_fixture("vgg16_cifar.onnx"), strict);
         FAIL() << "no error";
     } catch (const ModelError& e) {
         EXPECT_NE(std::string(e.what()).find("has no values (a shape-only file)"), std::string::npos) << e.what();
@@ -68,8 +66,8 @@ TEST(OnnxImport, ShapeOnlyFilesAreRefusedWhenWeightsMayNotBeMadeUp) {
 TEST(OnnxImport, ExportedLeNetAndCnnGiveTheLogitsOfTheirHdf5Fixtures) {
     const Dataset test = load_fashion_mnist("test").subset({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100, 1000, 9999});
     for (const char* name : {"lenet_300_100", "fmnist_cnn"}) {
-        const Graph onnx = import_onnx(fixture(std::string(name) + ".onnx"));
-        const Graph h5 = read_model(fixture(std::string(name) + ".h5"));
+        const Graph onnx = import_onnx(nn_fixture(std::string(name) + ".onnx"));
+        const Graph h5 = read_model(nn_fixture(std::string(name) + ".h5"));
         EXPECT_FALSE(onnx.synthetic_weights);
         EXPECT_EQ(onnx.total_macs(), h5.total_macs()) << name;
         const Tensor a = forward(onnx, test.samples), b = forward(h5, test.samples);
@@ -181,7 +179,7 @@ TEST(OnnxImport, UnsupportedOperatorsAndMissingFilesAreNamed) {
 }
 
 TEST(OnnxImport, BitSidecarSetsWidthsBelowEightAndNamesBadKeys) {
-    Graph g = import_onnx(fixture("lenet_300_100.onnx"));
+    Graph g = import_onnx(nn_fixture("lenet_300_100.onnx"));
     const std::string fc = g.nodes[1].name;
     testing::TempDir dir;
     apply_bit_sidecar(g,

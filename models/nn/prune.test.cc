@@ -14,9 +14,7 @@
 namespace qdes::nn {
 namespace {
 
-std::string fixture(const std::string& name) {
-    return (testing::source_dir() / "tests" / "fixtures" / "nn" / name).string();
-}
+using testing::nn_fixture;
 
 std::int64_t zeros(const Tensor& t) {
     std::int64_t z = 0;
@@ -25,7 +23,7 @@ std::int64_t zeros(const Tensor& t) {
 }
 
 TEST(MagnitudePruning, LayerWiseRemovesTheSmallestFractionOfEachLayer) {
-    Graph g = read_model(fixture("digits_mlp.h5"));
+    Graph g = read_model(nn_fixture("digits_mlp.h5"));
     const Graph before = g;
     prune_magnitude(g, 0.7, PruneScope::kLayer);
     for (const auto& pw : prunable_weights(g)) {
@@ -45,7 +43,7 @@ TEST(MagnitudePruning, LayerWiseRemovesTheSmallestFractionOfEachLayer) {
 }
 
 TEST(MagnitudePruning, GlobalUsesOneThresholdAndMasksAccumulate) {
-    Graph g = read_model(fixture("digits_mlp.h5"));
+    Graph g = read_model(nn_fixture("digits_mlp.h5"));
     const Graph before = g;
     prune_magnitude(g, 0.5, PruneScope::kGlobal, {"fc3"});
     std::int64_t total = 0, pruned = 0;
@@ -81,7 +79,7 @@ TEST(MagnitudePruning, GlobalUsesOneThresholdAndMasksAccumulate) {
 }
 
 TEST(NmPruning, EveryGroupOfMKeepsItsNLargest) {
-    Graph g = read_model(fixture("fmnist_cnn.h5"));
+    Graph g = read_model(nn_fixture("fmnist_cnn.h5"));
     const Graph before = g;
     prune_nm(g, 2, 4);
     for (const auto& pw : prunable_weights(g)) {
@@ -107,7 +105,7 @@ TEST(NmPruning, EveryGroupOfMKeepsItsNLargest) {
 }
 
 TEST(SparsityReport, CountsRowsColumnsChannelsAndKernelsAsDistillerDoes) {
-    Graph g = read_model(fixture("fmnist_cnn.h5"));
+    Graph g = read_model(nn_fixture("fmnist_cnn.h5"));
     Tensor& w = g.nodes[static_cast<std::size_t>(g.find("conv2"))].param("weight");  // [32, 16, 3, 3]
     for (std::int64_t k = 0; k < 32; ++k)
         for (std::int64_t i = 0; i < 9; ++i) {
@@ -141,9 +139,9 @@ TEST(MagnitudePruning, BeatsRandomPruningOnLeNetWithoutFineTuning) {
         return static_cast<double>(ok) / static_cast<double>(test.size());
     };
     for (double fraction : {0.5, 0.8}) {
-        Graph magnitude = read_model(fixture("lenet_300_100.h5"));
+        Graph magnitude = read_model(nn_fixture("lenet_300_100.h5"));
         prune_magnitude(magnitude, fraction, PruneScope::kLayer);
-        Graph random = read_model(fixture("lenet_300_100.h5"));
+        Graph random = read_model(nn_fixture("lenet_300_100.h5"));
         std::mt19937 rng(3);
         for (const auto& pw : prunable_weights(random)) {
             auto& w = random.nodes[static_cast<std::size_t>(pw.node)].param(pw.role).values;

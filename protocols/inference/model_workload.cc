@@ -9,6 +9,7 @@
 #include "models/nn/onnx_import.h"
 #include "models/nn/prune.h"
 #include "protocols/inference/network.h"
+#include "protocols/qec/memory_estimates.h"
 #include "sim/simulation.h"
 
 namespace qdes::inference {
@@ -37,15 +38,16 @@ void prune(nn::Graph& g, const ParamValues& p) {
     }
 }
 
-/// Top-1 accuracy on the first `limit` test samples (all when 0), run in batches of 500.
-double evaluate(const nn::Graph& g, const std::string& dataset, std::int64_t limit, std::uint64_t& samples,
-                std::map<int, nn::RoutingStats>& routing) {
+/// Counts the right top-1 answers on the first `limit` test samples (all when 0), run in batches of 500, into
+/// `summary`; adds the experts' routing to `routing`.
+void evaluate(const nn::Graph& g, const std::string& dataset, std::int64_t limit, ModelSummary& summary,
+              std::map<int, nn::RoutingStats>& routing) {
     const nn::Dataset test = nn::load_dataset(dataset, "test");
     if (test.sample_shape() != g.input_shape)
         throw nn::ModelError("dataset " + dataset + " has samples of shape " + nn::to_string(test.sample_shape()) +
                              ", the network takes " + nn::to_string(g.input_shape));
     const std::int64_t n = limit > 0 ? std::min(limit, test.size()) : test.size();
-    std::int64_t correct = 0;
+    std::uint64_t correct = 0;
     nn::ForwardOptions o;
     o.routing = &routing;
     for (std::int64_t first = 0; first < n; first += 500) {
@@ -53,8 +55,8 @@ double evaluate(const nn::Graph& g, const std::string& dataset, std::int64_t lim
         for (std::size_t i = 0; i < pred.size(); ++i)
             correct += pred[i] == test.labels[static_cast<std::size_t>(first) + i];
     }
-    samples = static_cast<std::uint64_t>(n);
-    return static_cast<double>(correct) / static_cast<double>(n);
+    summary.test_samples = static_cast<std::uint64_t>(n);
+    summary.correct = correct;
 }
 
 ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered, std::uint64_t batch) {
@@ -122,9 +124,14 @@ ComponentKind ModelWorkload::kind() {
     k.params.integer("repeat", "times the network runs (inferences)").with_default("1").at_least(1);
     k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
         try {
-            nn::Graph g = load(sim, p);
+            nn::Graph g;
+            try {
+                g = load(sim, p);
+            } catch (const nn::ModelError& e) {
+                throw ParamError(std::string("model: ") + e.what());
+            }
             prune(g, p);
-            ModelSummary summary;
+            ModelSummary evaluated;
             std::map<int, nn::RoutingStats> routing;
             std::string dataset = p.string("dataset").empty() ? g.dataset : p.string("dataset");
             if (dataset != "none" && !dataset.empty()) {
@@ -132,7 +139,11 @@ ComponentKind ModelWorkload::kind() {
                     throw ParamError("dataset: " + p.string("model") +
                                      " has made-up weights (a shape-only file): accuracy would mean nothing; "
                                      "set dataset: none");
-                summary.accuracy = evaluate(g, dataset, p.integer("test_samples"), summary.test_samples, routing);
+                try {
+                    evaluate(g, dataset, p.integer("test_samples"), evaluated, routing);
+                } catch (const std::runtime_error& e) {  // nn::ModelError, nn::DatasetError
+                    throw ParamError(std::string("dataset: ") + e.what());
+                }
             }
             GraphLoweringOptions o;
             o.batch = static_cast<std::uint64_t>(p.integer("batch"));
@@ -142,12 +153,9 @@ ComponentKind ModelWorkload::kind() {
                 p.string("sparse_format") == "csr" ? accel::Sparsity::Format::kCsr : accel::Sparsity::Format::kBitmap;
             o.routing = &routing;
             const auto lowered = lower_graph(g, o);
-            const ModelSummary shape = summarise(g, lowered, o.batch);
-            const double accuracy = summary.accuracy;
-            const std::uint64_t samples = summary.test_samples;
-            summary = shape;
-            summary.accuracy = accuracy;
-            summary.test_samples = samples;
+            ModelSummary summary = summarise(g, lowered, o.batch);
+            summary.test_samples = evaluated.test_samples;
+            summary.correct = evaluated.correct;
             if (!p.string("save_model").empty())
                 nn::write_model(sim.resolve_path(p.string("save_model")).string(), g,
                                 "qdes nn_model " + name + " from " + p.string("model"));
@@ -167,12 +175,12 @@ ModelWorkload::ModelWorkload(Simulation& sim, std::string name, std::vector<acce
                              const ModelSummary& s)
     : Workload(sim, std::move(name), std::move(ops), repeat) {
     auto fixed = [](Estimate& e, double v, std::uint64_t n = 1) { e.set(v, 0, v, v, n); };
-    if (s.accuracy >= 0) {
+    if (s.test_samples > 0) {
         // Binomial standard error and Wilson 95% bounds over the test samples.
-        const double n = static_cast<double>(s.test_samples), p = s.accuracy, z = 1.96;
-        const double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-        const double half = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
-        accuracy_.set(p, std::sqrt(p * (1 - p) / n), centre - half, centre + half, s.test_samples);
+        const double n = static_cast<double>(s.test_samples), p = static_cast<double>(s.correct) / n;
+        double lower = 0, upper = 0;
+        qec::wilson_interval(s.correct, s.test_samples, 1.96, lower, upper);
+        accuracy_.set(p, std::sqrt(p * (1 - p) / n), lower, upper, s.test_samples);
         add_statistic("accuracy", accuracy_, "1", "top-1 accuracy on the test samples (Wilson 95% bounds)");
     }
     fixed(params_, static_cast<double>(s.params));

@@ -13,9 +13,9 @@ namespace qdes::inference {
 
 /// What a transformed network is, before the accelerator runs it.
 struct ModelSummary {
-    double accuracy = -1;  ///< top-1 on the test samples; -1 when not evaluated
-    std::uint64_t test_samples = 0;
-    std::uint64_t params = 0;  ///< weights and biases of convolution, linear and expert layers
+    std::uint64_t test_samples = 0;  ///< samples evaluated; 0 when accuracy was not measured
+    std::uint64_t correct = 0;       ///< of those, the ones whose top-1 class was right
+    std::uint64_t params = 0;        ///< weights and biases of convolution, linear and expert layers
     std::uint64_t nonzero_params = 0;
     std::uint64_t macs = 0;            ///< dense MACs per sample
     std::uint64_t effective_macs = 0;  ///< MACs on nonzero weights per sample

@@ -11,9 +11,7 @@
 namespace qdes::inference {
 namespace {
 
-std::string fixture(const std::string& name) {
-    return (testing::source_dir() / "tests" / "fixtures" / "nn" / name).string();
-}
+using testing::nn_fixture;
 
 std::uint64_t total_macs(const std::vector<accel::GemmOp>& ops) {
     std::uint64_t n = 0;
@@ -22,7 +20,7 @@ std::uint64_t total_macs(const std::vector<accel::GemmOp>& ops) {
 }
 
 TEST(GraphLowering, ResNet18GemmsCarryEveryMac) {
-    const nn::Graph g = nn::import_onnx(fixture("resnet18.onnx"));
+    const nn::Graph g = nn::import_onnx(nn_fixture("resnet18.onnx"));
     GraphLoweringOptions o;
     const auto ops = gemms_of(lower_graph(g, o));
     ASSERT_EQ(ops.size(), 21u);  // 20 convolutions and the classifier
@@ -38,7 +36,7 @@ TEST(GraphLowering, ResNet18GemmsCarryEveryMac) {
 }
 
 TEST(GraphLowering, DepthwiseConvolutionsBecomeOneGemmPerChannel) {
-    const nn::Graph g = nn::import_onnx(fixture("mobilenet_v2.onnx"));
+    const nn::Graph g = nn::import_onnx(nn_fixture("mobilenet_v2.onnx"));
     const auto ops = gemms_of(lower_graph(g, {}));
     EXPECT_EQ(total_macs(ops), 300'774'272u);
     const auto& dw = ops[1];  // features.1's depthwise 3x3 over 32 channels at 112x112
@@ -49,7 +47,7 @@ TEST(GraphLowering, DepthwiseConvolutionsBecomeOneGemmPerChannel) {
 }
 
 TEST(GraphLowering, PrunedWeightsArriveAsNmOrUnstructuredSparsity) {
-    nn::Graph g = nn::read_model(fixture("lenet_300_100.h5"));
+    nn::Graph g = nn::read_model(nn_fixture("lenet_300_100.h5"));
     nn::prune_nm(g, 2, 4, {"fc3"});
     nn::prune_magnitude(g, 0.9, nn::PruneScope::kLayer, {"fc1", "fc2"});
     GraphLoweringOptions o;
@@ -67,7 +65,7 @@ TEST(GraphLowering, PrunedWeightsArriveAsNmOrUnstructuredSparsity) {
 }
 
 TEST(GraphLowering, ExpertGemmsAreSizedByTheMeasuredRoutingHistogram) {
-    const nn::Graph g = nn::read_model(fixture("moe_pretrained.h5"));
+    const nn::Graph g = nn::read_model(nn_fixture("moe_pretrained.h5"));
     const nn::Dataset test =
         nn::load_fashion_mnist("test").subset({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
     std::map<int, nn::RoutingStats> routing;

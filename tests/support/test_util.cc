@@ -45,6 +45,10 @@ std::filesystem::path binary_dir() {
     return QDES_BINARY_DIR;
 }
 
+std::string nn_fixture(const std::string& name) {
+    return (source_dir() / "tests" / "fixtures" / "nn" / name).string();
+}
+
 CommandResult run_command(const std::string& command_line) {
     TempDir tmp;
     std::string out_file = (tmp.path() / "out").string(), err_file = (tmp.path() / "err").string();

@@ -26,6 +26,8 @@ std::string read_text(const std::filesystem::path& path);
 /// The source tree and the build tree of this build.
 std::filesystem::path source_dir();
 std::filesystem::path binary_dir();
+/// A network fixture in tests/fixtures/nn (made by scripts/train_fixtures.py).
+std::string nn_fixture(const std::string& name);
 
 /// What a command printed and how it ended.
 struct CommandResult {
