@@ -76,7 +76,12 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
             failed.push_back(c.name);
         }
     }
+    // A link to a component that could not be built says nothing new: its error is reported already.
+    auto owner_failed = [&](const std::string& path) {
+        return std::find(failed.begin(), failed.end(), path.substr(0, path.rfind('.'))) != failed.end();
+    };
     for (const LinkSpec& link : scenario.links) {
+        if (owner_failed(link.from) || owner_failed(link.to)) continue;
         PortBase* from = find_port(sim, link.from, link, "from", d);
         PortBase* to = find_port(sim, link.to, link, "to", d);
         if (from == nullptr || to == nullptr) continue;
@@ -88,6 +93,10 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
     }
     for (const PortBase* p : sim.unlinked_ports()) {
         const std::string& owner = p->owner().name();
+        const bool skipped = std::any_of(scenario.links.begin(), scenario.links.end(), [&](const LinkSpec& l) {
+            return (l.from == p->path() || l.to == p->path()) && (owner_failed(l.from) || owner_failed(l.to));
+        });
+        if (skipped) continue;  // its link leads to a component that failed
         auto spec = std::find_if(scenario.components.begin(), scenario.components.end(),
                                  [&](const ComponentSpec& c) { return c.name == owner; });
         d.error(spec->where, "components." + owner,

@@ -142,5 +142,46 @@ TEST(NnModelCli, ScenarioReportsTheFixturesPyTorchAccuracyAndRefusesBadModels) {
     EXPECT_NE(shape.err.find("dataset: dataset digits has samples of shape [64]"), std::string::npos) << shape.err;
 }
 
+TEST(NnModelCli, StructuredPruningAndQuantizationShrinkTheNetworkAndRefuseBadSettings) {
+    TempDir dir;
+    const std::string scenario = (source_dir() / "scenarios" / "workloads" / "cnn_nm_sparsity.yaml").string();
+    const std::string base =
+        "run " + scenario + " --out " + dir.path().string() + " --overwrite --set components.net.prune_exclude=[]";
+    // Half of conv1's 16 filters, conv2's 32 and fc1's 64 units merged away, batch norm folded into the convolutions
+    // (which gain biases), weights and activations at 4 and 8 bits.
+    const CommandResult r = run_qdes(base +
+                                     " --set components.net.prune=merge --set components.net.prune_ratio=0.5"
+                                     " --set components.net.quantize=weights_activations"
+                                     " --set components.net.weight_bits=4 --set components.net.test_samples=1000");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto printed = [&](const std::string& statistic) {
+        const auto at = r.out.find(" " + statistic + " ");
+        EXPECT_NE(at, std::string::npos) << statistic << " not printed:\n" << r.out;
+        return at == std::string::npos ? -1.0 : std::stod(r.out.substr(at + statistic.size() + 2));
+    };
+    const double weights = 8 * 9 + 16 * 8 * 9 + 16 * 7 * 7 * 32 + 32 * 10;
+    EXPECT_EQ(printed("net.params"), weights + 8 + 16 + 32 + 10);
+    EXPECT_EQ(printed("net.model_size"), weights * 4 / 8);
+    const double macs = 8 * 28 * 28 * 9 + 16 * 14 * 14 * 8 * 9 + 16 * 7 * 7 * 32 + 32 * 10;
+    EXPECT_NEAR(printed("net.macs"), macs, 1);
+    EXPECT_NEAR(printed("net.bops"), macs * 4 * 8, 64);
+    // Bad settings: one message each, naming the key, exit 2.
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"prune=filter --set components.net.prune_ratio=1", "components.net: prune_ratio: 1 is outside (0, 1)"},
+        {"prune=magnitude --set components.net.prune_ratio=1", "components.net: prune_ratio: 1 removes every weight"},
+        {"quantize=weights --set components.net.weight_bits=32",
+         "components.net: weight_bits: 32 bits is outside the quantizer's range 2..16"},
+        {"prune=filter --set components.net.prune_layers=[fc2]",
+         "components.net: prune: structured pruning of fc2: its units reach the network's output"},
+        {"prune=merge --set components.net.prune_layers=[conv9]", "components.net: prune: layers: no layer named 'conv9'"},
+    };
+    for (const auto& [set, message] : bad) {
+        const CommandResult b = run_qdes(base + " --set components.net." + set);
+        EXPECT_EQ(b.exit_code, 2) << set;
+        EXPECT_NE(b.err.find(message), std::string::npos) << set << ":\n" << b.err;
+        EXPECT_NE(b.err.find("1 error; nothing was run"), std::string::npos) << set << ":\n" << b.err;
+    }
+}
+
 }  // namespace
 }  // namespace qdes::testing

@@ -11,6 +11,12 @@ std::int64_t element_count(const Shape& shape) {
     return n;
 }
 
+std::string number_text(double value) {
+    std::ostringstream os;
+    os << value;
+    return os.str();
+}
+
 std::string to_string(const Shape& shape) {
     std::ostringstream os;
     os << "[";

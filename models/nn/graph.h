@@ -23,6 +23,8 @@ using Shape = std::vector<std::int64_t>;
 
 std::int64_t element_count(const Shape& shape);
 std::string to_string(const Shape& shape);
+/// A number for a message: "1", "0.5", "99.99" (six significant digits).
+std::string number_text(double value);
 
 /// A dense float32 tensor, row-major.
 struct Tensor {

@@ -326,4 +326,23 @@ std::vector<int> argmax_rows(const Tensor& logits) {
     return best;
 }
 
+std::int64_t count_correct(const Graph& graph, const Tensor& samples, const std::vector<int>& labels,
+                           const ForwardOptions& options, std::int64_t batch) {
+    const std::int64_t n = samples.shape.at(0), per = n > 0 ? samples.size() / n : 0;
+    if (static_cast<std::int64_t>(labels.size()) != n)
+        throw ModelError("count_correct: " + std::to_string(n) + " samples but " + std::to_string(labels.size()) +
+                         " labels");
+    std::int64_t correct = 0;
+    for (std::int64_t first = 0; first < n; first += batch) {
+        const std::int64_t count = std::min(batch, n - first);
+        Tensor part;
+        part.shape = samples.shape;
+        part.shape[0] = count;
+        part.values.assign(samples.values.begin() + first * per, samples.values.begin() + (first + count) * per);
+        const auto pred = argmax_rows(forward(graph, part, options));
+        for (std::int64_t i = 0; i < count; ++i) correct += pred[static_cast<std::size_t>(i)] == labels[static_cast<std::size_t>(first + i)];
+    }
+    return correct;
+}
+
 }  // namespace qdes::nn

@@ -35,4 +35,8 @@ Tensor run_node(const Node& node, const std::vector<const Tensor*>& inputs, Rout
 /// Index of the largest value in each row of a [n, k] batch (ties: the lower index).
 std::vector<int> argmax_rows(const Tensor& logits);
 
+/// How many of the samples ([n, ...]) the network's top-1 answer gets right, run in batches of `batch`.
+std::int64_t count_correct(const Graph& graph, const Tensor& samples, const std::vector<int>& labels,
+                           const ForwardOptions& options = {}, std::int64_t batch = 500);
+
 }  // namespace qdes::nn

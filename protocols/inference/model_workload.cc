@@ -8,6 +8,8 @@
 #include "models/nn/model_file.h"
 #include "models/nn/onnx_import.h"
 #include "models/nn/prune.h"
+#include "models/nn/quantize.h"
+#include "models/nn/structured.h"
 #include "protocols/inference/network.h"
 #include "protocols/qec/memory_estimates.h"
 #include "sim/simulation.h"
@@ -24,22 +26,100 @@ nn::Graph load(const Simulation& sim, const ParamValues& p) {
     return g;
 }
 
+/// The dataset the network is evaluated (and calibrated) on: the scenario's, else the model file's; "" for none.
+std::string dataset_of(const nn::Graph& g, const ParamValues& p) {
+    const std::string d = p.string("dataset").empty() ? g.dataset : p.string("dataset");
+    return d == "none" ? "" : d;
+}
+
+/// Prunes the network as the parameters say. Errors name the parameter at fault.
 void prune(nn::Graph& g, const ParamValues& p) {
     const std::string& method = p.string("prune");
+    if (method == "none") return;
     const auto& exclude = p.string_list("prune_exclude");
-    if (method == "magnitude") {
-        nn::prune_magnitude(g, p.real("prune_ratio"),
-                            p.string("prune_scope") == "global" ? nn::PruneScope::kGlobal : nn::PruneScope::kLayer,
-                            exclude);
-    } else if (method == "nm") {
-        const accel::Sparsity s = accel::parse_nm(p.string("nm"), "nm");
-        if (s.kind == accel::Sparsity::Kind::kNM)
-            nn::prune_nm(g, static_cast<int>(s.n), static_cast<int>(s.m), exclude);
+    const double ratio = p.real("prune_ratio");
+    try {
+        if (method == "nm") {
+            const accel::Sparsity s = accel::parse_nm(p.string("nm"), "nm");
+            if (s.kind == accel::Sparsity::Kind::kNM)
+                nn::prune_nm(g, static_cast<int>(s.n), static_cast<int>(s.m), exclude);
+            return;
+        }
+        if (method == "magnitude") {
+            if (ratio >= 1) throw ParamError("prune_ratio: 1 removes every weight; magnitude pruning takes [0, 1)");
+            nn::prune_magnitude(g, ratio,
+                                p.string("prune_scope") == "global" ? nn::PruneScope::kGlobal : nn::PruneScope::kLayer,
+                                exclude);
+            return;
+        }
+        nn::StructuredOptions so;
+        so.criterion = nn::unit_criterion_from_name(p.string("prune_criterion"));
+        so.layers = p.string_list("prune_layers");
+        so.exclude = exclude;
+        if (method == "filter") {
+            nn::prune_units(g, ratio, so);
+        } else {  // merge
+            nn::MergeOptions mo;
+            mo.selection = so;
+            mo.threshold = p.real("merge_threshold");
+            mo.lambda = p.real("merge_lambda");
+            mo.bn_rule = p.string("merge_bn_rule") == "paper-code" ? nn::MergeBnRule::kPaperCode
+                                                                   : nn::MergeBnRule::kFirstPrinciples;
+            nn::merge_units(g, ratio, mo);
+        }
+    } catch (const nn::ModelError& e) {
+        const std::string m = e.what();
+        // Messages that start with their own key (prune_ratio:, exclude:, layers:, criterion:) keep it.
+        throw ParamError(m.rfind("prune_ratio:", 0) == 0 ? m : "prune: " + m);
     }
 }
 
-/// Counts the right top-1 answers on the first `limit` test samples (all when 0), run in batches of 500, into
-/// `summary`; adds the experts' routing to `routing`.
+/// Quantizes the network as the parameters say: batch norm folded, weights, and (calibrated on the first
+/// calibration_samples training samples) the inputs of every convolution and fully connected layer.
+void quantize(nn::Graph& g, const ParamValues& p) {
+    const std::string& mode = p.string("quantize");
+    if (mode == "none") return;
+    try {
+        nn::check_bits(static_cast<int>(p.integer("weight_bits")), "weight_bits");
+        if (mode == "weights_activations") nn::check_bits(static_cast<int>(p.integer("input_bits")), "input_bits");
+        nn::fold_batchnorm(g);
+        nn::WeightQuantOptions w;
+        w.bits = static_cast<int>(p.integer("weight_bits"));
+        w.symmetric = p.boolean("quant_symmetric");
+        w.granularity = p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
+        w.exclude = p.string_list("quant_exclude");
+        nn::quantize_weights(g, w);
+    } catch (const nn::ModelError& e) {
+        const std::string m = e.what();
+        throw ParamError(m.rfind("weight_bits:", 0) == 0 || m.rfind("input_bits:", 0) == 0 ? m : "quantize: " + m);
+    }
+    if (mode != "weights_activations") return;
+    const std::string dataset = dataset_of(g, p);
+    if (dataset.empty())
+        throw ParamError("quantize: weights_activations calibrates on training data; the model names no dataset, so "
+                         "set dataset:");
+    nn::ActivationQuantOptions a;
+    a.bits = static_cast<int>(p.integer("input_bits"));
+    a.calibration = p.string("calibration") == "percentile" ? nn::Calibration::kPercentile : nn::Calibration::kMinMax;
+    a.percentile = p.real("calibration_percentile");
+    a.exclude = p.string_list("quant_exclude");
+    nn::Tensor samples;
+    try {
+        const nn::Dataset train = nn::load_dataset(dataset, "train");
+        samples = train.batch(0, std::min<std::int64_t>(p.integer("calibration_samples"), train.size()));
+    } catch (const nn::DatasetError& e) {
+        throw ParamError(std::string("dataset: ") + e.what());
+    }
+    try {
+        nn::calibrate_activations(g, samples, a);
+    } catch (const nn::ModelError& e) {
+        const std::string m = e.what();
+        throw ParamError(m.rfind("calibration_percentile:", 0) == 0 ? m : "quantize: " + m);
+    }
+}
+
+/// Counts the right top-1 answers on the first `limit` test samples (all when 0) into `summary`; adds the experts'
+/// routing to `routing`.
 void evaluate(const nn::Graph& g, const std::string& dataset, std::int64_t limit, ModelSummary& summary,
               std::map<int, nn::RoutingStats>& routing) {
     const nn::Dataset test = nn::load_dataset(dataset, "test");
@@ -47,14 +127,11 @@ void evaluate(const nn::Graph& g, const std::string& dataset, std::int64_t limit
         throw nn::ModelError("dataset " + dataset + " has samples of shape " + nn::to_string(test.sample_shape()) +
                              ", the network takes " + nn::to_string(g.input_shape));
     const std::int64_t n = limit > 0 ? std::min(limit, test.size()) : test.size();
-    std::uint64_t correct = 0;
     nn::ForwardOptions o;
     o.routing = &routing;
-    for (std::int64_t first = 0; first < n; first += 500) {
-        const auto pred = nn::argmax_rows(nn::forward(g, test.batch(first, std::min<std::int64_t>(500, n - first)), o));
-        for (std::size_t i = 0; i < pred.size(); ++i)
-            correct += pred[i] == test.labels[static_cast<std::size_t>(first) + i];
-    }
+    const nn::Tensor samples = n < test.size() ? test.batch(0, n) : test.samples;
+    const std::vector<int> labels(test.labels.begin(), test.labels.begin() + n);
+    const auto correct = static_cast<std::uint64_t>(nn::count_correct(g, samples, labels, o));
     summary.test_samples = static_cast<std::uint64_t>(n);
     summary.correct = correct;
 }
@@ -98,11 +175,50 @@ ComponentKind ModelWorkload::kind() {
                 "model's own")
         .with_default("");
     k.params.integer("test_samples", "test samples evaluated (0: all)").with_default("0").at_least(0);
-    k.params.choice("prune", {"none", "magnitude", "nm"}, "pruning applied before evaluation").with_default("none");
-    k.params.real("prune_ratio", "magnitude pruning: fraction of weights removed")
+    k.params
+        .choice("prune", {"none", "magnitude", "nm", "filter", "merge"},
+                "pruning applied before evaluation: weight magnitude, N:M, norm-based filter (neuron) pruning that "
+                "shrinks the layers, or neuron merging")
+        .with_default("none");
+    k.params
+        .real("prune_ratio",
+              "fraction removed: of the weights (magnitude, [0, 1)) or of each layer's units (filter, merge, (0, 1))")
         .with_default("0.5")
         .at_least(0)
         .at_most(1);
+    k.params.choice("prune_criterion", {"l1", "l2", "l2-gm"}, "filter, merge: which units stay")
+        .with_default("l1");
+    k.params.string_list("prune_layers", "filter, merge: the layers shrunk (empty: every layer that can shrink)")
+        .with_default("[]");
+    k.params.real("merge_threshold", "merge: a removed unit less cosine-similar than this to every kept unit is dropped")
+        .with_default("0.1")
+        .at_least(-1)
+        .at_most(1);
+    k.params.real("merge_lambda", "merge with batch norm: weight of the cosine distance against the bias term")
+        .with_default("0.85")
+        .at_least(0)
+        .at_most(1);
+    k.params
+        .choice("merge_bn_rule", {"first-principles", "paper-code"},
+                "merge with batch norm: the derived scale, or the public code's (inverted, variance for sigma)")
+        .with_default("first-principles");
+    k.params
+        .choice("quantize", {"none", "weights", "weights_activations"},
+                "uniform quantization to weight_bits (and input_bits for activations), batch norm folded first")
+        .with_default("none");
+    k.params.boolean("quant_symmetric", "weights: symmetric (restricted range) or asymmetric").with_default("true");
+    k.params.choice("quant_granularity", {"tensor", "channel"}, "weights: one scale per tensor or per output channel")
+        .with_default("channel");
+    k.params.string_list("quant_exclude", "layers left in float").with_default("[]");
+    k.params.choice("calibration", {"minmax", "percentile"}, "activation range: observed min-max or percentiles")
+        .with_default("minmax");
+    k.params.real("calibration_percentile", "percentile calibration: the upper percentile (lower: 100 - it)")
+        .with_default("99.99")
+        .at_least(50)
+        .at_most(100);
+    k.params.integer("calibration_samples", "training samples the activation ranges are measured on")
+        .with_default("512")
+        .at_least(1);
     k.params.choice("prune_scope", {"layer", "global"}, "magnitude pruning: per layer or one global threshold")
         .with_default("layer");
     k.params.string("nm", "N:M pruning pattern").with_default("2:4");
@@ -131,10 +247,11 @@ ComponentKind ModelWorkload::kind() {
                 throw ParamError(std::string("model: ") + e.what());
             }
             prune(g, p);
+            quantize(g, p);
             ModelSummary evaluated;
             std::map<int, nn::RoutingStats> routing;
-            std::string dataset = p.string("dataset").empty() ? g.dataset : p.string("dataset");
-            if (dataset != "none" && !dataset.empty()) {
+            const std::string dataset = dataset_of(g, p);
+            if (!dataset.empty()) {
                 if (g.synthetic_weights)
                     throw ParamError("dataset: " + p.string("model") +
                                      " has made-up weights (a shape-only file): accuracy would mean nothing; "

@@ -64,8 +64,14 @@ std::vector<LoweredOp> lower_graph(const nn::Graph& graph, const GraphLoweringOp
         const nn::Shape in = graph.inputs_of(i)[0] < 0 ? graph.input_shape
                                                        : info[static_cast<std::size_t>(graph.inputs_of(i)[0])].output;
         const nn::Shape& y = info[static_cast<std::size_t>(i)].output;
+        // Sparsity is read from a weight's mask when it has one (zeros that quantization rounds to are not pruning),
+        // else from its zeros (a model pruned elsewhere and saved without masks).
+        auto pattern_of = [&](const std::string& role) -> const nn::Tensor& {
+            auto it = node.masks.find(role);
+            return it != node.masks.end() ? it->second : node.param(role);
+        };
         auto emit = [&](std::string name, std::int64_t M, std::int64_t N, std::int64_t K, std::int64_t groups,
-                        std::int64_t inputs, const nn::Tensor& w, const std::string& role, std::int64_t w_rows,
+                        std::int64_t inputs, const nn::Tensor& pattern, const std::string& role, std::int64_t w_rows,
                         std::int64_t w_k) {
             LoweredOp l;
             l.node = i;
@@ -77,7 +83,7 @@ std::vector<LoweredOp> lower_graph(const nn::Graph& graph, const GraphLoweringOp
             l.op.groups = static_cast<std::uint64_t>(groups);
             l.op.input_elements = static_cast<std::uint64_t>(inputs);
             l.op.precision = precision_of(node, options.precision);
-            l.op.sparsity = sparsity_of(w, w_rows, w_k, options);
+            l.op.sparsity = sparsity_of(pattern, w_rows, w_k, options);
             l.op.source = graph.name + ": " + node.name;
             accel::validate(l.op);
             out.push_back(std::move(l));
@@ -86,18 +92,18 @@ std::vector<LoweredOp> lower_graph(const nn::Graph& graph, const GraphLoweringOp
             case nn::Op::kConv: {
                 const std::int64_t g = node.groups, Cg = node.in_channels / g, k = Cg * node.kernel_h * node.kernel_w;
                 emit(node.name, y[1] * y[2] * batch, node.out_channels / g, k, g, Cg * in[1] * in[2] * batch,
-                     node.param("weight"), "weight", node.out_channels, k);
+                     pattern_of("weight"), "weight", node.out_channels, k);
                 break;
             }
             case nn::Op::kLinear: {
                 const std::int64_t rows = (in.size() == 2 ? in[0] : 1) * batch;
-                emit(node.name, rows, node.out_features, node.in_features, 1, 0, node.param("weight"), "weight",
+                emit(node.name, rows, node.out_features, node.in_features, 1, 0, pattern_of("weight"), "weight",
                      node.out_features, node.in_features);
                 break;
             }
             case nn::Op::kMoe: {
                 const std::int64_t T = in[0], d = node.d_model, f = node.d_ff, E = node.experts;
-                emit(node.name + ".router", T * batch, E, d, 1, 0, node.param("router_weight"), "router_weight", E, d);
+                emit(node.name + ".router", T * batch, E, d, 1, 0, pattern_of("router_weight"), "router_weight", E, d);
                 const auto capacity = static_cast<std::int64_t>(
                     std::ceil(static_cast<double>(node.top_k * T) * node.capacity_factor / static_cast<double>(E)));
                 const nn::RoutingStats* measured = nullptr;
@@ -113,8 +119,8 @@ std::vector<LoweredOp> lower_graph(const nn::Graph& graph, const GraphLoweringOp
                                  : capacity * batch;
                     if (tokens == 0) continue;
                     nn::Tensor w1, w2;
-                    const nn::Tensor& f1 = node.param("fc1_weight");
-                    const nn::Tensor& f2 = node.param("fc2_weight");
+                    const nn::Tensor& f1 = pattern_of("fc1_weight");
+                    const nn::Tensor& f2 = pattern_of("fc2_weight");
                     w1.shape = {f, d};
                     w1.values.assign(f1.values.begin() + e * f * d, f1.values.begin() + (e + 1) * f * d);
                     w2.shape = {d, f};

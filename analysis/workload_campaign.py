@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""Tables and Pareto plots of an nn_model sweep (scenarios/workloads/*.yaml).
+
+usage:
+  workload_campaign.py table CAMPAIGN.h5 [STATISTIC ...]
+      one Markdown row per point: the swept values, then each statistic (default: net.accuracy with its Wilson
+      bounds, net.params, net.macs, net.model_size, accel.cycles, accel.energy)
+  workload_campaign.py pareto CAMPAIGN.h5 OUTDIR [--series KEY]
+      accuracy against accel.cycles and against accel.energy, one marker series per value of KEY (default: the
+      accelerator's swept settings together, else the sweep's last key), the Pareto front (highest accuracy for
+      the cost) of each series drawn as a line; writes OUTDIR/<campaign>-pareto.png and prints the fronts
+
+Runs with Debian's /usr/bin/python3, python3-h5py and python3-matplotlib.
+"""
+import json
+import os
+import sys
+
+import h5py
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def load(path):
+    """Per completed point: its swept values (dict) and its statistics (name -> row)."""
+    with h5py.File(path, "r") as f:
+        points = {}
+        for p in f["points"][:]:
+            if text(p["status"]) != "completed":
+                continue
+            points[int(p["index"])] = {"values": json.loads(text(p["values"])), "stats": {}}
+        for r in f["results"][:]:
+            i = int(r["point"])
+            if i in points:
+                points[i]["stats"][text(r["statistic"])] = r
+    if not points:
+        sys.exit(f"{path}: no completed point")
+    return [points[i] for i in sorted(points)]
+
+
+def short(key):
+    return key.split(".")[-1]
+
+
+def number(v):
+    if abs(v) >= 1e5:
+        return f"{v:,.0f}".replace(",", " ")
+    return f"{v:g}"
+
+
+def table(path, stats):
+    points = load(path)
+    keys = list(points[0]["values"].keys())
+    stats = stats or ["net.accuracy", "net.params", "net.macs", "net.model_size", "accel.cycles", "accel.energy"]
+    print("| " + " | ".join([short(k) for k in keys] + stats) + " |")
+    print("|" + " --- |" * (len(keys) + len(stats)))
+    for p in points:
+        cells = [p["values"][k] for k in keys]
+        for s in stats:
+            r = p["stats"].get(s)
+            if r is None:
+                cells.append("n/a")
+            elif s == "net.accuracy":
+                cells.append(f"{100 * r['value']:.2f}% [{100 * r['lower']:.2f}, {100 * r['upper']:.2f}]")
+            else:
+                unit = text(r["unit"])
+                cells.append(number(r["value"]) + ("" if unit in ("1", "") else " " + unit))
+        print("| " + " | ".join(cells) + " |")
+
+
+def front(xs, ys):
+    """Indices of the points no other point beats: lower cost and at least the accuracy (or equal cost, higher)."""
+    order = sorted(range(len(xs)), key=lambda i: (xs[i], -ys[i]))
+    best, out = -1.0, []
+    for i in order:
+        if ys[i] > best:
+            out.append(i)
+            best = ys[i]
+    return out
+
+
+def pareto(path, out_dir, series_key):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = load(path)
+    keys = list(points[0]["values"].keys())
+    if series_key:
+        if series_key not in keys:
+            sys.exit(f"--series {series_key}: not a swept key; swept: {', '.join(keys)}")
+        series_keys = [series_key]
+    else:  # the accelerator's swept settings, together; else the last key
+        series_keys = [k for k in keys if k.startswith("components.accel")] or [keys[-1]]
+    groups = {}
+    for p in points:
+        if "net.accuracy" not in p["stats"]:
+            sys.exit(f"{path}: the points have no net.accuracy (shape-only model?)")
+        name = ", ".join(f"{short(k)} {p['values'][k]}" for k in series_keys)
+        groups.setdefault(name, []).append(p)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    for ax, cost in ((axes[0], "accel.cycles"), (axes[1], "accel.energy")):
+        unit = text(points[0]["stats"][cost]["unit"])
+        for name, ps in groups.items():
+            xs = [p["stats"][cost]["value"] for p in ps]
+            ys = [100 * p["stats"]["net.accuracy"]["value"] for p in ps]
+            marks = ax.scatter(xs, ys, label=name, alpha=0.6)
+            f = front(xs, ys)
+            ax.plot([xs[i] for i in f], [ys[i] for i in f], color=marks.get_facecolor()[0], linewidth=1.5)
+            print(f"Pareto front of {name}, accuracy against {cost}:")
+            for i in f:
+                other = ", ".join(f"{short(k)} {v}" for k, v in ps[i]["values"].items() if k not in series_keys)
+                print(f"  {other}: {ys[i]:.2f}%, {xs[i]:.4g} {unit}")
+        ax.set_xlabel(f"{cost} per batch ({unit})")
+        ax.set_ylabel("top-1 accuracy (%)")
+        ax.grid(True, alpha=0.3)
+    axes[0].legend()
+    stem = os.path.splitext(os.path.basename(path))[0]
+    fig.suptitle(f"{stem}: accuracy against cost (lines: Pareto fronts)")
+    fig.tight_layout()
+    os.makedirs(out_dir, exist_ok=True)
+    out = os.path.join(out_dir, f"{stem}-pareto.png")
+    fig.savefig(out, dpi=110)
+    print(f"wrote {out}")
+
+
+def main(argv):
+    if len(argv) < 3 or argv[1] not in ("table", "pareto"):
+        sys.exit(__doc__)
+    if not os.path.exists(argv[2]):
+        sys.exit(f"{argv[2]}: no such campaign file")
+    if argv[1] == "table":
+        table(argv[2], argv[3:])
+    else:
+        if len(argv) < 4:
+            sys.exit(__doc__)
+        series = None
+        if "--series" in argv:
+            at = argv.index("--series")
+            if at + 1 >= len(argv):
+                sys.exit("--series needs a swept key")
+            series = argv[at + 1]
+        pareto(argv[2], argv[3], series)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
