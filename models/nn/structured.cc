@@ -134,7 +134,9 @@ std::vector<std::vector<double>> unit_vectors(const Node& node, bool with_bias) 
     return rows;
 }
 
-std::vector<int> chosen_layers(const Graph& graph, const StructuredOptions& o) {
+}  // namespace
+
+std::vector<int> layers_to_shrink(const Graph& graph, const StructuredOptions& o) {
     for (const auto& n : o.exclude)
         if (graph.find(n) < 0) throw ModelError("exclude: no layer named '" + n + "' in " + graph.name);
     const auto ok = shrinkable_layers(graph);
@@ -156,6 +158,13 @@ std::vector<int> chosen_layers(const Graph& graph, const StructuredOptions& o) {
             out.push_back(i);
     return out;
 }
+
+int batchnorm_after(const Graph& graph, int layer) {
+    const auto path = path_of(graph, layer, graph.infer());
+    return path.batchnorms.empty() ? -1 : path.batchnorms.front();
+}
+
+namespace {
 
 void check_ratio(double ratio) {
     if (!(ratio > 0 && ratio < 1))
@@ -271,7 +280,7 @@ std::vector<UnitMap> plan_and_shrink(Graph& graph, double ratio, const Structure
     check_ratio(ratio);
     const auto info = graph.infer();
     std::vector<std::pair<int, UnitMap>> plan;
-    for (int layer : chosen_layers(graph, o)) {
+    for (int layer : layers_to_shrink(graph, o)) {
         const Node& node = graph.nodes[static_cast<std::size_t>(layer)];
         const bool bn = !path_of(graph, layer, info).batchnorms.empty();
         const auto keep = select_units(unit_vectors(node, !bn),

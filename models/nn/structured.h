@@ -44,6 +44,14 @@ void shrink_units(Graph& graph, int layer, const UnitMap& map);
 /// The classifier (no later layer) is not among them.
 std::vector<int> shrinkable_layers(const Graph& graph);
 
+struct StructuredOptions;
+/// The layers `options` names (each checked, throwing ModelError with the reason it cannot shrink), or all
+/// shrinkable layers but the excluded ones; ascending.
+std::vector<int> layers_to_shrink(const Graph& graph, const StructuredOptions& options);
+
+/// The batch norm between `layer` and the layer reading its units, or -1. Throws ModelError like shrink_units.
+int batchnorm_after(const Graph& graph, int layer);
+
 enum class UnitCriterion {
     kL1,  ///< largest sum |w|
     kL2,  ///< largest Euclidean norm

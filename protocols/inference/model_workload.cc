@@ -9,6 +9,7 @@
 #include "models/nn/onnx_import.h"
 #include "models/nn/prune.h"
 #include "models/nn/quantize.h"
+#include "models/nn/reprune.h"
 #include "models/nn/structured.h"
 #include "protocols/inference/network.h"
 #include "protocols/qec/memory_estimates.h"
@@ -58,6 +59,16 @@ void prune(nn::Graph& g, const ParamValues& p) {
         so.exclude = exclude;
         if (method == "filter") {
             nn::prune_units(g, ratio, so);
+        } else if (method == "reprune_kernel") {
+            nn::KernelRepresentativeOptions ko;
+            ko.layers = so.layers;
+            ko.exclude = so.exclude;
+            ko.seed = static_cast<std::uint64_t>(p.integer("reprune_seed"));
+            ko.refill = p.string("reprune_refill") == "gamma" ? nn::CoverageRefill::kGamma : nn::CoverageRefill::kFreshPass;
+            nn::prune_kernel_representatives(g, ratio, ko);
+        } else if (method == "reprune_election") {
+            nn::prune_representative_election(
+                g, ratio, so, p.string("election") == "max_norm" ? nn::Election::kMaxNorm : nn::Election::kCentroid);
         } else {  // merge
             nn::MergeOptions mo;
             mo.selection = so;
@@ -176,13 +187,15 @@ ComponentKind ModelWorkload::kind() {
         .with_default("");
     k.params.integer("test_samples", "test samples evaluated (0: all)").with_default("0").at_least(0);
     k.params
-        .choice("prune", {"none", "magnitude", "nm", "filter", "merge"},
-                "pruning applied before evaluation: weight magnitude, N:M, norm-based filter (neuron) pruning that "
-                "shrinks the layers, or neuron merging")
+        .choice("prune", {"none", "magnitude", "nm", "filter", "merge", "reprune_kernel", "reprune_election"},
+                "pruning applied before evaluation: weight magnitude, N:M, or structured (the layers shrink): "
+                "norm-based filter pruning, neuron merging, REPrune by kernel representatives (2024) or by "
+                "representative election (2020, qdes's reading)")
         .with_default("none");
     k.params
         .real("prune_ratio",
-              "fraction removed: of the weights (magnitude, [0, 1)) or of each layer's units (filter, merge, (0, 1))")
+              "fraction removed: of the weights (magnitude, [0, 1)), of each layer's units (filter, merge, "
+              "reprune_election, (0, 1)), or of all batch-normed channels (reprune_kernel, (0, 1))")
         .with_default("0.5")
         .at_least(0)
         .at_most(1);
@@ -202,6 +215,15 @@ ComponentKind ModelWorkload::kind() {
         .choice("merge_bn_rule", {"first-principles", "paper-code"},
                 "merge with batch norm: the derived scale, or the public code's (inverted, variance for sigma)")
         .with_default("first-principles");
+    k.params.integer("reprune_seed", "reprune_kernel: seed of the random tie-break between equally good filters")
+        .with_default("1")
+        .at_least(0);
+    k.params
+        .choice("reprune_refill", {"fresh_pass", "gamma"},
+                "reprune_kernel: when every kernel cluster is covered early, cover again or fill by largest |gamma|")
+        .with_default("fresh_pass");
+    k.params.choice("election", {"centroid", "max_norm"}, "reprune_election: which filter a cluster keeps")
+        .with_default("centroid");
     k.params
         .choice("quantize", {"none", "weights", "weights_activations"},
                 "uniform quantization to weight_bits (and input_bits for activations), batch norm folded first")
