@@ -14,7 +14,9 @@ struct UnionFind {
     std::vector<int> parent;
     explicit UnionFind(int n) : parent(static_cast<std::size_t>(n)) { std::iota(parent.begin(), parent.end(), 0); }
     int find(int x) {
-        while (parent[static_cast<std::size_t>(x)] != x) x = parent[static_cast<std::size_t>(x)] = parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
+        while (parent[static_cast<std::size_t>(x)] != x)
+            x = parent[static_cast<std::size_t>(x)] =
+                parent[static_cast<std::size_t>(parent[static_cast<std::size_t>(x)])];
         return x;
     }
 };
@@ -50,9 +52,11 @@ std::vector<Merge> ward_linkage(const std::vector<std::vector<double>>& points) 
     std::vector<double> D(N * N, 0.0);
     for (std::size_t i = 0; i < N; ++i)
         for (std::size_t j = i + 1; j < N; ++j) {
-            if (points[i].size() != points[j].size()) throw std::invalid_argument("ward_linkage: rows differ in length");
+            if (points[i].size() != points[j].size())
+                throw std::invalid_argument("ward_linkage: rows differ in length");
             double d = 0;
-            for (std::size_t x = 0; x < points[i].size(); ++x) d += (points[i][x] - points[j][x]) * (points[i][x] - points[j][x]);
+            for (std::size_t x = 0; x < points[i].size(); ++x)
+                d += (points[i][x] - points[j][x]) * (points[i][x] - points[j][x]);
             D[i * N + j] = D[j * N + i] = std::sqrt(d);
         }
     std::vector<int> size(N, 1);
@@ -102,8 +106,8 @@ std::vector<Merge> ward_linkage(const std::vector<std::vector<double>>& points) 
             const double nk = size[static_cast<std::size_t>(k)];
             const double dx = D[static_cast<std::size_t>(x) * N + static_cast<std::size_t>(k)];
             const double dy = D[static_cast<std::size_t>(y) * N + static_cast<std::size_t>(k)];
-            const double d = std::sqrt(std::max(0.0, ((nx + nk) * dx * dx + (ny + nk) * dy * dy - nk * best * best) /
-                                                         (nx + ny + nk)));
+            const double d = std::sqrt(
+                std::max(0.0, ((nx + nk) * dx * dx + (ny + nk) * dy * dy - nk * best * best) / (nx + ny + nk)));
             D[static_cast<std::size_t>(x) * N + static_cast<std::size_t>(k)] = d;
             D[static_cast<std::size_t>(k) * N + static_cast<std::size_t>(x)] = d;
         }
@@ -113,7 +117,8 @@ std::vector<Merge> ward_linkage(const std::vector<std::vector<double>>& points) 
     // Sort by height (stable, as scipy does) and relabel: a merge's clusters are named by the merge that made them.
     std::vector<std::size_t> order(raw.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return raw[a].height < raw[b].height; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return raw[a].height < raw[b].height; });
     UnionFind uf(n);
     std::vector<int> id(N);  // root point -> current cluster id
     std::iota(id.begin(), id.end(), 0);

@@ -340,7 +340,8 @@ std::int64_t count_correct(const Graph& graph, const Tensor& samples, const std:
         part.shape[0] = count;
         part.values.assign(samples.values.begin() + first * per, samples.values.begin() + (first + count) * per);
         const auto pred = argmax_rows(forward(graph, part, options));
-        for (std::int64_t i = 0; i < count; ++i) correct += pred[static_cast<std::size_t>(i)] == labels[static_cast<std::size_t>(first + i)];
+        for (std::int64_t i = 0; i < count; ++i)
+            correct += pred[static_cast<std::size_t>(i)] == labels[static_cast<std::size_t>(first + i)];
     }
     return correct;
 }

@@ -102,8 +102,7 @@ std::vector<QuantParams> quantize_weights(Graph& graph, const WeightQuantOptions
                 const std::int64_t rows = o.granularity == Granularity::kChannel ? w.shape[1] : 1;
                 const auto per = static_cast<std::size_t>(w.size() / (experts * rows));
                 for (std::int64_t r = 0; r < experts * rows; ++r)
-                    out.push_back(
-                        quantize_block(w.data() + static_cast<std::size_t>(r) * per, per, bits, o.symmetric));
+                    out.push_back(quantize_block(w.data() + static_cast<std::size_t>(r) * per, per, bits, o.symmetric));
             }
         } else {
             Tensor& w = node.param("weight");
@@ -205,13 +204,15 @@ int fold_batchnorm(Graph& graph) {
             bias.values[c] = static_cast<float>((bias.values[c] - mean) * a + beta);
         }
         // Remove the batch norm: its readers read the layer; later indices shift down by one.
-        if (b + 1 < static_cast<int>(graph.nodes.size()) && graph.nodes[static_cast<std::size_t>(b) + 1].inputs.empty() &&
-            p != b - 1)
+        if (b + 1 < static_cast<int>(graph.nodes.size()) &&
+            graph.nodes[static_cast<std::size_t>(b) + 1].inputs.empty() && p != b - 1)
             graph.nodes[static_cast<std::size_t>(b) + 1].inputs = {b};  // "the previous node" stays the batch norm
         for (int i = b + 1; i < static_cast<int>(graph.nodes.size()); ++i)
             for (int& in : graph.nodes[static_cast<std::size_t>(i)].inputs) {
-                if (in == b) in = p;
-                else if (in > b) --in;
+                if (in == b)
+                    in = p;
+                else if (in > b)
+                    --in;
             }
         graph.nodes.erase(graph.nodes.begin() + b);
         --b;

@@ -115,7 +115,8 @@ TEST(BatchNormFolding, FoldedNetworkGivesTheSameLogits) {
     const Tensor x = test.batch(0, 200);
     const Tensor a = forward(g, x), b = forward(folded, x);
     double worst = 0;
-    for (std::size_t i = 0; i < a.values.size(); ++i) worst = std::max(worst, double(std::abs(a.values[i] - b.values[i])));
+    for (std::size_t i = 0; i < a.values.size(); ++i)
+        worst = std::max(worst, double(std::abs(a.values[i] - b.values[i])));
     EXPECT_LT(worst, 1e-4);
     // A network without batch norm is left as it is.
     Graph mlp = read_model(nn_fixture("lenet_300_100.h5"));
@@ -146,7 +147,8 @@ TEST(Calibration, PercentileMatchesLinearInterpolationAndClipsOutliers) {
     EXPECT_EQ(minmax.nodes[static_cast<std::size_t>(fc1)].input_zero_point, 0);
     EXPECT_EQ(minmax.nodes[static_cast<std::size_t>(fc2)].activation_bits, 8);
     // The 99.9th percentile of the hidden ReLU outputs lies below their maximum.
-    EXPECT_LT(pct.nodes[static_cast<std::size_t>(fc2)].input_scale, minmax.nodes[static_cast<std::size_t>(fc2)].input_scale);
+    EXPECT_LT(pct.nodes[static_cast<std::size_t>(fc2)].input_scale,
+              minmax.nodes[static_cast<std::size_t>(fc2)].input_scale);
     EXPECT_THROW(calibrate_activations(g, x, {8, Calibration::kPercentile, 40.0, {}}), ModelError);
 }
 

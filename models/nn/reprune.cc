@@ -74,10 +74,10 @@ std::vector<KernelRepresentativeLayer> prune_kernel_representatives(Graph& graph
             for (std::int64_t i = 0; i < K; ++i) kernels.push_back(kernel(conv.param("weight"), i, j));
             linkage[static_cast<std::size_t>(j)] = ward_linkage(kernels);
             if (merges > 0)
-                r.cut_height = std::max(
-                    r.cut_height,
-                    linkage[static_cast<std::size_t>(j)][static_cast<std::size_t>(std::min<std::int64_t>(merges, K - 1) - 1)]
-                        .height);
+                r.cut_height =
+                    std::max(r.cut_height, linkage[static_cast<std::size_t>(j)]
+                                                  [static_cast<std::size_t>(std::min<std::int64_t>(merges, K - 1) - 1)]
+                                                      .height);
         }
         // cluster[j][i]: the cluster of filter i's kernel in channel j (heights above the cut stay apart).
         std::vector<std::vector<int>> cluster(static_cast<std::size_t>(C));
@@ -94,7 +94,8 @@ std::vector<KernelRepresentativeLayer> prune_kernel_representatives(Graph& graph
         std::vector<std::vector<bool>> covered(static_cast<std::size_t>(C));
         auto reset = [&] {
             for (std::int64_t j = 0; j < C; ++j)
-                covered[static_cast<std::size_t>(j)].assign(static_cast<std::size_t>(clusters_in[static_cast<std::size_t>(j)]), false);
+                covered[static_cast<std::size_t>(j)].assign(
+                    static_cast<std::size_t>(clusters_in[static_cast<std::size_t>(j)]), false);
         };
         reset();
         std::vector<bool> chosen(static_cast<std::size_t>(K), false);
@@ -107,7 +108,8 @@ std::vector<KernelRepresentativeLayer> prune_kernel_representatives(Graph& graph
                 if (chosen[static_cast<std::size_t>(i)]) continue;
                 std::int64_t score = 0;
                 for (std::int64_t j = 0; j < C; ++j)
-                    score += !covered[static_cast<std::size_t>(j)][static_cast<std::size_t>(cluster[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)])];
+                    score += !covered[static_cast<std::size_t>(j)][static_cast<std::size_t>(
+                        cluster[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)])];
                 if (score > best_score) {
                     best_score = score;
                     best.clear();
@@ -125,7 +127,8 @@ std::vector<KernelRepresentativeLayer> prune_kernel_representatives(Graph& graph
                     for (std::int64_t i = 0; i < K; ++i)
                         if (!chosen[static_cast<std::size_t>(i)]) rest.push_back(static_cast<int>(i));
                     std::stable_sort(rest.begin(), rest.end(), [&](int a, int c) {
-                        return std::abs(gamma[static_cast<std::size_t>(a)]) > std::abs(gamma[static_cast<std::size_t>(c)]);
+                        return std::abs(gamma[static_cast<std::size_t>(a)]) >
+                               std::abs(gamma[static_cast<std::size_t>(c)]);
                     });
                     for (int i : rest) {
                         if (static_cast<std::int64_t>(keep.size()) >= r.kept) break;
@@ -141,7 +144,8 @@ std::vector<KernelRepresentativeLayer> prune_kernel_representatives(Graph& graph
             chosen[static_cast<std::size_t>(pick)] = true;
             keep.push_back(pick);
             for (std::int64_t j = 0; j < C; ++j)
-                covered[static_cast<std::size_t>(j)][static_cast<std::size_t>(cluster[static_cast<std::size_t>(j)][static_cast<std::size_t>(pick)])] = true;
+                covered[static_cast<std::size_t>(j)][static_cast<std::size_t>(
+                    cluster[static_cast<std::size_t>(j)][static_cast<std::size_t>(pick)])] = true;
         }
         if (first_pass)
             for (const auto& cj : covered) r.covered += std::count(cj.begin(), cj.end(), true);
@@ -172,7 +176,9 @@ void prune_representative_election(Graph& graph, double ratio, const StructuredO
             std::vector<double> centroid(static_cast<std::size_t>(per), 0.0);
             for (int i : members)
                 for (std::int64_t x = 0; x < per; ++x)
-                    centroid[static_cast<std::size_t>(x)] += filters[static_cast<std::size_t>(i)][static_cast<std::size_t>(x)] / static_cast<double>(members.size());
+                    centroid[static_cast<std::size_t>(x)] +=
+                        filters[static_cast<std::size_t>(i)][static_cast<std::size_t>(x)] /
+                        static_cast<double>(members.size());
             int best = -1;
             double best_d = 0, best_norm = 0;
             for (int i : members) {
@@ -182,9 +188,8 @@ void prune_representative_election(Graph& graph, double ratio, const StructuredO
                     d += (v - centroid[static_cast<std::size_t>(x)]) * (v - centroid[static_cast<std::size_t>(x)]);
                     norm += v * v;
                 }
-                const bool better = election == Election::kMaxNorm
-                                        ? norm > best_norm
-                                        : (d < best_d || (d == best_d && norm > best_norm));
+                const bool better = election == Election::kMaxNorm ? norm > best_norm
+                                                                   : (d < best_d || (d == best_d && norm > best_norm));
                 if (best < 0 || better) {
                     best = i;
                     best_d = d;

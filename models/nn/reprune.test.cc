@@ -27,7 +27,8 @@ TEST(WardLinkage, EqualsScipyOnRandomKernelSets) {
         const auto expected = h5::read_float_array(g.id(), "linkage");
         const std::size_t n = points.dims[0], d = points.dims[1];
         std::vector<std::vector<double>> rows(n);
-        for (std::size_t i = 0; i < n; ++i) rows[i].assign(points.values.begin() + i * d, points.values.begin() + (i + 1) * d);
+        for (std::size_t i = 0; i < n; ++i)
+            rows[i].assign(points.values.begin() + i * d, points.values.begin() + (i + 1) * d);
         const auto merges = ward_linkage(rows);
         ASSERT_EQ(merges.size(), n - 1) << name;
         for (std::size_t m = 0; m + 1 < n; ++m) {

@@ -107,8 +107,7 @@ Tensor fold_inputs(const Tensor& w, std::int64_t units, std::int64_t block, cons
             if (t < 0 || a == 0.0f) continue;
             const float* src = w.data() + o * in + u * block;
             float* dst = r.data() + o * kept * block + t * block;
-            for (std::int64_t x = 0; x < block; ++x)
-                dst[x] = is_mask ? std::max(dst[x], src[x]) : dst[x] + a * src[x];
+            for (std::int64_t x = 0; x < block; ++x) dst[x] = is_mask ? std::max(dst[x], src[x]) : dst[x] + a * src[x];
         }
     return r;
 }
@@ -129,7 +128,8 @@ std::vector<std::vector<double>> unit_vectors(const Node& node, bool with_bias) 
     std::vector<std::vector<double>> rows;
     for (std::int64_t r = 0; r < w.shape[0]; ++r) {
         rows.push_back(row_of(w, r));
-        if (with_bias && node.has("bias")) rows.back().push_back(node.param("bias").values[static_cast<std::size_t>(r)]);
+        if (with_bias && node.has("bias"))
+            rows.back().push_back(node.param("bias").values[static_cast<std::size_t>(r)]);
     }
     return rows;
 }
@@ -168,7 +168,8 @@ namespace {
 
 void check_ratio(double ratio) {
     if (!(ratio > 0 && ratio < 1))
-        throw ModelError("prune_ratio: " + number_text(ratio) + " is outside (0, 1): structured pruning removes "
+        throw ModelError("prune_ratio: " + number_text(ratio) +
+                         " is outside (0, 1): structured pruning removes "
                          "some units and keeps some");
 }
 
@@ -224,8 +225,10 @@ void shrink_units(Graph& graph, int layer, const UnitMap& map) {
     next.param("weight") = fold_inputs(next.param("weight"), units, path.block, map, false);
     if (next.masks.count("weight"))
         next.masks.at("weight") = fold_inputs(next.masks.at("weight"), units, path.block, map, true);
-    if (next.op == Op::kConv) next.in_channels = static_cast<std::int64_t>(map.keep.size());
-    else next.in_features = static_cast<std::int64_t>(map.keep.size()) * path.block;
+    if (next.op == Op::kConv)
+        next.in_channels = static_cast<std::int64_t>(map.keep.size());
+    else
+        next.in_features = static_cast<std::int64_t>(map.keep.size()) * path.block;
     graph.infer();
 }
 

@@ -53,8 +53,8 @@ std::vector<int> layers_to_shrink(const Graph& graph, const StructuredOptions& o
 int batchnorm_after(const Graph& graph, int layer);
 
 enum class UnitCriterion {
-    kL1,  ///< largest sum |w|
-    kL2,  ///< largest Euclidean norm
+    kL1,               ///< largest sum |w|
+    kL2,               ///< largest Euclidean norm
     kGeometricMedian,  ///< largest summed distance to all other units (FPGM: far from the geometric median)
 };
 UnitCriterion unit_criterion_from_name(const std::string& name);  ///< "l1", "l2", "l2-gm"

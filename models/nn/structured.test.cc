@@ -76,8 +76,8 @@ TEST(FilterPruning, LeNetShrinksAndEqualsTheNetworkWithThoseUnitsCutOff) {
             rows.emplace_back(w.begin() + r * layer.in_features, w.begin() + (r + 1) * layer.in_features);
             rows.back().push_back(layer.param("bias").values[static_cast<std::size_t>(r)]);
         }
-        keeps.push_back(select_units(rows, static_cast<std::size_t>(units_kept(layer.out_features, 0.6)),
-                                     UnitCriterion::kL1));
+        keeps.push_back(
+            select_units(rows, static_cast<std::size_t>(units_kept(layer.out_features, 0.6)), UnitCriterion::kL1));
     }
     zero_inputs(ref.nodes[static_cast<std::size_t>(ref.find("fc2"))], 300, keeps[0]);
     zero_inputs(ref.nodes[static_cast<std::size_t>(ref.find("fc3"))], 100, keeps[1]);
@@ -158,7 +158,8 @@ TEST(NeuronMerging, ScaledDuplicateNeuronMergesWithNoChange) {
     for (std::int64_t i = 0; i < 784; ++i)
         fc1.param("weight").values[static_cast<std::size_t>(dup * 784 + i)] =
             1.7f * fc1.param("weight").values[static_cast<std::size_t>(src * 784 + i)];
-    fc1.param("bias").values[static_cast<std::size_t>(dup)] = 1.7f * fc1.param("bias").values[static_cast<std::size_t>(src)];
+    fc1.param("bias").values[static_cast<std::size_t>(dup)] =
+        1.7f * fc1.param("bias").values[static_cast<std::size_t>(src)];
     std::vector<int> keep(300);
     std::iota(keep.begin(), keep.end(), 0);
     keep.erase(keep.begin() + dup);

@@ -64,7 +64,8 @@ void prune(nn::Graph& g, const ParamValues& p) {
             ko.layers = so.layers;
             ko.exclude = so.exclude;
             ko.seed = static_cast<std::uint64_t>(p.integer("reprune_seed"));
-            ko.refill = p.string("reprune_refill") == "gamma" ? nn::CoverageRefill::kGamma : nn::CoverageRefill::kFreshPass;
+            ko.refill =
+                p.string("reprune_refill") == "gamma" ? nn::CoverageRefill::kGamma : nn::CoverageRefill::kFreshPass;
             nn::prune_kernel_representatives(g, ratio, ko);
         } else if (method == "reprune_election") {
             nn::prune_representative_election(
@@ -97,7 +98,8 @@ void quantize(nn::Graph& g, const ParamValues& p) {
         nn::WeightQuantOptions w;
         w.bits = static_cast<int>(p.integer("weight_bits"));
         w.symmetric = p.boolean("quant_symmetric");
-        w.granularity = p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
+        w.granularity =
+            p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
         w.exclude = p.string_list("quant_exclude");
         nn::quantize_weights(g, w);
     } catch (const nn::ModelError& e) {
@@ -107,8 +109,9 @@ void quantize(nn::Graph& g, const ParamValues& p) {
     if (mode != "weights_activations") return;
     const std::string dataset = dataset_of(g, p);
     if (dataset.empty())
-        throw ParamError("quantize: weights_activations calibrates on training data; the model names no dataset, so "
-                         "set dataset:");
+        throw ParamError(
+            "quantize: weights_activations calibrates on training data; the model names no dataset, so "
+            "set dataset:");
     nn::ActivationQuantOptions a;
     a.bits = static_cast<int>(p.integer("input_bits"));
     a.calibration = p.string("calibration") == "percentile" ? nn::Calibration::kPercentile : nn::Calibration::kMinMax;
@@ -199,11 +202,11 @@ ComponentKind ModelWorkload::kind() {
         .with_default("0.5")
         .at_least(0)
         .at_most(1);
-    k.params.choice("prune_criterion", {"l1", "l2", "l2-gm"}, "filter, merge: which units stay")
-        .with_default("l1");
+    k.params.choice("prune_criterion", {"l1", "l2", "l2-gm"}, "filter, merge: which units stay").with_default("l1");
     k.params.string_list("prune_layers", "filter, merge: the layers shrunk (empty: every layer that can shrink)")
         .with_default("[]");
-    k.params.real("merge_threshold", "merge: a removed unit less cosine-similar than this to every kept unit is dropped")
+    k.params
+        .real("merge_threshold", "merge: a removed unit less cosine-similar than this to every kept unit is dropped")
         .with_default("0.1")
         .at_least(-1)
         .at_most(1);
@@ -224,6 +227,10 @@ ComponentKind ModelWorkload::kind() {
         .with_default("fresh_pass");
     k.params.choice("election", {"centroid", "max_norm"}, "reprune_election: which filter a cluster keeps")
         .with_default("centroid");
+    k.params.choice("prune_scope", {"layer", "global"}, "magnitude pruning: per layer or one global threshold")
+        .with_default("layer");
+    k.params.string("nm", "N:M pruning pattern").with_default("2:4");
+    k.params.string_list("prune_exclude", "layers left unpruned").with_default("[]");
     k.params
         .choice("quantize", {"none", "weights", "weights_activations"},
                 "uniform quantization to weight_bits (and input_bits for activations), batch norm folded first")
@@ -241,10 +248,6 @@ ComponentKind ModelWorkload::kind() {
     k.params.integer("calibration_samples", "training samples the activation ranges are measured on")
         .with_default("512")
         .at_least(1);
-    k.params.choice("prune_scope", {"layer", "global"}, "magnitude pruning: per layer or one global threshold")
-        .with_default("layer");
-    k.params.string("nm", "N:M pruning pattern").with_default("2:4");
-    k.params.string_list("prune_exclude", "layers left unpruned").with_default("[]");
     k.params.integer("batch", "samples per inference (multiplies M)").with_default("1").at_least(1);
     k.params.integer("weight_bits", "weight precision of layers that state none")
         .with_default("8")
