@@ -177,7 +177,7 @@ ComponentKind ModelWorkload::kind() {
     ComponentKind k;
     k.name = "nn_model";
     k.doc =
-        "a network from a model file (qdes HDF5 or ONNX), optionally pruned, evaluated on its test set and "
+        "a network from a model file (qdes HDF5 or ONNX), optionally pruned and quantized, evaluated on its test set and "
         "sent to an accelerator layer by layer as GEMMs";
     k.params.string("model", "model file, .h5 (qdes format) or .onnx, relative to the scenario's folder")
         .with_example("../../tests/fixtures/nn/lenet_300_100.h5");

@@ -1,6 +1,6 @@
 #pragma once
-/// `nn_model`: a real network (qdes HDF5 model file or ONNX), optionally pruned, evaluated on its test set, lowered
-/// to GEMMs (protocols/inference/network.h) and sent to an accelerator as `nn_workload` does. Its statistics join
+/// `nn_model`: a real network (qdes HDF5 model file or ONNX), optionally pruned and quantized, evaluated on its test
+/// set, lowered to GEMMs (protocols/inference/network.h) and sent to an accelerator as `nn_workload` does. Its statistics join
 /// what the network is (accuracy, parameters, MACs, BOPS, size) with what the accelerator measures per layer.
 
 #include <string>
