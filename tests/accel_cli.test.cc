@@ -174,7 +174,7 @@ TEST(NnModelCli, StructuredPruningAndQuantizationShrinkTheNetworkAndRefuseBadSet
         {"prune=filter --set components.net.prune_layers=[fc2]",
          "components.net: prune: structured pruning of fc2: its units reach the network's output"},
         {"prune=merge --set components.net.prune_layers=[conv9]",
-         "components.net: prune: layers: no layer named 'conv9'"},
+         "components.net: prune_layers: no layer named 'conv9'"},
     };
     for (const auto& [set, message] : bad) {
         const CommandResult b = run_qdes(base + " --set components.net." + set);

@@ -314,6 +314,10 @@ UnitMap merge_map(const Graph& graph, int layer, const std::vector<int>& keep, c
     UnitMap map = UnitMap::pruning(units, keep);
     if (path.batchnorms.size() > 1)
         throw ModelError("neuron merging of " + node.name + ": more than one batch norm before the next layer");
+    if (!path.batchnorms.empty() && graph.consumers(layer).at(0) != path.batchnorms[0])
+        throw ModelError("neuron merging of " + node.name +
+                         ": its batch norm must read it directly (the merge scale passes the batch norm before the "
+                         "activation)");
     const Node* bn = path.batchnorms.empty() ? nullptr : &graph.nodes[static_cast<std::size_t>(path.batchnorms[0])];
     const auto vec = unit_vectors(node, bn == nullptr);
     std::vector<double> norm(vec.size());

@@ -12,7 +12,9 @@
 ///
 /// A unit of node L is its row of L's weight (with its bias: [w | b]). Between L and the next convolution or fully
 /// connected layer only per-channel operators may stand (batch norm, ReLU, clip, pooling, flatten); a residual add,
-/// a mixture of experts or a second reader ties the channels to another path, and such a layer is refused.
+/// a mixture of experts or a second reader ties the channels to another path, and such a layer is refused. Merging
+/// relies on relu(a x) = a relu(x) and max/average pooling commuting with a > 0; a clipped ReLU (ReLU6) does not
+/// commute with the scale, so merging through it is an approximation beyond the weights'.
 
 #include <cstdint>
 #include <string>

@@ -33,6 +33,15 @@ std::string dataset_of(const nn::Graph& g, const ParamValues& p) {
     return d == "none" ? "" : d;
 }
 
+/// A transform's error as a ParamError naming the scenario key: the library names its own option ("layers: ...");
+/// `keys` maps those names to the scenario's keys, and any other message is put under `fallback`.
+ParamError keyed(const std::string& message, const std::vector<std::pair<std::string, std::string>>& keys,
+                 const std::string& fallback) {
+    for (const auto& [library, scenario] : keys)
+        if (message.rfind(library + ":", 0) == 0) return ParamError(scenario + message.substr(library.size()));
+    return ParamError(fallback + ": " + message);
+}
+
 /// Prunes the network as the parameters say. Errors name the parameter at fault.
 void prune(nn::Graph& g, const ParamValues& p) {
     const std::string& method = p.string("prune");
@@ -80,9 +89,12 @@ void prune(nn::Graph& g, const ParamValues& p) {
             nn::merge_units(g, ratio, mo);
         }
     } catch (const nn::ModelError& e) {
-        const std::string m = e.what();
-        // Messages that start with their own key (prune_ratio:, exclude:, layers:, criterion:) keep it.
-        throw ParamError(m.rfind("prune_ratio:", 0) == 0 ? m : "prune: " + m);
+        throw keyed(e.what(),
+                    {{"prune_ratio", "prune_ratio"},
+                     {"layers", "prune_layers"},
+                     {"exclude", "prune_exclude"},
+                     {"criterion", "prune_criterion"}},
+                    "prune");
     }
 }
 
@@ -103,8 +115,9 @@ void quantize(nn::Graph& g, const ParamValues& p) {
         w.exclude = p.string_list("quant_exclude");
         nn::quantize_weights(g, w);
     } catch (const nn::ModelError& e) {
-        const std::string m = e.what();
-        throw ParamError(m.rfind("weight_bits:", 0) == 0 || m.rfind("input_bits:", 0) == 0 ? m : "quantize: " + m);
+        throw keyed(e.what(),
+                    {{"weight_bits", "weight_bits"}, {"input_bits", "input_bits"}, {"exclude", "quant_exclude"}},
+                    "quantize");
     }
     if (mode != "weights_activations") return;
     const std::string dataset = dataset_of(g, p);
@@ -127,8 +140,8 @@ void quantize(nn::Graph& g, const ParamValues& p) {
     try {
         nn::calibrate_activations(g, samples, a);
     } catch (const nn::ModelError& e) {
-        const std::string m = e.what();
-        throw ParamError(m.rfind("calibration_percentile:", 0) == 0 ? m : "quantize: " + m);
+        throw keyed(e.what(), {{"calibration_percentile", "calibration_percentile"}, {"exclude", "quant_exclude"}},
+                    "quantize");
     }
 }
 
