@@ -115,6 +115,14 @@ TEST(AccelCli, ScenarioWithBuffersTooSmallFailsBeforeTheRun) {
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "out"));
 }
 
+/// The mean `qdes run` printed for `statistic` in its table ("  name   mean ± error unit"); -1 (and a failure)
+/// when it is missing.
+double printed_statistic(const std::string& out, const std::string& statistic) {
+    const auto at = out.find(" " + statistic + " ");
+    EXPECT_NE(at, std::string::npos) << statistic << " not printed:\n" << out;
+    return at == std::string::npos ? -1.0 : std::stod(out.substr(at + statistic.size() + 2));
+}
+
 TEST(NnModelCli, ScenarioReportsTheFixturesPyTorchAccuracyAndRefusesBadModels) {
     // The dense CNN evaluated by the nn_model component over the 10 000 test images gives the top-1 accuracy PyTorch
     // measured when it trained the fixture (stored in the file), and the network's MACs.
@@ -125,11 +133,7 @@ TEST(NnModelCli, ScenarioReportsTheFixturesPyTorchAccuracyAndRefusesBadModels) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto ref = nn::read_reference(nn_fixture("fmnist_cnn.h5"));
     ASSERT_TRUE(ref.has_value());
-    auto printed = [&](const std::string& statistic) {
-        const auto at = r.out.find(" " + statistic + " ");
-        EXPECT_NE(at, std::string::npos) << statistic << " not printed:\n" << r.out;
-        return at == std::string::npos ? -1.0 : std::stod(r.out.substr(at + statistic.size() + 2));
-    };
+    auto printed = [&](const std::string& statistic) { return printed_statistic(r.out, statistic); };
     EXPECT_NEAR(printed("net.accuracy"), ref->top1, 5e-5);  // 10 000 samples: a multiple of 1e-4, printed to 4 digits
     EXPECT_NEAR(printed("net.macs"), 16 * 28 * 28 * 9 + 32 * 14 * 14 * 16 * 9 + 1568 * 64 + 64 * 10, 6);
     const CommandResult bad =
@@ -154,11 +158,7 @@ TEST(NnModelCli, StructuredPruningAndQuantizationShrinkTheNetworkAndRefuseBadSet
                                      " --set components.net.quantize=weights_activations"
                                      " --set components.net.weight_bits=4 --set components.net.test_samples=1000");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    auto printed = [&](const std::string& statistic) {
-        const auto at = r.out.find(" " + statistic + " ");
-        EXPECT_NE(at, std::string::npos) << statistic << " not printed:\n" << r.out;
-        return at == std::string::npos ? -1.0 : std::stod(r.out.substr(at + statistic.size() + 2));
-    };
+    auto printed = [&](const std::string& statistic) { return printed_statistic(r.out, statistic); };
     const double weights = 8 * 9 + 16 * 8 * 9 + 16 * 7 * 7 * 32 + 32 * 10;
     EXPECT_EQ(printed("net.params"), weights + 8 + 16 + 32 + 10);
     EXPECT_EQ(printed("net.model_size"), weights * 4 / 8);

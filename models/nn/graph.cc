@@ -79,6 +79,11 @@ int Graph::find(const std::string& n) const {
     return -1;
 }
 
+void Graph::check_names(const std::vector<std::string>& names, const std::string& what) const {
+    for (const auto& n : names)
+        if (find(n) < 0) throw ModelError(what + ": no layer named '" + n + "' in " + name);
+}
+
 std::vector<int> Graph::inputs_of(int n) const {
     const Node& node = nodes.at(static_cast<std::size_t>(n));
     if (!node.inputs.empty()) return node.inputs;

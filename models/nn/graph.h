@@ -120,6 +120,8 @@ class Graph {
 
     /// Index of the node named `name`, or -1.
     int find(const std::string& name) const;
+    /// Throws ModelError "<what>: no layer named '<n>' in <graph>" for the first of `names` that is no node.
+    void check_names(const std::vector<std::string>& names, const std::string& what) const;
     /// The node indices `n` reads (its inputs, or the previous node).
     std::vector<int> inputs_of(int n) const;
     /// Checks every node's inputs, attributes and weight shapes and derives output shapes, MACs and parameter

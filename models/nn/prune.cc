@@ -8,11 +8,6 @@ namespace qdes::nn {
 
 namespace {
 
-void check_exclude(const Graph& graph, const std::vector<std::string>& exclude) {
-    for (const auto& name : exclude)
-        if (graph.find(name) < 0) throw ModelError("exclude: no layer named '" + name + "' in " + graph.name);
-}
-
 Tensor& mask_of(Node& node, const std::string& role) {
     auto it = node.masks.find(role);
     if (it == node.masks.end()) {
@@ -52,7 +47,7 @@ std::int64_t row_length(const Node& node, const std::string& role) {
 }  // namespace
 
 std::vector<PrunableWeight> prunable_weights(const Graph& graph, const std::vector<std::string>& exclude) {
-    check_exclude(graph, exclude);
+    graph.check_names(exclude, "exclude");
     std::vector<PrunableWeight> out;
     for (int i = 0; i < static_cast<int>(graph.nodes.size()); ++i) {
         const Node& n = graph.nodes[static_cast<std::size_t>(i)];

@@ -14,11 +14,6 @@ bool listed(const std::vector<std::string>& names, const std::string& name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-void check_names(const Graph& graph, const std::vector<std::string>& names, const std::string& what) {
-    for (const auto& n : names)
-        if (graph.find(n) < 0) throw ModelError(what + ": no layer named '" + n + "' in " + graph.name);
-}
-
 /// Quantizes `count` values at `x` with one set of parameters chosen from their range.
 QuantParams quantize_block(float* x, std::size_t count, int bits, bool symmetric) {
     float lo = 0, hi = 0;
@@ -78,7 +73,7 @@ QuantParams asymmetric_params(double lo, double hi, int bits) {
 
 std::vector<QuantParams> quantize_weights(Graph& graph, const WeightQuantOptions& o) {
     check_bits(o.bits, "weight_bits");
-    check_names(graph, o.exclude, "exclude");
+    graph.check_names(o.exclude, "exclude");
     std::vector<QuantParams> out;
     for (Node& node : graph.nodes) {
         if (listed(o.exclude, node.name)) continue;
@@ -126,22 +121,24 @@ double percentile_of(std::vector<float>& values, double p) {
 
 void calibrate_activations(Graph& graph, const Tensor& samples, const ActivationQuantOptions& o) {
     check_bits(o.bits, "activation_bits");
-    check_names(graph, o.exclude, "exclude");
+    graph.check_names(o.exclude, "exclude");
     if (o.calibration == Calibration::kPercentile && !(o.percentile > 50 && o.percentile <= 100))
         throw ModelError("calibration_percentile: " + number_text(o.percentile) + " is outside (50, 100]");
     const int n = static_cast<int>(graph.nodes.size());
-    std::vector<bool> wanted(static_cast<std::size_t>(n), false);
+    // reads[i]: the node whose output is node i's first input (-1: the network input), for the nodes calibrated;
+    // kNotCalibrated for the others.
+    constexpr int kNotCalibrated = -2;
+    std::vector<int> reads(static_cast<std::size_t>(n), kNotCalibrated);
     for (int i = 0; i < n; ++i) {
         const Node& node = graph.nodes[static_cast<std::size_t>(i)];
-        wanted[static_cast<std::size_t>(i)] =
-            (node.op == Op::kConv || node.op == Op::kLinear) && !listed(o.exclude, node.name);
+        if ((node.op == Op::kConv || node.op == Op::kLinear) && !listed(o.exclude, node.name))
+            reads[static_cast<std::size_t>(i)] = graph.inputs_of(i).at(0);
     }
-    // The first input of node i is the output of inputs_of(i)[0], or the network input (-1).
     std::vector<std::vector<float>> seen(static_cast<std::size_t>(n));
     std::vector<std::pair<float, float>> range(static_cast<std::size_t>(n), {0.0f, 0.0f});
     auto record = [&](int producer, const Tensor& t) {
         for (int i = 0; i < n; ++i) {
-            if (!wanted[static_cast<std::size_t>(i)] || graph.inputs_of(i).at(0) != producer) continue;
+            if (reads[static_cast<std::size_t>(i)] != producer) continue;
             if (o.calibration == Calibration::kPercentile) {
                 auto& v = seen[static_cast<std::size_t>(i)];
                 v.insert(v.end(), t.values.begin(), t.values.end());
@@ -162,7 +159,7 @@ void calibrate_activations(Graph& graph, const Tensor& samples, const Activation
     for (Node& node : plain.nodes) node.input_scale = 0;
     forward(plain, samples, fo);
     for (int i = 0; i < n; ++i) {
-        if (!wanted[static_cast<std::size_t>(i)]) continue;
+        if (reads[static_cast<std::size_t>(i)] == kNotCalibrated) continue;
         Node& node = graph.nodes[static_cast<std::size_t>(i)];
         const int bits = node.activation_bits > 0 ? node.activation_bits : o.bits;
         check_bits(bits, node.name + ": activation_bits");

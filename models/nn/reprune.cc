@@ -5,6 +5,7 @@
 #include <random>
 
 #include "models/nn/cluster.h"
+#include "models/nn/quantize.h"
 
 namespace qdes::nn {
 
@@ -15,15 +16,6 @@ std::vector<double> kernel(const Tensor& w, std::int64_t i, std::int64_t j) {
     const std::int64_t C = w.shape[1], RS = w.shape[2] * w.shape[3];
     const float* k = w.data() + (i * C + j) * RS;
     return std::vector<double>(k, k + RS);
-}
-
-/// The value at quantile q (0..1) of `v` by linear interpolation (numpy's default).
-double quantile(std::vector<double> v, double q) {
-    std::sort(v.begin(), v.end());
-    const double pos = q * static_cast<double>(v.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 }  // namespace
@@ -48,10 +40,10 @@ std::vector<KernelRepresentativeLayer> prune_kernel_representatives(Graph& graph
     }
     if (layers.empty()) throw ModelError("kernel-representative pruning: no convolution followed by batch norm");
     // 1. The global |gamma| threshold and each layer's sparsity.
-    std::vector<double> all;
+    std::vector<float> all;
     for (auto [l, b] : layers)
         for (float g : graph.nodes[static_cast<std::size_t>(b)].param("gamma").values) all.push_back(std::abs(g));
-    const double threshold = quantile(all, sparsity);
+    const double threshold = percentile_of(all, 100 * sparsity);
     std::mt19937_64 rng(o.seed);
     std::vector<KernelRepresentativeLayer> report;
     std::vector<std::pair<int, UnitMap>> plan;

@@ -137,15 +137,14 @@ std::vector<std::vector<double>> unit_vectors(const Node& node, bool with_bias) 
 }  // namespace
 
 std::vector<int> layers_to_shrink(const Graph& graph, const StructuredOptions& o) {
-    for (const auto& n : o.exclude)
-        if (graph.find(n) < 0) throw ModelError("exclude: no layer named '" + n + "' in " + graph.name);
+    graph.check_names(o.exclude, "exclude");
+    graph.check_names(o.layers, "layers");
     const auto ok = shrinkable_layers(graph);
     std::vector<int> out;
     if (!o.layers.empty()) {
         const auto info = graph.infer();
         for (const auto& n : o.layers) {
             const int i = graph.find(n);
-            if (i < 0) throw ModelError("layers: no layer named '" + n + "' in " + graph.name);
             path_of(graph, i, info);  // throws the reason
             out.push_back(i);
         }
