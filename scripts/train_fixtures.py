@@ -251,7 +251,7 @@ def write_model(path, model, name, dataset, input_shape, x_test, y_test, seed, e
                 g["router_bias"] = mod.router.bias.detach().numpy()
                 for key in ("fc1_w", "fc1_b", "fc2_w", "fc2_b"):
                     g[key.replace("_w", "_weight").replace("_b", "_bias")] = getattr(mod, key).detach().numpy()
-            elif op == "maxpool":
+            elif op in ("maxpool", "avgpool"):
                 for k, v in mod.items():
                     g.attrs[k] = v
         ref = f.create_group("reference")

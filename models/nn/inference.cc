@@ -6,6 +6,8 @@
 #include <limits>
 #include <numeric>
 
+#include "models/nn/im2col.h"
+
 namespace qdes::nn {
 
 namespace {
@@ -28,25 +30,12 @@ Tensor conv(const Node& node, const Tensor& x) {
     const Tensor& w = node.param("weight");
     const float* bias = node.has("bias") ? node.param("bias").data() : nullptr;
     RowMat cols(rows, P * Q);
+    const ConvGeometry geometry{Cg, H, W, R, S, P, Q, node.stride_h, node.stride_w, node.pad_h, node.pad_w};
     for (std::int64_t s = 0; s < n; ++s) {
         const float* in = x.data() + s * C * H * W;
         float* out = y.data() + s * K * P * Q;
         for (std::int64_t gi = 0; gi < g; ++gi) {
-            // im2col: row (c, r, q) holds the input value under kernel tap (r, q) of channel c at every output pixel.
-            for (std::int64_t c = 0; c < Cg; ++c) {
-                const float* plane = in + (gi * Cg + c) * H * W;
-                for (std::int64_t r = 0; r < R; ++r)
-                    for (std::int64_t t = 0; t < S; ++t) {
-                        float* row = cols.data() + ((c * R + r) * S + t) * P * Q;
-                        for (std::int64_t p = 0; p < P; ++p) {
-                            const std::int64_t h = p * node.stride_h - node.pad_h + r;
-                            for (std::int64_t q = 0; q < Q; ++q) {
-                                const std::int64_t v = q * node.stride_w - node.pad_w + t;
-                                row[p * Q + q] = (h >= 0 && h < H && v >= 0 && v < W) ? plane[h * W + v] : 0.0f;
-                            }
-                        }
-                    }
-            }
+            im2col(geometry, in + gi * Cg * H * W, cols.data());
             ConstRowMap wg(w.data() + gi * Kg * rows, Kg, rows);
             RowMap out_g(out + gi * Kg * P * Q, Kg, P * Q);
             out_g.noalias() = wg * cols;
