@@ -9,6 +9,10 @@ usage:
       accuracy against accel.cycles and against accel.energy, one marker series per value of KEY (default: the
       accelerator's swept settings together, else the sweep's last key), the Pareto front (highest accuracy for
       the cost) of each series drawn as a line; writes OUTDIR/<campaign>-pareto.png and prints the fronts
+  workload_campaign.py lottery CAMPAIGN.h5 OUTDIR
+      a lottery-ticket sweep (prune: lottery over lottery_rounds, lottery_control and seeds): test accuracy against
+      weight density (net.effective_macs / net.macs), ticket and control each averaged over the seeds, as a
+      Markdown table and OUTDIR/<campaign>-lottery.png
 
 Runs with Debian's /usr/bin/python3, python3-h5py and python3-matplotlib.
 """
@@ -127,13 +131,72 @@ def pareto(path, out_dir, series_key):
     print(f"wrote {out}")
 
 
+def lottery(path, out_dir):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    points = load(path)
+    curves = {}  # control -> rounds -> [(density, accuracy)]
+    for p in points:
+        v, st = p["values"], p["stats"]
+        rounds = v.get("components.net.lottery_rounds")
+        if rounds is None or "net.accuracy" not in st:
+            sys.exit(f"{path}: not a lottery sweep (lottery_rounds swept, accuracy measured)")
+        control = v.get("components.net.lottery_control", "none")
+        density = st["net.effective_macs"]["value"] / st["net.macs"]["value"]
+        curves.setdefault(control, {}).setdefault(int(rounds), []).append((density, st["net.accuracy"]["value"]))
+    names = {"none": "rewound ticket", "reinit": "random re-init (control)"}
+    rounds = sorted(set(r for c in curves.values() for r in c))
+    print("| round | weight density | " + " | ".join(names.get(c, c) for c in curves) + " | seeds |")
+    print("|" + " --- |" * (3 + len(curves)))
+    for r in rounds:
+        cells, density, seeds = [], None, 0
+        for c in curves.values():
+            runs = c.get(r, [])
+            if runs:
+                density = sum(d for d, _ in runs) / len(runs)
+                seeds = max(seeds, len(runs))
+            cells.append(f"{100 * sum(a for _, a in runs) / len(runs):.2f}%" if runs else "n/a")
+        print(f"| {r} | {100 * density:.2f}% | " + " | ".join(cells) + f" | {seeds} |")
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for control, c in curves.items():
+        rs = sorted(c)
+        xs = [100 * sum(d for d, _ in c[r]) / len(c[r]) for r in rs]
+        ys = [100 * sum(a for _, a in c[r]) / len(c[r]) for r in rs]
+        ax.plot(xs, ys, marker="o", label=names.get(control, control))
+        for r in rs:
+            ax.scatter([100 * d for d, _ in c[r]], [100 * a for _, a in c[r]], s=10, alpha=0.4, color="gray")
+    ax.set_xscale("log")
+    ax.set_xticks([1, 2, 5, 10, 20, 50, 100])
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.invert_xaxis()
+    ax.set_xlabel("weights kept (%)")
+    ax.set_ylabel("top-1 test accuracy (%)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    stem = os.path.splitext(os.path.basename(path))[0]
+    ax.set_title(f"{stem}: mean over seeds (gray: each seed)")
+    fig.tight_layout()
+    os.makedirs(out_dir, exist_ok=True)
+    out = os.path.join(out_dir, f"{stem}-lottery.png")
+    fig.savefig(out, dpi=110)
+    print(f"wrote {out}")
+
+
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ("table", "pareto"):
+    if len(argv) < 3 or argv[1] not in ("table", "pareto", "lottery"):
         sys.exit(__doc__)
     if not os.path.exists(argv[2]):
         sys.exit(f"{argv[2]}: no such campaign file")
     if argv[1] == "table":
         table(argv[2], argv[3:])
+    elif argv[1] == "lottery":
+        if len(argv) < 4:
+            sys.exit(__doc__)
+        lottery(argv[2], argv[3])
     else:
         if len(argv) < 4:
             sys.exit(__doc__)

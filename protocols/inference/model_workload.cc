@@ -11,6 +11,7 @@
 #include "models/nn/quantize.h"
 #include "models/nn/reprune.h"
 #include "models/nn/structured.h"
+#include "protocols/inference/model_transforms.h"
 #include "protocols/inference/network.h"
 #include "protocols/qec/memory_estimates.h"
 #include "sim/simulation.h"
@@ -25,124 +26,6 @@ nn::Graph load(const Simulation& sim, const ParamValues& p) {
     nn::Graph g = ext == ".onnx" ? nn::import_onnx(path, {true, 1}) : nn::read_model(path);
     if (!p.string("bits_file").empty()) nn::apply_bit_sidecar(g, sim.resolve_path(p.string("bits_file")).string());
     return g;
-}
-
-/// The dataset the network is evaluated (and calibrated) on: the scenario's, else the model file's; "" for none.
-std::string dataset_of(const nn::Graph& g, const ParamValues& p) {
-    const std::string d = p.string("dataset").empty() ? g.dataset : p.string("dataset");
-    return d == "none" ? "" : d;
-}
-
-/// A transform's error as a ParamError naming the scenario key: the library names its own option ("layers: ...");
-/// `keys` maps those names to the scenario's keys, and any other message is put under `fallback`.
-ParamError keyed(const std::string& message, const std::vector<std::pair<std::string, std::string>>& keys,
-                 const std::string& fallback) {
-    for (const auto& [library, scenario] : keys)
-        if (message.rfind(library + ":", 0) == 0) return ParamError(scenario + message.substr(library.size()));
-    return ParamError(fallback + ": " + message);
-}
-
-/// Prunes the network as the parameters say. Errors name the parameter at fault.
-void prune(nn::Graph& g, const ParamValues& p) {
-    const std::string& method = p.string("prune");
-    if (method == "none") return;
-    const auto& exclude = p.string_list("prune_exclude");
-    const double ratio = p.real("prune_ratio");
-    try {
-        if (method == "nm") {
-            const accel::Sparsity s = accel::parse_nm(p.string("nm"), "nm");
-            if (s.kind == accel::Sparsity::Kind::kNM)
-                nn::prune_nm(g, static_cast<int>(s.n), static_cast<int>(s.m), exclude);
-            return;
-        }
-        if (method == "magnitude") {
-            if (ratio >= 1) throw ParamError("prune_ratio: 1 removes every weight; magnitude pruning takes [0, 1)");
-            nn::prune_magnitude(g, ratio,
-                                p.string("prune_scope") == "global" ? nn::PruneScope::kGlobal : nn::PruneScope::kLayer,
-                                exclude);
-            return;
-        }
-        nn::StructuredOptions so;
-        so.criterion = nn::unit_criterion_from_name(p.string("prune_criterion"));
-        so.layers = p.string_list("prune_layers");
-        so.exclude = exclude;
-        if (method == "filter") {
-            nn::prune_units(g, ratio, so);
-        } else if (method == "reprune_kernel") {
-            nn::KernelRepresentativeOptions ko;
-            ko.layers = so.layers;
-            ko.exclude = so.exclude;
-            ko.seed = static_cast<std::uint64_t>(p.integer("reprune_seed"));
-            ko.refill =
-                p.string("reprune_refill") == "gamma" ? nn::CoverageRefill::kGamma : nn::CoverageRefill::kFreshPass;
-            nn::prune_kernel_representatives(g, ratio, ko);
-        } else if (method == "reprune_election") {
-            nn::prune_representative_election(
-                g, ratio, so, p.string("election") == "max_norm" ? nn::Election::kMaxNorm : nn::Election::kCentroid);
-        } else {  // merge
-            nn::MergeOptions mo;
-            mo.selection = so;
-            mo.threshold = p.real("merge_threshold");
-            mo.lambda = p.real("merge_lambda");
-            mo.bn_rule = p.string("merge_bn_rule") == "paper-code" ? nn::MergeBnRule::kPaperCode
-                                                                   : nn::MergeBnRule::kFirstPrinciples;
-            nn::merge_units(g, ratio, mo);
-        }
-    } catch (const nn::ModelError& e) {
-        throw keyed(e.what(),
-                    {{"prune_ratio", "prune_ratio"},
-                     {"layers", "prune_layers"},
-                     {"exclude", "prune_exclude"},
-                     {"criterion", "prune_criterion"}},
-                    "prune");
-    }
-}
-
-/// Quantizes the network as the parameters say: batch norm folded, weights, and (calibrated on the first
-/// calibration_samples training samples) the inputs of every convolution and fully connected layer.
-void quantize(nn::Graph& g, const ParamValues& p) {
-    const std::string& mode = p.string("quantize");
-    if (mode == "none") return;
-    try {
-        nn::check_bits(static_cast<int>(p.integer("weight_bits")), "weight_bits");
-        if (mode == "weights_activations") nn::check_bits(static_cast<int>(p.integer("input_bits")), "input_bits");
-        nn::fold_batchnorm(g);
-        nn::WeightQuantOptions w;
-        w.bits = static_cast<int>(p.integer("weight_bits"));
-        w.symmetric = p.boolean("quant_symmetric");
-        w.granularity =
-            p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
-        w.exclude = p.string_list("quant_exclude");
-        nn::quantize_weights(g, w);
-    } catch (const nn::ModelError& e) {
-        throw keyed(e.what(),
-                    {{"weight_bits", "weight_bits"}, {"input_bits", "input_bits"}, {"exclude", "quant_exclude"}},
-                    "quantize");
-    }
-    if (mode != "weights_activations") return;
-    const std::string dataset = dataset_of(g, p);
-    if (dataset.empty())
-        throw ParamError(
-            "quantize: weights_activations calibrates on training data; the model names no dataset, so "
-            "set dataset:");
-    nn::ActivationQuantOptions a;
-    a.bits = static_cast<int>(p.integer("input_bits"));
-    a.calibration = p.string("calibration") == "percentile" ? nn::Calibration::kPercentile : nn::Calibration::kMinMax;
-    a.percentile = p.real("calibration_percentile");
-    a.exclude = p.string_list("quant_exclude");
-    nn::Tensor samples;
-    try {
-        const nn::Dataset train = nn::load_dataset(dataset, "train");
-        samples = train.batch(0, std::min<std::int64_t>(p.integer("calibration_samples"), train.size()));
-    } catch (const nn::DatasetError& e) {
-        throw ParamError(std::string("dataset: ") + e.what());
-    }
-    try {
-        nn::calibrate_activations(g, samples, a);
-    } catch (const nn::ModelError& e) {
-        throw keyed(e.what(), {{"calibration_percentile", "calibration_percentile"}, {"exclude", "quant_exclude"}},
-                    "quantize");
-    }
 }
 
 /// Counts the right top-1 answers on the first `limit` test samples (all when 0) into `summary`; adds the experts'
@@ -202,65 +85,7 @@ ComponentKind ModelWorkload::kind() {
                 "model's own")
         .with_default("");
     k.params.integer("test_samples", "test samples evaluated (0: all)").with_default("0").at_least(0);
-    k.params
-        .choice("prune", {"none", "magnitude", "nm", "filter", "merge", "reprune_kernel", "reprune_election"},
-                "pruning applied before evaluation: weight magnitude, N:M, or structured (the layers shrink): "
-                "norm-based filter pruning, neuron merging, REPrune by kernel representatives (2024) or by "
-                "representative election (2020, qdes's reading)")
-        .with_default("none");
-    k.params
-        .real("prune_ratio",
-              "fraction removed: of the weights (magnitude, [0, 1)), of each layer's units (filter, merge, "
-              "reprune_election, (0, 1)), or of all batch-normed channels (reprune_kernel, (0, 1))")
-        .with_default("0.5")
-        .at_least(0)
-        .at_most(1);
-    k.params.choice("prune_criterion", {"l1", "l2", "l2-gm"}, "filter, merge: which units stay").with_default("l1");
-    k.params.string_list("prune_layers", "filter, merge: the layers shrunk (empty: every layer that can shrink)")
-        .with_default("[]");
-    k.params
-        .real("merge_threshold", "merge: a removed unit less cosine-similar than this to every kept unit is dropped")
-        .with_default("0.1")
-        .at_least(-1)
-        .at_most(1);
-    k.params.real("merge_lambda", "merge with batch norm: weight of the cosine distance against the bias term")
-        .with_default("0.85")
-        .at_least(0)
-        .at_most(1);
-    k.params
-        .choice("merge_bn_rule", {"first-principles", "paper-code"},
-                "merge with batch norm: the derived scale, or the public code's (inverted, variance for sigma)")
-        .with_default("first-principles");
-    k.params.integer("reprune_seed", "reprune_kernel: seed of the random tie-break between equally good filters")
-        .with_default("1")
-        .at_least(0);
-    k.params
-        .choice("reprune_refill", {"fresh_pass", "gamma"},
-                "reprune_kernel: when every kernel cluster is covered early, cover again or fill by largest |gamma|")
-        .with_default("fresh_pass");
-    k.params.choice("election", {"centroid", "max_norm"}, "reprune_election: which filter a cluster keeps")
-        .with_default("centroid");
-    k.params.choice("prune_scope", {"layer", "global"}, "magnitude pruning: per layer or one global threshold")
-        .with_default("layer");
-    k.params.string("nm", "N:M pruning pattern").with_default("2:4");
-    k.params.string_list("prune_exclude", "layers left unpruned").with_default("[]");
-    k.params
-        .choice("quantize", {"none", "weights", "weights_activations"},
-                "uniform quantization to weight_bits (and input_bits for activations), batch norm folded first")
-        .with_default("none");
-    k.params.boolean("quant_symmetric", "weights: symmetric (restricted range) or asymmetric").with_default("true");
-    k.params.choice("quant_granularity", {"tensor", "channel"}, "weights: one scale per tensor or per output channel")
-        .with_default("channel");
-    k.params.string_list("quant_exclude", "layers left in float").with_default("[]");
-    k.params.choice("calibration", {"minmax", "percentile"}, "activation range: observed min-max or percentiles")
-        .with_default("minmax");
-    k.params.real("calibration_percentile", "percentile calibration: the upper percentile (lower: 100 - it)")
-        .with_default("99.99")
-        .at_least(50)
-        .at_most(100);
-    k.params.integer("calibration_samples", "training samples the activation ranges are measured on")
-        .with_default("512")
-        .at_least(1);
+    declare_transform_params(k.params);
     k.params.integer("batch", "samples per inference (multiplies M)").with_default("1").at_least(1);
     k.params.integer("weight_bits", "weight precision of layers that state none")
         .with_default("8")
@@ -284,8 +109,7 @@ ComponentKind ModelWorkload::kind() {
             } catch (const nn::ModelError& e) {
                 throw ParamError(std::string("model: ") + e.what());
             }
-            prune(g, p);
-            quantize(g, p);
+            transform(g, p, name);
             ModelSummary evaluated;
             std::map<int, nn::RoutingStats> routing;
             const std::string dataset = dataset_of(g, p);

@@ -1,0 +1,337 @@
+#include "protocols/inference/model_transforms.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "hardware/accel/gemm.h"
+#include "models/nn/dataset.h"
+#include "models/nn/lottery.h"
+#include "models/nn/prune.h"
+#include "models/nn/quantize.h"
+#include "models/nn/reprune.h"
+#include "models/nn/structured.h"
+#include "models/nn/train.h"
+
+namespace qdes::inference {
+
+namespace {
+
+/// A transform's error as a ParamError naming the scenario key: the library names its own option ("layers: ...");
+/// `keys` maps those names to the scenario's keys, and any other message is put under `fallback`.
+ParamError keyed(const std::string& message, const std::vector<std::pair<std::string, std::string>>& keys,
+                 const std::string& fallback) {
+    for (const auto& [library, scenario] : keys)
+        if (message.rfind(library + ":", 0) == 0) return ParamError(scenario + message.substr(library.size()));
+    return ParamError(fallback + ": " + message);
+}
+
+/// Prunes the network as the parameters say. Errors name the parameter at fault.
+void prune(nn::Graph& g, const ParamValues& p) {
+    const std::string& method = p.string("prune");
+    if (method == "none") return;
+    const auto& exclude = p.string_list("prune_exclude");
+    const double ratio = p.real("prune_ratio");
+    try {
+        if (method == "nm") {
+            const accel::Sparsity s = accel::parse_nm(p.string("nm"), "nm");
+            if (s.kind == accel::Sparsity::Kind::kNM)
+                nn::prune_nm(g, static_cast<int>(s.n), static_cast<int>(s.m), exclude);
+            return;
+        }
+        if (method == "magnitude") {
+            if (ratio >= 1) throw ParamError("prune_ratio: 1 removes every weight; magnitude pruning takes [0, 1)");
+            nn::prune_magnitude(g, ratio,
+                                p.string("prune_scope") == "global" ? nn::PruneScope::kGlobal : nn::PruneScope::kLayer,
+                                exclude);
+            return;
+        }
+        nn::StructuredOptions so;
+        so.criterion = nn::unit_criterion_from_name(p.string("prune_criterion"));
+        so.layers = p.string_list("prune_layers");
+        so.exclude = exclude;
+        if (method == "filter") {
+            nn::prune_units(g, ratio, so);
+        } else if (method == "reprune_kernel") {
+            nn::KernelRepresentativeOptions ko;
+            ko.layers = so.layers;
+            ko.exclude = so.exclude;
+            ko.seed = static_cast<std::uint64_t>(p.integer("reprune_seed"));
+            ko.refill =
+                p.string("reprune_refill") == "gamma" ? nn::CoverageRefill::kGamma : nn::CoverageRefill::kFreshPass;
+            nn::prune_kernel_representatives(g, ratio, ko);
+        } else if (method == "reprune_election") {
+            nn::prune_representative_election(
+                g, ratio, so, p.string("election") == "max_norm" ? nn::Election::kMaxNorm : nn::Election::kCentroid);
+        } else {  // merge
+            nn::MergeOptions mo;
+            mo.selection = so;
+            mo.threshold = p.real("merge_threshold");
+            mo.lambda = p.real("merge_lambda");
+            mo.bn_rule = p.string("merge_bn_rule") == "paper-code" ? nn::MergeBnRule::kPaperCode
+                                                                   : nn::MergeBnRule::kFirstPrinciples;
+            nn::merge_units(g, ratio, mo);
+        }
+    } catch (const nn::ModelError& e) {
+        throw keyed(e.what(),
+                    {{"prune_ratio", "prune_ratio"},
+                     {"layers", "prune_layers"},
+                     {"exclude", "prune_exclude"},
+                     {"criterion", "prune_criterion"}},
+                    "prune");
+    }
+}
+
+/// Quantizes the network as the parameters say: batch norm folded, weights, and (calibrated on the first
+/// calibration_samples training samples) the inputs of every convolution and fully connected layer.
+void quantize(nn::Graph& g, const ParamValues& p) {
+    const std::string& mode = p.string("quantize");
+    if (mode == "none") return;
+    try {
+        nn::check_bits(static_cast<int>(p.integer("weight_bits")), "weight_bits");
+        if (mode == "weights_activations") nn::check_bits(static_cast<int>(p.integer("input_bits")), "input_bits");
+        nn::fold_batchnorm(g);
+        nn::WeightQuantOptions w;
+        w.bits = static_cast<int>(p.integer("weight_bits"));
+        w.symmetric = p.boolean("quant_symmetric");
+        w.granularity =
+            p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
+        w.exclude = p.string_list("quant_exclude");
+        nn::quantize_weights(g, w);
+    } catch (const nn::ModelError& e) {
+        throw keyed(e.what(),
+                    {{"weight_bits", "weight_bits"}, {"input_bits", "input_bits"}, {"exclude", "quant_exclude"}},
+                    "quantize");
+    }
+    if (mode != "weights_activations") return;
+    const std::string dataset = dataset_of(g, p);
+    if (dataset.empty())
+        throw ParamError(
+            "quantize: weights_activations calibrates on training data; the model names no dataset, so "
+            "set dataset:");
+    nn::ActivationQuantOptions a;
+    a.bits = static_cast<int>(p.integer("input_bits"));
+    a.calibration = p.string("calibration") == "percentile" ? nn::Calibration::kPercentile : nn::Calibration::kMinMax;
+    a.percentile = p.real("calibration_percentile");
+    a.exclude = p.string_list("quant_exclude");
+    nn::Tensor samples;
+    try {
+        const nn::Dataset train = nn::load_dataset(dataset, "train");
+        samples = train.batch(0, std::min<std::int64_t>(p.integer("calibration_samples"), train.size()));
+    } catch (const nn::DatasetError& e) {
+        throw ParamError(std::string("dataset: ") + e.what());
+    }
+    try {
+        nn::calibrate_activations(g, samples, a);
+    } catch (const nn::ModelError& e) {
+        throw keyed(e.what(), {{"calibration_percentile", "calibration_percentile"}, {"exclude", "quant_exclude"}},
+                    "quantize");
+    }
+}
+
+/// A progress line on stderr when it is a terminal (so that sweeps' logs and pipes stay clean).
+void progress(const std::string& component, const std::string& line) {
+    static const bool terminal = isatty(fileno(stderr)) != 0;
+    if (terminal) std::fprintf(stderr, "nn_model %s: %s\n", component.c_str(), line.c_str());
+}
+
+/// The training split of the network's dataset (the first train_samples of it when set).
+nn::Dataset training_split(const nn::Graph& g, const ParamValues& p, const std::string& why) {
+    const std::string dataset = dataset_of(g, p);
+    if (dataset.empty()) throw ParamError(why + " trains on data; the model names no dataset, so set dataset:");
+    try {
+        nn::Dataset train = nn::load_dataset(dataset, "train");
+        const std::int64_t limit = p.integer("train_samples");
+        if (limit > 0 && limit < train.size()) {
+            std::vector<std::int64_t> first(static_cast<std::size_t>(limit));
+            for (std::int64_t i = 0; i < limit; ++i) first[static_cast<std::size_t>(i)] = i;
+            train = train.subset(first);
+        }
+        return train;
+    } catch (const nn::DatasetError& e) {
+        throw ParamError(std::string("dataset: ") + e.what());
+    }
+}
+
+nn::TrainOptions training_options(const ParamValues& p, int epochs) {
+    nn::TrainOptions o;
+    o.epochs = epochs;
+    o.batch_size = p.integer("train_batch");
+    o.lr = p.real("train_lr");
+    o.momentum = p.real("train_momentum");
+    o.weight_decay = p.real("train_weight_decay");
+    o.schedule = p.string("train_schedule") == "constant" ? nn::LrSchedule::kConstant : nn::LrSchedule::kCosine;
+    o.seed = static_cast<std::uint64_t>(p.integer("train_seed"));
+    return o;
+}
+
+std::string percent(double fraction) {
+    return nn::number_text(100.0 * fraction) + "%";
+}
+
+/// Iterative magnitude pruning with rewinding on the model's architecture (its weights are replaced).
+void lottery(nn::Graph& g, const ParamValues& p, const std::string& component) {
+    const nn::Dataset train = training_split(g, p, "prune: lottery");
+    nn::Dataset test;
+    try {
+        test = nn::load_dataset(dataset_of(g, p), "test");
+    } catch (const nn::DatasetError& e) {
+        throw ParamError(std::string("dataset: ") + e.what());
+    }
+    nn::LotteryOptions o;
+    o.rounds = static_cast<int>(p.integer("lottery_rounds"));
+    o.fraction = p.real("prune_ratio");
+    o.output_fraction = p.real("lottery_output_ratio") < 0 ? o.fraction / 2 : p.real("lottery_output_ratio");
+    o.scope = p.string("prune_scope") == "global" ? nn::PruneScope::kGlobal : nn::PruneScope::kLayer;
+    o.exclude = p.string_list("prune_exclude");
+    o.rewind_steps = p.integer("lottery_rewind_steps");
+    o.init_seed = static_cast<std::uint64_t>(p.integer("init_seed"));
+    o.train = training_options(p, static_cast<int>(p.integer("train_epochs")));
+    const bool control = p.string("lottery_control") == "reinit";
+    try {
+        nn::find_lottery_ticket(
+            g, train, test, o, control ? o.init_seed + 1000 : 0, control, [&](const nn::LotteryRound& r) {
+                progress(component, "lottery round " + std::to_string(r.round) + "/" + std::to_string(o.rounds) +
+                                        ": density " + percent(r.density) + ", test top-1 " + percent(r.accuracy));
+            });
+    } catch (const nn::ModelError& e) {
+        throw keyed(e.what(),
+                    {{"fraction", "prune_ratio"},
+                     {"output_fraction", "lottery_output_ratio"},
+                     {"exclude", "prune_exclude"},
+                     {"rounds", "lottery_rounds"}},
+                    "prune");
+    }
+}
+
+/// Fine-tunes the (pruned) network; masks keep pruned weights at zero.
+void finetune(nn::Graph& g, const ParamValues& p, const std::string& component) {
+    const nn::Dataset train = training_split(g, p, "finetune_epochs");
+    nn::TrainOptions o = training_options(p, static_cast<int>(p.integer("finetune_epochs")));
+    o.on_epoch = [&](const nn::EpochLog& log) {
+        progress(component, "fine-tune epoch " + std::to_string(log.epoch) + "/" + std::to_string(o.epochs) +
+                                ": loss " + nn::number_text(log.loss) + ", train top-1 " + percent(log.train_accuracy));
+    };
+    try {
+        nn::train(g, train, o);
+    } catch (const nn::ModelError& e) {
+        throw ParamError(std::string("finetune_epochs: ") + e.what());
+    }
+}
+
+}  // namespace
+
+/// The dataset the network is evaluated (and calibrated) on: the scenario's, else the model file's; "" for none.
+std::string dataset_of(const nn::Graph& g, const ParamValues& p) {
+    const std::string d = p.string("dataset").empty() ? g.dataset : p.string("dataset");
+    return d == "none" ? "" : d;
+}
+
+void declare_transform_params(ParamSchema& params) {
+    params
+        .choice("prune",
+                {"none", "magnitude", "nm", "filter", "merge", "reprune_kernel", "reprune_election", "lottery"},
+                "pruning applied before evaluation: weight magnitude, N:M, or structured (the layers shrink): "
+                "norm-based filter pruning, neuron merging, REPrune by kernel representatives (2024) or by "
+                "representative election (2020, qdes's reading); or a lottery ticket (iterative magnitude pruning "
+                "with rewinding, trained from a fresh initialisation of the model's architecture)")
+        .with_default("none");
+    params
+        .real("prune_ratio",
+              "fraction removed: of the weights (magnitude, [0, 1)), of each layer's units (filter, merge, "
+              "reprune_election, (0, 1)), of all batch-normed channels (reprune_kernel, (0, 1)), or of the "
+              "surviving weights in each lottery round ((0, 1))")
+        .with_default("0.5")
+        .at_least(0)
+        .at_most(1);
+    params.choice("prune_criterion", {"l1", "l2", "l2-gm"}, "filter, merge: which units stay").with_default("l1");
+    params.string_list("prune_layers", "filter, merge: the layers shrunk (empty: every layer that can shrink)")
+        .with_default("[]");
+    params.real("merge_threshold", "merge: a removed unit less cosine-similar than this to every kept unit is dropped")
+        .with_default("0.1")
+        .at_least(-1)
+        .at_most(1);
+    params.real("merge_lambda", "merge with batch norm: weight of the cosine distance against the bias term")
+        .with_default("0.85")
+        .at_least(0)
+        .at_most(1);
+    params
+        .choice("merge_bn_rule", {"first-principles", "paper-code"},
+                "merge with batch norm: the derived scale, or the public code's (inverted, variance for sigma)")
+        .with_default("first-principles");
+    params.integer("reprune_seed", "reprune_kernel: seed of the random tie-break between equally good filters")
+        .with_default("1")
+        .at_least(0);
+    params
+        .choice("reprune_refill", {"fresh_pass", "gamma"},
+                "reprune_kernel: when every kernel cluster is covered early, cover again or fill by largest |gamma|")
+        .with_default("fresh_pass");
+    params.choice("election", {"centroid", "max_norm"}, "reprune_election: which filter a cluster keeps")
+        .with_default("centroid");
+    params.integer("lottery_rounds", "lottery: pruning rounds (density (1 - prune_ratio)^rounds)")
+        .with_default("5")
+        .at_least(0);
+    params
+        .real("lottery_output_ratio",
+              "lottery: the last layer's fraction per round (negative: half of prune_ratio, as Frankle & Carbin)")
+        .with_default("-1")
+        .at_most(0.99);
+    params
+        .integer("lottery_rewind_steps",
+                 "lottery: survivors are reset to the weights after this many training steps (0: the initialisation)")
+        .with_default("0")
+        .at_least(0);
+    params
+        .choice("lottery_control", {"none", "reinit"},
+                "lottery: none keeps the ticket; reinit trains the same mask from a fresh initialisation "
+                "(init_seed + 1000), the control")
+        .with_default("none");
+    params.integer("init_seed", "lottery: seed of the initialisation (PyTorch's default uniform)")
+        .with_default("1")
+        .at_least(0);
+    params.integer("finetune_epochs", "epochs of training after pruning (0: none), on the training split")
+        .with_default("0")
+        .at_least(0);
+    params.integer("train_epochs", "lottery: epochs of each training round").with_default("10").at_least(1);
+    params.real("train_lr", "training: initial learning rate").with_default("0.01").at_least(1e-9);
+    params.integer("train_batch", "training: samples per SGD step").with_default("64").at_least(1);
+    params.real("train_momentum", "training: SGD momentum").with_default("0.9").at_least(0).at_most(0.999);
+    params.real("train_weight_decay", "training: L2 weight decay").with_default("1e-4").at_least(0);
+    params.choice("train_schedule", {"cosine", "constant"}, "training: learning rate per epoch").with_default("cosine");
+    params.integer("train_seed", "training: seed of the sample order").with_default("1").at_least(0);
+    params.integer("train_samples", "training: the first this many training samples (0: all)")
+        .with_default("0")
+        .at_least(0);
+    params.choice("prune_scope", {"layer", "global"}, "magnitude pruning: per layer or one global threshold")
+        .with_default("layer");
+    params.string("nm", "N:M pruning pattern").with_default("2:4");
+    params.string_list("prune_exclude", "layers left unpruned").with_default("[]");
+    params
+        .choice("quantize", {"none", "weights", "weights_activations"},
+                "uniform quantization to weight_bits (and input_bits for activations), batch norm folded first")
+        .with_default("none");
+    params.boolean("quant_symmetric", "weights: symmetric (restricted range) or asymmetric").with_default("true");
+    params.choice("quant_granularity", {"tensor", "channel"}, "weights: one scale per tensor or per output channel")
+        .with_default("channel");
+    params.string_list("quant_exclude", "layers left in float").with_default("[]");
+    params.choice("calibration", {"minmax", "percentile"}, "activation range: observed min-max or percentiles")
+        .with_default("minmax");
+    params.real("calibration_percentile", "percentile calibration: the upper percentile (lower: 100 - it)")
+        .with_default("99.99")
+        .at_least(50)
+        .at_most(100);
+    params.integer("calibration_samples", "training samples the activation ranges are measured on")
+        .with_default("512")
+        .at_least(1);
+}
+
+void transform(nn::Graph& g, const ParamValues& p, const std::string& component) {
+    if (p.string("prune") == "lottery")
+        lottery(g, p, component);
+    else
+        prune(g, p);
+    if (p.integer("finetune_epochs") > 0) finetune(g, p, component);
+    quantize(g, p);
+}
+
+}  // namespace qdes::inference
