@@ -7,11 +7,14 @@
 #include "hardware/accel/gemm.h"
 #include "models/nn/dataset.h"
 #include "models/nn/lottery.h"
+#include "models/nn/model_file.h"
+#include "models/nn/moe_prune.h"
 #include "models/nn/prune.h"
 #include "models/nn/quantize.h"
 #include "models/nn/reprune.h"
 #include "models/nn/structured.h"
 #include "models/nn/train.h"
+#include "sim/simulation.h"
 
 namespace qdes::inference {
 
@@ -27,9 +30,33 @@ ParamError keyed(const std::string& message, const std::vector<std::pair<std::st
 }
 
 /// Prunes the network as the parameters say. Errors name the parameter at fault.
-void prune(nn::Graph& g, const ParamValues& p) {
+void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim) {
     const std::string& method = p.string("prune");
     if (method == "none") return;
+    if (method == "experts") {
+        if (p.string("pretrained_model").empty())
+            throw ParamError(
+                "pretrained_model: prune: experts scores the experts against the pretrained checkpoint; "
+                "name its file");
+        nn::Graph pretrained;
+        try {
+            pretrained = nn::read_model(sim.resolve_path(p.string("pretrained_model")).string());
+        } catch (const nn::ModelError& e) {
+            throw ParamError(std::string("pretrained_model: ") + e.what());
+        }
+        nn::ExpertPruneOptions o;
+        o.score = nn::expert_score_from_name(p.string("expert_score"));
+        o.largest_first = p.string("expert_order") == "largest_first";
+        o.layers = p.string_list("prune_layers");
+        try {
+            nn::prune_experts(g, pretrained, p.real("prune_ratio"), o);
+        } catch (const nn::ModelError& e) {
+            throw keyed(e.what(),
+                        {{"ratio", "prune_ratio"}, {"layers", "prune_layers"}, {"pretrained", "pretrained_model"}},
+                        "prune");
+        }
+        return;
+    }
     const auto& exclude = p.string_list("prune_exclude");
     const double ratio = p.real("prune_ratio");
     try {
@@ -229,18 +256,20 @@ std::string dataset_of(const nn::Graph& g, const ParamValues& p) {
 
 void declare_transform_params(ParamSchema& params) {
     params
-        .choice("prune",
-                {"none", "magnitude", "nm", "filter", "merge", "reprune_kernel", "reprune_election", "lottery"},
-                "pruning applied before evaluation: weight magnitude, N:M, or structured (the layers shrink): "
-                "norm-based filter pruning, neuron merging, REPrune by kernel representatives (2024) or by "
-                "representative election (2020, qdes's reading); or a lottery ticket (iterative magnitude pruning "
-                "with rewinding, trained from a fresh initialisation of the model's architecture)")
+        .choice(
+            "prune",
+            {"none", "magnitude", "nm", "filter", "merge", "reprune_kernel", "reprune_election", "lottery", "experts"},
+            "pruning applied before evaluation: weight magnitude, N:M, or structured (the layers shrink): "
+            "norm-based filter pruning, neuron merging, REPrune by kernel representatives (2024) or by "
+            "representative election (2020, qdes's reading); or a lottery ticket (iterative magnitude pruning "
+            "with rewinding, trained from a fresh initialisation of the model's architecture); or mixture-of-experts "
+            "expert pruning by the change of the router rows from pretrained_model (Chowdhury et al. 2024)")
         .with_default("none");
     params
         .real("prune_ratio",
               "fraction removed: of the weights (magnitude, [0, 1)), of each layer's units (filter, merge, "
               "reprune_election, (0, 1)), of all batch-normed channels (reprune_kernel, (0, 1)), or of the "
-              "surviving weights in each lottery round ((0, 1))")
+              "surviving weights in each lottery round ((0, 1)), or of each MoE layer's experts (experts, floor(r E))")
         .with_default("0.5")
         .at_least(0)
         .at_most(1);
@@ -268,6 +297,17 @@ void declare_transform_params(ParamSchema& params) {
         .with_default("fresh_pass");
     params.choice("election", {"centroid", "max_norm"}, "reprune_election: which filter a cluster keeps")
         .with_default("centroid");
+    params
+        .string("pretrained_model", "experts: the pretrained checkpoint (qdes HDF5) the router change is measured from")
+        .with_default("");
+    params
+        .choice("expert_score", {"norm_change", "change_norm"},
+                "experts: ||w_T|| - ||w_0|| of each router row (the paper's rule) or ||w_T - w_0|| (the other reading)")
+        .with_default("norm_change");
+    params
+        .choice("expert_order", {"smallest_first", "largest_first"},
+                "experts: prune the smallest scores first (the method) or the largest (a control)")
+        .with_default("smallest_first");
     params.integer("lottery_rounds", "lottery: pruning rounds (density (1 - prune_ratio)^rounds)")
         .with_default("5")
         .at_least(0);
@@ -325,11 +365,11 @@ void declare_transform_params(ParamSchema& params) {
         .at_least(1);
 }
 
-void transform(nn::Graph& g, const ParamValues& p, const std::string& component) {
+void transform(nn::Graph& g, const ParamValues& p, const Simulation& sim, const std::string& component) {
     if (p.string("prune") == "lottery")
         lottery(g, p, component);
     else
-        prune(g, p);
+        prune(g, p, sim);
     if (p.integer("finetune_epochs") > 0) finetune(g, p, component);
     quantize(g, p);
 }

@@ -1,6 +1,7 @@
 #pragma once
 /// The transforms `nn_model` applies to a network before it is evaluated and lowered, in this order:
-/// 1. pruning (magnitude, N:M, structured, neuron merging, REPrune) or a lottery-ticket search (which trains);
+/// 1. pruning (magnitude, N:M, structured, neuron merging, REPrune, MoE experts) or a lottery-ticket search (which
+///    trains);
 /// 2. fine-tuning on the training split (`finetune_epochs` > 0);
 /// 3. quantization (batch norm folded, weights, calibrated activations).
 /// Errors are ParamErrors naming the scenario key at fault.
@@ -10,14 +11,18 @@
 #include "models/nn/graph.h"
 #include "sim/params.h"
 
+namespace qdes {
+class Simulation;
+}
+
 namespace qdes::inference {
 
 /// Declares the transform parameters of `nn_model`.
 void declare_transform_params(ParamSchema& params);
 
-/// Applies the transforms the parameters ask for. `component` names the model in progress lines, which go to
-/// stderr when it is a terminal.
-void transform(nn::Graph& graph, const ParamValues& params, const std::string& component);
+/// Applies the transforms the parameters ask for; files are found relative to the scenario (`sim`). `component`
+/// names the model in progress lines, which go to stderr when it is a terminal.
+void transform(nn::Graph& graph, const ParamValues& params, const Simulation& sim, const std::string& component);
 
 /// The dataset the network is evaluated, trained and calibrated on: the scenario's, else the model file's; "" for
 /// none.

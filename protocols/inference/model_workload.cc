@@ -46,11 +46,20 @@ void evaluate(const nn::Graph& g, const std::string& dataset, std::int64_t limit
     summary.correct = correct;
 }
 
-ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered, std::uint64_t batch) {
+ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered, std::uint64_t batch,
+                       std::uint32_t default_weight_bits) {
     ModelSummary s;
     for (const auto& info : g.infer()) {
         s.params += static_cast<std::uint64_t>(info.params);
         s.nonzero_params += static_cast<std::uint64_t>(info.nonzero_params);
+    }
+    // Every weight tensor at its layer's bit width, whether or not the accelerator ran it (an expert no token
+    // reached is still stored).
+    for (const nn::Node& node : g.nodes) {
+        const double bits = node.weight_bits > 0 ? std::max(node.weight_bits, 2) : default_weight_bits;
+        for (const char* role : {"weight", "router_weight", "fc1_weight", "fc2_weight"})
+            if ((node.op == nn::Op::kConv || node.op == nn::Op::kLinear || node.op == nn::Op::kMoe) && node.has(role))
+                s.model_bytes += static_cast<double>(node.param(role).size()) * bits / 8.0;
     }
     for (const auto& l : lowered) {
         const double macs = static_cast<double>(l.op.macs()) / static_cast<double>(batch);
@@ -61,8 +70,6 @@ ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered
         s.macs += static_cast<std::uint64_t>(std::llround(macs));
         s.effective_macs += static_cast<std::uint64_t>(std::llround(macs * density));
         s.bops += macs * l.op.precision.weight_bits * l.op.precision.input_bits;
-        const double weights = static_cast<double>(l.op.N * l.op.K * l.op.groups);
-        s.model_bytes += weights * l.op.precision.weight_bits / 8.0;
     }
     return s;
 }
@@ -109,7 +116,7 @@ ComponentKind ModelWorkload::kind() {
             } catch (const nn::ModelError& e) {
                 throw ParamError(std::string("model: ") + e.what());
             }
-            transform(g, p, name);
+            transform(g, p, sim, name);
             ModelSummary evaluated;
             std::map<int, nn::RoutingStats> routing;
             const std::string dataset = dataset_of(g, p);
@@ -132,7 +139,7 @@ ComponentKind ModelWorkload::kind() {
                 p.string("sparse_format") == "csr" ? accel::Sparsity::Format::kCsr : accel::Sparsity::Format::kBitmap;
             o.routing = &routing;
             const auto lowered = lower_graph(g, o);
-            ModelSummary summary = summarise(g, lowered, o.batch);
+            ModelSummary summary = summarise(g, lowered, o.batch, o.precision.weight_bits);
             summary.test_samples = evaluated.test_samples;
             summary.correct = evaluated.correct;
             if (!p.string("save_model").empty())
@@ -173,7 +180,8 @@ ModelWorkload::ModelWorkload(Simulation& sim, std::string name, std::vector<acce
     add_statistic("macs", macs_, "1", "dense multiply-accumulates per sample");
     add_statistic("effective_macs", effective_macs_, "1", "multiply-accumulates on kept weights per sample");
     add_statistic("bops", bops_, "1", "bit operations per sample: MACs x weight bits x input bits, summed");
-    add_statistic("model_size", model_bytes_, "B", "weights at their bit widths, stored dense");
+    add_statistic("model_size", model_bytes_, "B",
+                  "weights of every conv, linear and expert layer at their bit widths, dense (scales not counted)");
 }
 
 }  // namespace qdes::inference

@@ -1,7 +1,8 @@
 #pragma once
 /// `nn_model`: a real network (qdes HDF5 model file or ONNX), optionally pruned and quantized, evaluated on its test
-/// set, lowered to GEMMs (protocols/inference/network.h) and sent to an accelerator as `nn_workload` does. Its statistics join
-/// what the network is (accuracy, parameters, MACs, BOPS, size) with what the accelerator measures per layer.
+/// set, lowered to GEMMs (protocols/inference/network.h) and sent to an accelerator as `nn_workload` does. Its
+/// statistics join what the network is (accuracy, parameters, MACs, BOPS, size) with what the accelerator measures per
+/// layer.
 
 #include <string>
 #include <vector>
@@ -20,7 +21,7 @@ struct ModelSummary {
     std::uint64_t macs = 0;            ///< dense MACs per sample
     std::uint64_t effective_macs = 0;  ///< MACs on nonzero weights per sample
     double bops = 0;                   ///< sum over layers of MACs x weight bits x input bits
-    double model_bytes = 0;            ///< weights at their bit widths, dense
+    double model_bytes = 0;            ///< weights at their bit widths, dense, unused experts included
 };
 
 class ModelWorkload final : public Workload {
