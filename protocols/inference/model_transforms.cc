@@ -7,6 +7,7 @@
 #include "hardware/accel/gemm.h"
 #include "models/nn/dataset.h"
 #include "models/nn/lottery.h"
+#include "models/nn/mixed_precision.h"
 #include "models/nn/model_file.h"
 #include "models/nn/moe_prune.h"
 #include "models/nn/prune.h"
@@ -27,6 +28,42 @@ ParamError keyed(const std::string& message, const std::vector<std::pair<std::st
     for (const auto& [library, scenario] : keys)
         if (message.rfind(library + ":", 0) == 0) return ParamError(scenario + message.substr(library.size()));
     return ParamError(fallback + ": " + message);
+}
+
+/// A progress line on stderr when it is a terminal (so that sweeps' logs and pipes stay clean).
+void progress(const std::string& component, const std::string& line) {
+    static const bool terminal = isatty(fileno(stderr)) != 0;
+    if (terminal) std::fprintf(stderr, "nn_model %s: %s\n", component.c_str(), line.c_str());
+}
+
+/// The training split of the network's dataset (the first train_samples of it when set).
+nn::Dataset training_split(const nn::Graph& g, const ParamValues& p, const std::string& why) {
+    const std::string dataset = dataset_of(g, p);
+    if (dataset.empty()) throw ParamError(why + " trains on data; the model names no dataset, so set dataset:");
+    try {
+        nn::Dataset train = nn::load_dataset(dataset, "train");
+        const std::int64_t limit = p.integer("train_samples");
+        if (limit > 0 && limit < train.size()) {
+            std::vector<std::int64_t> first(static_cast<std::size_t>(limit));
+            for (std::int64_t i = 0; i < limit; ++i) first[static_cast<std::size_t>(i)] = i;
+            train = train.subset(first);
+        }
+        return train;
+    } catch (const nn::DatasetError& e) {
+        throw ParamError(std::string("dataset: ") + e.what());
+    }
+}
+
+nn::TrainOptions training_options(const ParamValues& p, int epochs) {
+    nn::TrainOptions o;
+    o.epochs = epochs;
+    o.batch_size = p.integer("train_batch");
+    o.lr = p.real("train_lr");
+    o.momentum = p.real("train_momentum");
+    o.weight_decay = p.real("train_weight_decay");
+    o.schedule = p.string("train_schedule") == "constant" ? nn::LrSchedule::kConstant : nn::LrSchedule::kCosine;
+    o.seed = static_cast<std::uint64_t>(p.integer("train_seed"));
+    return o;
 }
 
 /// Prunes the network as the parameters say. Errors name the parameter at fault.
@@ -109,11 +146,56 @@ void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim) {
     }
 }
 
+/// Mixed precision from Hessian traces and an exact allocation under a size or BOPS budget.
+void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& component) {
+    nn::MixedPrecisionOptions o;
+    o.bits.clear();
+    for (const std::string& text : p.string_list("mixed_bits")) {
+        std::size_t used = 0;
+        int b = 0;
+        try {
+            b = std::stoi(text, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != text.size() || text.empty()) throw ParamError("mixed_bits: '" + text + "' is not a bit width");
+        o.bits.push_back(b);
+    }
+    o.budget = p.string("mixed_budget") == "bops" ? nn::BitBudget::kBops : nn::BitBudget::kSize;
+    o.alpha = p.real("mixed_alpha");
+    o.use_trace = p.string("mixed_sensitivity") == "hessian";
+    o.probes = static_cast<int>(p.integer("hessian_probes"));
+    o.seed = static_cast<std::uint64_t>(p.integer("train_seed"));
+    o.activation_bits = static_cast<int>(p.integer("input_bits"));
+    o.quant.symmetric = p.boolean("quant_symmetric");
+    o.quant.granularity =
+        p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
+    o.quant.exclude = p.string_list("quant_exclude");
+    nn::Dataset train = training_split(g, p, "quantize: mixed");
+    const std::int64_t n = std::min<std::int64_t>(p.integer("hessian_samples"), train.size());
+    const std::vector<int> labels(train.labels.begin(), train.labels.begin() + n);
+    nn::MixedPrecisionReport r;
+    try {
+        r = nn::quantize_mixed_precision(g, train.batch(0, n), labels, o);
+    } catch (const nn::ModelError& e) {
+        throw keyed(e.what(), {{"bits", "mixed_bits"}, {"alpha", "mixed_alpha"}, {"exclude", "quant_exclude"}},
+                    "quantize");
+    }
+    for (const nn::LayerPrecision& l : r.layers)
+        progress(component, "mixed precision: " + l.name + " " + std::to_string(l.bits) + " bits (trace " +
+                                nn::number_text(l.trace) + " +- " + nn::number_text(l.trace_std_error) + ", " +
+                                std::to_string(l.weights) + " weights)");
+}
+
 /// Quantizes the network as the parameters say: batch norm folded, weights, and (calibrated on the first
 /// calibration_samples training samples) the inputs of every convolution and fully connected layer.
-void quantize(nn::Graph& g, const ParamValues& p) {
+void quantize(nn::Graph& g, const ParamValues& p, const std::string& component) {
     const std::string& mode = p.string("quantize");
     if (mode == "none") return;
+    if (mode == "mixed") {
+        mixed_precision(g, p, component);
+        return;
+    }
     try {
         nn::check_bits(static_cast<int>(p.integer("weight_bits")), "weight_bits");
         if (mode == "weights_activations") nn::check_bits(static_cast<int>(p.integer("input_bits")), "input_bits");
@@ -154,42 +236,6 @@ void quantize(nn::Graph& g, const ParamValues& p) {
         throw keyed(e.what(), {{"calibration_percentile", "calibration_percentile"}, {"exclude", "quant_exclude"}},
                     "quantize");
     }
-}
-
-/// A progress line on stderr when it is a terminal (so that sweeps' logs and pipes stay clean).
-void progress(const std::string& component, const std::string& line) {
-    static const bool terminal = isatty(fileno(stderr)) != 0;
-    if (terminal) std::fprintf(stderr, "nn_model %s: %s\n", component.c_str(), line.c_str());
-}
-
-/// The training split of the network's dataset (the first train_samples of it when set).
-nn::Dataset training_split(const nn::Graph& g, const ParamValues& p, const std::string& why) {
-    const std::string dataset = dataset_of(g, p);
-    if (dataset.empty()) throw ParamError(why + " trains on data; the model names no dataset, so set dataset:");
-    try {
-        nn::Dataset train = nn::load_dataset(dataset, "train");
-        const std::int64_t limit = p.integer("train_samples");
-        if (limit > 0 && limit < train.size()) {
-            std::vector<std::int64_t> first(static_cast<std::size_t>(limit));
-            for (std::int64_t i = 0; i < limit; ++i) first[static_cast<std::size_t>(i)] = i;
-            train = train.subset(first);
-        }
-        return train;
-    } catch (const nn::DatasetError& e) {
-        throw ParamError(std::string("dataset: ") + e.what());
-    }
-}
-
-nn::TrainOptions training_options(const ParamValues& p, int epochs) {
-    nn::TrainOptions o;
-    o.epochs = epochs;
-    o.batch_size = p.integer("train_batch");
-    o.lr = p.real("train_lr");
-    o.momentum = p.real("train_momentum");
-    o.weight_decay = p.real("train_weight_decay");
-    o.schedule = p.string("train_schedule") == "constant" ? nn::LrSchedule::kConstant : nn::LrSchedule::kCosine;
-    o.seed = static_cast<std::uint64_t>(p.integer("train_seed"));
-    return o;
 }
 
 std::string percent(double fraction) {
@@ -347,9 +393,29 @@ void declare_transform_params(ParamSchema& params) {
     params.string("nm", "N:M pruning pattern").with_default("2:4");
     params.string_list("prune_exclude", "layers left unpruned").with_default("[]");
     params
-        .choice("quantize", {"none", "weights", "weights_activations"},
-                "uniform quantization to weight_bits (and input_bits for activations), batch norm folded first")
+        .choice("quantize", {"none", "weights", "weights_activations", "mixed"},
+                "uniform quantization to weight_bits (and input_bits for activations), batch norm folded first; "
+                "mixed: per-layer weight bits from Hessian traces under a size or BOPS budget (HAWQ-V2/V3)")
         .with_default("none");
+    params.string_list("mixed_bits", "mixed: the candidate weight bit widths").with_default("[4, 8]");
+    params
+        .choice("mixed_budget", {"size", "bops"},
+                "mixed: what the budget limits: weight bits, or MACs x weight bits x input_bits")
+        .with_default("size");
+    params.real("mixed_alpha", "mixed: budget = all-lowest + alpha (all-highest - all-lowest), as HAWQ-V3's 0.5")
+        .with_default("0.5")
+        .at_least(0)
+        .at_most(1);
+    params
+        .choice("mixed_sensitivity", {"hessian", "none"},
+                "mixed: penalty Tr(H)/n x quantization error, or the error alone (the trace-blind control)")
+        .with_default("hessian");
+    params.integer("hessian_probes", "mixed: Hutchinson probes per layer (fewer once the estimate is within 1%)")
+        .with_default("50")
+        .at_least(2);
+    params.integer("hessian_samples", "mixed: training samples the loss curvature is measured on")
+        .with_default("256")
+        .at_least(1);
     params.boolean("quant_symmetric", "weights: symmetric (restricted range) or asymmetric").with_default("true");
     params.choice("quant_granularity", {"tensor", "channel"}, "weights: one scale per tensor or per output channel")
         .with_default("channel");
@@ -371,7 +437,7 @@ void transform(nn::Graph& g, const ParamValues& p, const Simulation& sim, const 
     else
         prune(g, p, sim);
     if (p.integer("finetune_epochs") > 0) finetune(g, p, component);
-    quantize(g, p);
+    quantize(g, p, component);
 }
 
 }  // namespace qdes::inference
