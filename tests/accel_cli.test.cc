@@ -184,5 +184,80 @@ TEST(NnModelCli, StructuredPruningAndQuantizationShrinkTheNetworkAndRefuseBadSet
     }
 }
 
+TEST(NnModelCli, TrainingExpertPruningAndMixedPrecisionRunFromScenariosAndRefuseBadSettings) {
+    TempDir dir;
+    const std::string workloads = (source_dir() / "scenarios" / "workloads").string();
+    // Two lottery rounds at 50% on the digits MLP: fc1 and fc2 keep a quarter of their 8192 weights, fc3 (25% per
+    // round) 640 - round(640 (1 - 0.75^2)) = 360; the 202 biases stay.
+    const CommandResult lt = run_qdes("run " + workloads + "/digits_lottery.yaml --out " + dir.path().string() +
+                                      " --overwrite --set components.net.lottery_rounds=2");
+    ASSERT_EQ(lt.exit_code, 0) << lt.err;
+    EXPECT_EQ(printed_statistic(lt.out, "net.nonzero_params"), 2048 + 2048 + 360 + 202);
+    EXPECT_GT(printed_statistic(lt.out, "net.accuracy"), 0.9);
+    // Half of the 8 experts pruned: the router keeps 4 rows, the experts 4 (fc1 64x32+64, fc2 32x64+32).
+    const CommandResult moe =
+        run_qdes("run " + workloads + "/moe_expert_pruning.yaml --out " + dir.path().string() + " --overwrite");
+    ASSERT_EQ(moe.exit_code, 0) << moe.err;
+    EXPECT_EQ(printed_statistic(moe.out, "net.params"), 16 * 32 + 32 + 4 * 33 + 4 * 4192 + 1568 * 10 + 10);
+    // Mixed precision at alpha 0: every layer at the lowest width, 2 bits.
+    const CommandResult mixed =
+        run_qdes("run " + workloads + "/cnn_mixed_precision.yaml --out " + dir.path().string() +
+                 " --overwrite --set components.net.mixed_alpha=0 --set components.net.hessian_probes=4"
+                 " --set components.net.hessian_samples=32 --set components.net.test_samples=500");
+    ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
+    EXPECT_EQ(printed_statistic(mixed.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) * 2 / 8);
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"digits_lottery.yaml --set components.net.prune=experts",
+         "components.net: pretrained_model: prune: experts scores the experts against the pretrained checkpoint"},
+        {"moe_expert_pruning.yaml --set components.net.prune_ratio=0.9",
+         "components.net: prune_ratio: 0.9 leaves 1 of the 8 experts of 'moe', fewer than its top-2 routing needs"},
+        {"moe_expert_pruning.yaml --set components.net.prune=lottery",
+         "components.net: prune: node 'moe': the trainer does not train mixture-of-experts nodes"},
+        {"cnn_mixed_precision.yaml --set components.net.mixed_bits=[4,x]",
+         "components.net: mixed_bits: 'x' is not a bit width"},
+        {"cnn_mixed_precision.yaml --set components.net.mixed_bits=[1,8]",
+         "components.net: mixed_bits: 1 bits is outside the quantizer's range 2..16"},
+        {"digits_lottery.yaml --set components.net.prune_ratio=1",
+         "components.net: prune_ratio: 1 per round is outside (0, 1)"},
+    };
+    for (const auto& [set, message] : bad) {
+        const CommandResult b = run_qdes("run " + workloads + "/" + set + " --out " + dir.path().string() + "/bad");
+        EXPECT_EQ(b.exit_code, 2) << set;
+        EXPECT_NE(b.err.find(message), std::string::npos) << set << ":\n" << b.err;
+        EXPECT_NE(b.err.find("1 error; nothing was run"), std::string::npos) << set << ":\n" << b.err;
+    }
+}
+
+TEST(NnModelCli, LotterySweepBecomesATableAndAPlot) {
+    // analysis/workload_campaign.py on a two-round lottery sweep (one seed, ticket and control): round 0 is the same
+    // dense network for both, so its two accuracies are equal; the plot is written.
+    TempDir dir;
+    std::string text = read_text(source_dir() / "scenarios" / "workloads" / "digits_lottery.yaml");
+    text.replace(text.find("../../tests/fixtures/nn/digits_mlp.h5"), 37, nn_fixture("digits_mlp.h5"));
+    text = text.substr(0, text.find("sweep:")) +
+           "sweep:\n  grid:\n    components.net.lottery_rounds: [0, 1]\n"
+           "    components.net.lottery_control: [none, reinit]\n";
+    const auto scenario = dir.write("lottery.yaml", text);
+    const CommandResult sweep =
+        run_qdes("sweep " + scenario.string() + " --jobs 2 --no-progress --out " + dir.path().string());
+    ASSERT_EQ(sweep.exit_code, 0) << sweep.err;
+    const CommandResult table =
+        run_command("/usr/bin/python3 " + (source_dir() / "analysis" / "workload_campaign.py").string() + " lottery " +
+                    (dir.path() / "digits_lottery-campaign.h5").string() + " " + dir.path().string());
+    ASSERT_EQ(table.exit_code, 0) << table.err;
+    const auto row = table.out.find("| 0 | 100.00% | ");
+    ASSERT_NE(row, std::string::npos) << table.out;
+    const std::string cells = table.out.substr(row, table.out.find('\n', row) - row);
+    // "| 0 | 100.00% | <ticket> | <control> | 1 |"
+    std::vector<std::string> parts;
+    for (std::size_t at = 0, bar; (bar = cells.find(" | ", at)) != std::string::npos; at = bar + 3)
+        parts.push_back(cells.substr(bar + 3, cells.find(" | ", bar + 3) - bar - 3));
+    ASSERT_EQ(parts.size(), 4u) << cells;
+    EXPECT_EQ(parts[1], parts[2]) << cells;
+    EXPECT_GT(std::stod(parts[1]), 90.0) << cells;
+    EXPECT_NE(table.out.find("| 1 | "), std::string::npos) << table.out;
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "digits_lottery-campaign-lottery.png"));
+}
+
 }  // namespace
 }  // namespace qdes::testing
