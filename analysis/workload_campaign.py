@@ -74,6 +74,19 @@ def table(path, stats):
         print("| " + " | ".join(cells) + " |")
 
 
+def stem_of(path):
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def save(fig, path, out_dir, kind):
+    """Writes OUTDIR/<campaign>-<kind>.png."""
+    fig.tight_layout()
+    os.makedirs(out_dir, exist_ok=True)
+    out = os.path.join(out_dir, f"{stem_of(path)}-{kind}.png")
+    fig.savefig(out, dpi=110)
+    print(f"wrote {out}")
+
+
 def front(xs, ys):
     """Indices of the points no other point beats: lower cost and at least the accuracy (or equal cost, higher)."""
     order = sorted(range(len(xs)), key=lambda i: (xs[i], -ys[i]))
@@ -122,13 +135,8 @@ def pareto(path, out_dir, series_key):
         ax.set_ylabel("top-1 accuracy (%)")
         ax.grid(True, alpha=0.3)
     axes[0].legend()
-    stem = os.path.splitext(os.path.basename(path))[0]
-    fig.suptitle(f"{stem}: accuracy against cost (lines: Pareto fronts)")
-    fig.tight_layout()
-    os.makedirs(out_dir, exist_ok=True)
-    out = os.path.join(out_dir, f"{stem}-pareto.png")
-    fig.savefig(out, dpi=110)
-    print(f"wrote {out}")
+    fig.suptitle(f"{stem_of(path)}: accuracy against cost (lines: Pareto fronts)")
+    save(fig, path, out_dir, "pareto")
 
 
 def lottery(path, out_dir):
@@ -177,13 +185,8 @@ def lottery(path, out_dir):
     ax.set_ylabel("top-1 test accuracy (%)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
-    stem = os.path.splitext(os.path.basename(path))[0]
-    ax.set_title(f"{stem}: mean over seeds (gray: each seed)")
-    fig.tight_layout()
-    os.makedirs(out_dir, exist_ok=True)
-    out = os.path.join(out_dir, f"{stem}-lottery.png")
-    fig.savefig(out, dpi=110)
-    print(f"wrote {out}")
+    ax.set_title(f"{stem_of(path)}: mean over seeds (gray: each seed)")
+    save(fig, path, out_dir, "lottery")
 
 
 def main(argv):

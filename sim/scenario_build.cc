@@ -55,15 +55,15 @@ static std::filesystem::path scenario_folder(const std::string& file) {
 }
 
 std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const ComponentRegistry& registry,
-                                            TraceRecorder* recorder, Diagnostics& d) {
+                                            TraceRecorder* recorder, Diagnostics& d, bool check_only) {
     const std::size_t errors_before = d.size();
     BuiltScenario built;
     built.selection = std::make_unique<TraceSelection>(scenario.record, recorder);
-    built.simulation = std::make_unique<Simulation>(
-        SimulationConfig{.seed = scenario.seed,
-                         .warmup_ps = scenario.warmup_ps,
-                         .recorder = built.selection.get(),
-                         .base_dir = scenario_folder(scenario.file)});
+    built.simulation = std::make_unique<Simulation>(SimulationConfig{.seed = scenario.seed,
+                                                                     .warmup_ps = scenario.warmup_ps,
+                                                                     .recorder = built.selection.get(),
+                                                                     .base_dir = scenario_folder(scenario.file),
+                                                                     .check_only = check_only});
     Simulation& sim = *built.simulation;
 
     std::vector<std::string> failed;  // components that could not be built: their tables are not offered

@@ -33,8 +33,9 @@ struct BuiltScenario {
 };
 
 /// Builds the simulation of `scenario`. `recorder` (may be null) receives the trace tables the scenario records.
-/// Returns nothing, with diagnostics, when the scenario cannot be built.
+/// Returns nothing, with diagnostics, when the scenario cannot be built. `check_only`: the build only checks the
+/// scenario (SimulationConfig::check_only).
 std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const ComponentRegistry& registry,
-                                            TraceRecorder* recorder, Diagnostics& diagnostics);
+                                            TraceRecorder* recorder, Diagnostics& diagnostics, bool check_only = false);
 
 }  // namespace qdes

@@ -46,6 +46,9 @@ struct SimulationConfig {
     /// Relative file paths in component parameters are relative to this folder (the scenario file's); empty
     /// means the working directory.
     std::filesystem::path base_dir;
+    /// The scenario is only being checked (`qdes validate`, and the check before a run): components may skip work
+    /// that cannot fail in a new way, such as training a network, after checking its inputs.
+    bool check_only = false;
 };
 
 /// When `run` returns. Any combination; the first reached wins.
@@ -78,6 +81,7 @@ class Simulation {
 
     TimePs now() const { return now_; }
     std::uint64_t seed() const { return config_.seed; }
+    bool check_only() const { return config_.check_only; }
     /// A parameter's file path, resolved against the scenario's folder when relative.
     std::filesystem::path resolve_path(const std::string& path) const {
         std::filesystem::path p(path);

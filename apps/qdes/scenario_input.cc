@@ -46,7 +46,7 @@ std::optional<Scenario> load_checked_scenario(const std::string& file, const std
     }
     std::optional<Scenario> scenario;
     if (source) scenario = load_scenario(*source, overrides, registry, d);
-    if (scenario) build_scenario(*scenario, registry, nullptr, d);
+    if (scenario) build_scenario(*scenario, registry, nullptr, d, /*check_only=*/true);
     if (!d.empty()) {
         std::fputs(d.to_string().c_str(), stderr);
         std::fprintf(stderr, "%zu error%s; nothing was run\n", d.size(), d.size() == 1 ? "" : "s");

@@ -147,7 +147,7 @@ void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim) {
 }
 
 /// Mixed precision from Hessian traces and an exact allocation under a size or BOPS budget.
-void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& component) {
+void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
     nn::MixedPrecisionOptions o;
     o.bits.clear();
     for (const std::string& text : p.string_list("mixed_bits")) {
@@ -176,6 +176,12 @@ void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& comp
     const std::vector<int> labels(train.labels.begin(), train.labels.begin() + n);
     nn::MixedPrecisionReport r;
     try {
+        if (check_only) {  // the options and the network, without the Hessians
+            for (int b : o.bits) nn::check_bits(b, "bits");
+            g.check_names(o.quant.exclude, "exclude");
+            nn::check_trainable(g);
+            return;
+        }
         r = nn::quantize_mixed_precision(g, train.batch(0, n), labels, o);
     } catch (const nn::ModelError& e) {
         throw keyed(e.what(), {{"bits", "mixed_bits"}, {"alpha", "mixed_alpha"}, {"exclude", "quant_exclude"}},
@@ -189,11 +195,11 @@ void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& comp
 
 /// Quantizes the network as the parameters say: batch norm folded, weights, and (calibrated on the first
 /// calibration_samples training samples) the inputs of every convolution and fully connected layer.
-void quantize(nn::Graph& g, const ParamValues& p, const std::string& component) {
+void quantize(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
     const std::string& mode = p.string("quantize");
     if (mode == "none") return;
     if (mode == "mixed") {
-        mixed_precision(g, p, component);
+        mixed_precision(g, p, component, check_only);
         return;
     }
     try {
@@ -243,7 +249,7 @@ std::string percent(double fraction) {
 }
 
 /// Iterative magnitude pruning with rewinding on the model's architecture (its weights are replaced).
-void lottery(nn::Graph& g, const ParamValues& p, const std::string& component) {
+void lottery(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
     const nn::Dataset train = training_split(g, p, "prune: lottery");
     nn::Dataset test;
     try {
@@ -262,6 +268,12 @@ void lottery(nn::Graph& g, const ParamValues& p, const std::string& component) {
     o.train = training_options(p, static_cast<int>(p.integer("train_epochs")));
     const bool control = p.string("lottery_control") == "reinit";
     try {
+        if (check_only) {  // the options and the network, without the trainings
+            nn::check_trainable(g);
+            nn::Graph copy = g;
+            nn::lottery_prune(copy, 1, o);
+            return;
+        }
         nn::find_lottery_ticket(
             g, train, test, o, control ? o.init_seed + 1000 : 0, control, [&](const nn::LotteryRound& r) {
                 progress(component, "lottery round " + std::to_string(r.round) + "/" + std::to_string(o.rounds) +
@@ -278,7 +290,7 @@ void lottery(nn::Graph& g, const ParamValues& p, const std::string& component) {
 }
 
 /// Fine-tunes the (pruned) network; masks keep pruned weights at zero.
-void finetune(nn::Graph& g, const ParamValues& p, const std::string& component) {
+void finetune(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
     const nn::Dataset train = training_split(g, p, "finetune_epochs");
     nn::TrainOptions o = training_options(p, static_cast<int>(p.integer("finetune_epochs")));
     o.on_epoch = [&](const nn::EpochLog& log) {
@@ -286,6 +298,10 @@ void finetune(nn::Graph& g, const ParamValues& p, const std::string& component) 
                                 ": loss " + nn::number_text(log.loss) + ", train top-1 " + percent(log.train_accuracy));
     };
     try {
+        if (check_only) {
+            nn::check_trainable(g);
+            return;
+        }
         nn::train(g, train, o);
     } catch (const nn::ModelError& e) {
         throw ParamError(std::string("finetune_epochs: ") + e.what());
@@ -432,12 +448,13 @@ void declare_transform_params(ParamSchema& params) {
 }
 
 void transform(nn::Graph& g, const ParamValues& p, const Simulation& sim, const std::string& component) {
+    const bool check_only = sim.check_only();
     if (p.string("prune") == "lottery")
-        lottery(g, p, component);
+        lottery(g, p, component, check_only);
     else
         prune(g, p, sim);
-    if (p.integer("finetune_epochs") > 0) finetune(g, p, component);
-    quantize(g, p, component);
+    if (p.integer("finetune_epochs") > 0) finetune(g, p, component, check_only);
+    quantize(g, p, component, check_only);
 }
 
 }  // namespace qdes::inference

@@ -21,7 +21,8 @@ namespace qdes::inference {
 void declare_transform_params(ParamSchema& params);
 
 /// Applies the transforms the parameters ask for; files are found relative to the scenario (`sim`). `component`
-/// names the model in progress lines, which go to stderr when it is a terminal.
+/// names the model in progress lines, which go to stderr when it is a terminal. When the simulation only checks
+/// the scenario (Simulation::check_only), training, lottery rounds and Hessians are checked but not run.
 void transform(nn::Graph& graph, const ParamValues& params, const Simulation& sim, const std::string& component);
 
 /// The dataset the network is evaluated, trained and calibrated on: the scenario's, else the model file's; "" for

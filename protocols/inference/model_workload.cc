@@ -142,8 +142,8 @@ ComponentKind ModelWorkload::kind() {
     k.params.integer("repeat", "times the network runs (inferences)").with_default("1").at_least(1);
     k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
         try {
-            // qdes builds a scenario twice (a check, then the run): the transformed, evaluated network is kept
-            // from the first build, so that training and calibration run once.
+            // A sweep point or a test may build the same model twice in one process: the transformed, evaluated
+            // network is kept, so that training, Hessians and calibration run once.
             const std::string key = sim.resolve_path(p.string("model")).string() + "|" + p.to_json().dump();
             std::optional<TransformedModel> done = transformed_cache().find(key);
             if (!done) {
@@ -166,7 +166,7 @@ ComponentKind ModelWorkload::kind() {
                         throw ParamError(std::string("dataset: ") + e.what());
                     }
                 }
-                transformed_cache().put(key, *done);
+                if (!sim.check_only()) transformed_cache().put(key, *done);  // a checked network may be untrained
             }
             const nn::Graph& g = done->graph;
             const ModelSummary& evaluated = done->evaluated;
@@ -182,7 +182,7 @@ ComponentKind ModelWorkload::kind() {
             ModelSummary summary = summarise(g, lowered, o.batch, o.precision.weight_bits);
             summary.test_samples = evaluated.test_samples;
             summary.correct = evaluated.correct;
-            if (!p.string("save_model").empty())
+            if (!p.string("save_model").empty() && !sim.check_only())
                 nn::write_model(sim.resolve_path(p.string("save_model")).string(), g,
                                 "qdes nn_model " + name + " from " + p.string("model"));
             return sim.add<ModelWorkload>(name, gemms_of(lowered), std::uint64_t(p.integer("repeat")), summary);
