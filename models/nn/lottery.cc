@@ -45,6 +45,15 @@ void train_keeping(Graph& graph, const Dataset& data, TrainOptions o, std::int64
     train(graph, data, o);
 }
 
+/// The options lottery_prune reads: the fractions and the excluded names.
+void check_pruning(const Graph& graph, const LotteryOptions& options) {
+    if (!(options.fraction > 0 && options.fraction < 1))
+        throw ModelError("fraction: " + number_text(options.fraction) + " per round is outside (0, 1)");
+    if (!(options.output_fraction >= 0 && options.output_fraction < 1))
+        throw ModelError("output_fraction: " + number_text(options.output_fraction) + " is outside [0, 1)");
+    graph.check_names(options.exclude, "exclude");
+}
+
 }  // namespace
 
 double prunable_density(const Graph& graph, const std::vector<std::string>& exclude) {
@@ -63,12 +72,16 @@ double prunable_density(const Graph& graph, const std::vector<std::string>& excl
     return all > 0 ? kept / all : 1.0;
 }
 
+void check_lottery(const Graph& graph, const LotteryOptions& options) {
+    if (options.rounds < 0) throw ModelError("rounds: " + std::to_string(options.rounds) + " is negative");
+    if (options.rewind_steps < 0) throw ModelError("rewind_steps: must be >= 0");
+    check_pruning(graph, options);
+    check_trainable(graph);
+    output_layer(graph);
+}
+
 void lottery_prune(Graph& graph, int round, const LotteryOptions& options) {
-    if (!(options.fraction > 0 && options.fraction < 1))
-        throw ModelError("fraction: " + number_text(options.fraction) + " per round is outside (0, 1)");
-    if (!(options.output_fraction >= 0 && options.output_fraction < 1))
-        throw ModelError("output_fraction: " + number_text(options.output_fraction) + " is outside [0, 1)");
-    graph.check_names(options.exclude, "exclude");
+    check_pruning(graph, options);
     const std::string output = output_layer(graph);
     auto total = [&](double p) { return 1 - std::pow(1 - p, round); };
     std::vector<std::string> hidden_exclude = options.exclude;
@@ -86,10 +99,7 @@ std::vector<LotteryRound> find_lottery_ticket(Graph& graph, const Dataset& train
                                               const LotteryOptions& options, std::uint64_t control_seed,
                                               bool return_control,
                                               const std::function<void(const LotteryRound&)>& on_round) {
-    if (options.rounds < 0) throw ModelError("rounds: " + std::to_string(options.rounds) + " is negative");
-    if (options.rewind_steps < 0) throw ModelError("rewind_steps: must be >= 0");
-    check_trainable(graph);
-    graph.check_names(options.exclude, "exclude");
+    check_lottery(graph, options);
     for (Node& node : graph.nodes) node.masks.clear();
     initialize(graph, options.init_seed);
     Graph rewind = graph;  // theta_k; theta_0 until training passes step k

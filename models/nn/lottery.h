@@ -50,6 +50,11 @@ std::vector<LotteryRound> find_lottery_ticket(Graph& graph, const Dataset& train
                                               bool return_control = false,
                                               const std::function<void(const LotteryRound&)>& on_round = {});
 
+/// Checks the options against the network without training: the rounds, rewinding step and fractions, the excluded
+/// names, that the trainer handles every node and that there is a layer to prune. Throws ModelError naming the
+/// option ("fraction: ...").
+void check_lottery(const Graph& graph, const LotteryOptions& options);
+
 /// Prunes `graph` (already trained) so that `1 - (1 - fraction)^round` of each prunable layer's weights are gone,
 /// the last weighted layer at `output_fraction` instead (layer scope), by magnitude; masks accumulate.
 void lottery_prune(Graph& graph, int round, const LotteryOptions& options);

@@ -32,17 +32,21 @@ std::vector<double> quantization_errors(const Graph& graph, const std::vector<in
 
 }  // namespace
 
-MixedPrecisionReport quantize_mixed_precision(Graph& graph, const Tensor& samples, const std::vector<int>& labels,
-                                              const MixedPrecisionOptions& options) {
-    std::vector<int> bits = options.bits;
-    if (bits.empty()) throw ModelError("bits: no candidate bit width");
-    for (int b : bits) check_bits(b, "bits");
-    std::sort(bits.begin(), bits.end());
-    bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
+void check_mixed_precision(const Graph& graph, const MixedPrecisionOptions& options) {
+    if (options.bits.empty()) throw ModelError("bits: no candidate bit width");
+    for (int b : options.bits) check_bits(b, "bits");
     if (!(options.alpha >= 0 && options.alpha <= 1))
         throw ModelError("alpha: " + number_text(options.alpha) + " is outside [0, 1]");
     graph.check_names(options.quant.exclude, "exclude");
     check_trainable(graph);
+}
+
+MixedPrecisionReport quantize_mixed_precision(Graph& graph, const Tensor& samples, const std::vector<int>& labels,
+                                              const MixedPrecisionOptions& options) {
+    check_mixed_precision(graph, options);
+    std::vector<int> bits = options.bits;
+    std::sort(bits.begin(), bits.end());
+    bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
     fold_batchnorm(graph);
     const std::vector<NodeInfo> info = graph.infer();
     std::vector<int> layers;

@@ -44,6 +44,10 @@ struct MixedPrecisionReport {
     double budget = 0, cost = 0, penalty = 0;
 };
 
+/// Checks the options against the network without computing anything: the candidate widths, alpha, the excluded
+/// names and that the trainer can backpropagate through every node. Throws ModelError ("bits: ...", "alpha: ...").
+void check_mixed_precision(const Graph& graph, const MixedPrecisionOptions& options);
+
 /// Allocates and applies bit widths to `graph` (float, trainable by models/nn/train.h), measuring curvature on the
 /// labelled `samples`. Throws ModelError for bad options ("bits: ...", "alpha: ...").
 MixedPrecisionReport quantize_mixed_precision(Graph& graph, const Tensor& samples, const std::vector<int>& labels,

@@ -146,6 +146,15 @@ void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim) {
     }
 }
 
+/// The weight quantizer the parameters describe (its default bits left to the caller).
+nn::WeightQuantOptions weight_quant_options(const ParamValues& p) {
+    nn::WeightQuantOptions w;
+    w.symmetric = p.boolean("quant_symmetric");
+    w.granularity = p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
+    w.exclude = p.string_list("quant_exclude");
+    return w;
+}
+
 /// Mixed precision from Hessian traces and an exact allocation under a size or BOPS budget.
 void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
     nn::MixedPrecisionOptions o;
@@ -167,19 +176,14 @@ void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& comp
     o.probes = static_cast<int>(p.integer("hessian_probes"));
     o.seed = static_cast<std::uint64_t>(p.integer("train_seed"));
     o.activation_bits = static_cast<int>(p.integer("input_bits"));
-    o.quant.symmetric = p.boolean("quant_symmetric");
-    o.quant.granularity =
-        p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
-    o.quant.exclude = p.string_list("quant_exclude");
+    o.quant = weight_quant_options(p);
     nn::Dataset train = training_split(g, p, "quantize: mixed");
     const std::int64_t n = std::min<std::int64_t>(p.integer("hessian_samples"), train.size());
     const std::vector<int> labels(train.labels.begin(), train.labels.begin() + n);
     nn::MixedPrecisionReport r;
     try {
         if (check_only) {  // the options and the network, without the Hessians
-            for (int b : o.bits) nn::check_bits(b, "bits");
-            g.check_names(o.quant.exclude, "exclude");
-            nn::check_trainable(g);
+            nn::check_mixed_precision(g, o);
             return;
         }
         r = nn::quantize_mixed_precision(g, train.batch(0, n), labels, o);
@@ -206,12 +210,8 @@ void quantize(nn::Graph& g, const ParamValues& p, const std::string& component, 
         nn::check_bits(static_cast<int>(p.integer("weight_bits")), "weight_bits");
         if (mode == "weights_activations") nn::check_bits(static_cast<int>(p.integer("input_bits")), "input_bits");
         nn::fold_batchnorm(g);
-        nn::WeightQuantOptions w;
+        nn::WeightQuantOptions w = weight_quant_options(p);
         w.bits = static_cast<int>(p.integer("weight_bits"));
-        w.symmetric = p.boolean("quant_symmetric");
-        w.granularity =
-            p.string("quant_granularity") == "tensor" ? nn::Granularity::kTensor : nn::Granularity::kChannel;
-        w.exclude = p.string_list("quant_exclude");
         nn::quantize_weights(g, w);
     } catch (const nn::ModelError& e) {
         throw keyed(e.what(),
@@ -269,9 +269,7 @@ void lottery(nn::Graph& g, const ParamValues& p, const std::string& component, b
     const bool control = p.string("lottery_control") == "reinit";
     try {
         if (check_only) {  // the options and the network, without the trainings
-            nn::check_trainable(g);
-            nn::Graph copy = g;
-            nn::lottery_prune(copy, 1, o);
+            nn::check_lottery(g, o);
             return;
         }
         nn::find_lottery_ticket(

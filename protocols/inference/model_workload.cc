@@ -1,10 +1,7 @@
 #include "protocols/inference/model_workload.h"
 
 #include <cmath>
-#include <deque>
 #include <filesystem>
-#include <mutex>
-#include <optional>
 
 #include "models/nn/dataset.h"
 #include "models/nn/inference.h"
@@ -73,39 +70,6 @@ ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered
     return s;
 }
 
-/// A network after its transforms and evaluation.
-struct TransformedModel {
-    nn::Graph graph;
-    ModelSummary evaluated;
-    std::map<int, nn::RoutingStats> routing;
-};
-
-/// The last few transformed networks of this process, by model file and parameters (the transforms are
-/// deterministic given both).
-class TransformedCache {
-  public:
-    std::optional<TransformedModel> find(const std::string& key) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        for (const auto& [k, m] : entries_)
-            if (k == key) return m;
-        return std::nullopt;
-    }
-    void put(const std::string& key, const TransformedModel& m) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        entries_.emplace_back(key, m);
-        if (entries_.size() > 4) entries_.pop_front();
-    }
-
-  private:
-    std::mutex mutex_;
-    std::deque<std::pair<std::string, TransformedModel>> entries_;
-};
-
-TransformedCache& transformed_cache() {
-    static TransformedCache cache;
-    return cache;
-}
-
 }  // namespace
 
 ComponentKind ModelWorkload::kind() {
@@ -142,35 +106,27 @@ ComponentKind ModelWorkload::kind() {
     k.params.integer("repeat", "times the network runs (inferences)").with_default("1").at_least(1);
     k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
         try {
-            // A sweep point or a test may build the same model twice in one process: the transformed, evaluated
-            // network is kept, so that training, Hessians and calibration run once.
-            const std::string key = sim.resolve_path(p.string("model")).string() + "|" + p.to_json().dump();
-            std::optional<TransformedModel> done = transformed_cache().find(key);
-            if (!done) {
-                done.emplace();
-                try {
-                    done->graph = load(sim, p);
-                } catch (const nn::ModelError& e) {
-                    throw ParamError(std::string("model: ") + e.what());
-                }
-                transform(done->graph, p, sim, name);
-                const std::string dataset = dataset_of(done->graph, p);
-                if (!dataset.empty()) {
-                    if (done->graph.synthetic_weights)
-                        throw ParamError("dataset: " + p.string("model") +
-                                         " has made-up weights (a shape-only file): accuracy would mean nothing; "
-                                         "set dataset: none");
-                    try {
-                        evaluate(done->graph, dataset, p.integer("test_samples"), done->evaluated, done->routing);
-                    } catch (const std::runtime_error& e) {  // nn::ModelError, nn::DatasetError
-                        throw ParamError(std::string("dataset: ") + e.what());
-                    }
-                }
-                if (!sim.check_only()) transformed_cache().put(key, *done);  // a checked network may be untrained
+            nn::Graph g;
+            try {
+                g = load(sim, p);
+            } catch (const nn::ModelError& e) {
+                throw ParamError(std::string("model: ") + e.what());
             }
-            const nn::Graph& g = done->graph;
-            const ModelSummary& evaluated = done->evaluated;
-            std::map<int, nn::RoutingStats>& routing = done->routing;
+            transform(g, p, sim, name);
+            ModelSummary evaluated;
+            std::map<int, nn::RoutingStats> routing;
+            const std::string dataset = dataset_of(g, p);
+            if (!dataset.empty()) {
+                if (g.synthetic_weights)
+                    throw ParamError("dataset: " + p.string("model") +
+                                     " has made-up weights (a shape-only file): accuracy would mean nothing; "
+                                     "set dataset: none");
+                try {
+                    evaluate(g, dataset, p.integer("test_samples"), evaluated, routing);
+                } catch (const std::runtime_error& e) {  // nn::ModelError, nn::DatasetError
+                    throw ParamError(std::string("dataset: ") + e.what());
+                }
+            }
             GraphLoweringOptions o;
             o.batch = static_cast<std::uint64_t>(p.integer("batch"));
             o.precision = {std::uint32_t(p.integer("weight_bits")), std::uint32_t(p.integer("input_bits")),
