@@ -190,6 +190,13 @@ std::string read_string_dataset(hid_t parent, const std::string& name) {
 Handle compound_type(const TraceSchema& schema) {
     Handle t(H5Tcreate(H5T_COMPOUND, schema.row_bytes), H5Tclose, "create compound type");
     for (const TraceField& f : schema.fields) {
+        if (f.type == FieldType::kText) {
+            Handle text(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type");
+            check(H5Tset_size(text.id(), f.bytes), "size of text field " + f.name);
+            check(H5Tset_strpad(text.id(), H5T_STR_NULLTERM), "padding of text field " + f.name);
+            check(H5Tinsert(t.id(), f.name.c_str(), f.offset, text.id()), "add field " + f.name);
+            continue;
+        }
         hid_t member = H5T_NATIVE_UINT8;
         switch (f.type) {
             case FieldType::kU8:
@@ -212,6 +219,8 @@ Handle compound_type(const TraceSchema& schema) {
                 break;
             case FieldType::kF64:
                 member = H5T_NATIVE_DOUBLE;
+                break;
+            case FieldType::kText:
                 break;
         }
         check(H5Tinsert(t.id(), f.name.c_str(), f.offset, member), "add field " + f.name);

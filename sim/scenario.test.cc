@@ -216,3 +216,18 @@ TEST(DidYouMean, SuggestsOnlyCloseWords) {
 }
 
 }  // namespace qdes
+
+namespace qdes {
+
+TEST(Params, ListDefaultsAreTheirItems) {
+    ParamSchema schema;
+    schema.string_list("bits", "widths").with_default("[4, 8]");
+    schema.string_list("none", "nothing").with_default("[]");
+    schema.string_list("names", "spaced").with_default("[ a ,b c]");
+    const ParamValues v = defaults_with(schema, {});
+    EXPECT_EQ(v.string_list("bits"), (std::vector<std::string>{"4", "8"}));
+    EXPECT_TRUE(v.string_list("none").empty());
+    EXPECT_EQ(v.string_list("names"), (std::vector<std::string>{"a", "b c"}));
+}
+
+}  // namespace qdes

@@ -18,6 +18,8 @@ const char* field_type_name(FieldType t) {
             return "float32";
         case FieldType::kF64:
             return "float64";
+        case FieldType::kText:
+            return "text";
     }
     return "?";
 }

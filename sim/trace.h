@@ -4,19 +4,41 @@
 /// A component describes its row struct once with TraceSchemaBuilder, asks the simulation for a table, and appends
 /// rows. When the scenario does not ask for the table, `append` is a single branch and stores nothing.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 namespace qdes {
 
-enum class FieldType { kU8, kI32, kU32, kI64, kU64, kF32, kF64 };
+enum class FieldType { kU8, kI32, kU32, kI64, kU64, kF32, kF64, kText };
+
+/// A fixed-width text field (an HDF5 fixed-length string, NUL-terminated): names in a row, such as a layer's.
+template <std::size_t N>
+struct TraceText {
+    static_assert(N > 1);
+    char text[N] = {};
+    /// Copies `s`, cut to N - 1 bytes.
+    void set(const std::string& s) {
+        const std::size_t n = std::min(s.size(), N - 1);
+        std::memcpy(text, s.data(), n);
+        text[n] = '\0';
+    }
+};
+
+template <class T>
+struct is_trace_text : std::false_type {};
+template <std::size_t N>
+struct is_trace_text<TraceText<N>> : std::true_type {};
 
 template <class T>
 constexpr FieldType field_type_of() {
-    if constexpr (std::is_same_v<T, std::uint8_t> || std::is_same_v<T, bool>)
+    if constexpr (is_trace_text<T>::value)
+        return FieldType::kText;
+    else if constexpr (std::is_same_v<T, std::uint8_t> || std::is_same_v<T, bool>)
         return FieldType::kU8;
     else if constexpr (std::is_same_v<T, std::int32_t>)
         return FieldType::kI32;
@@ -31,7 +53,7 @@ constexpr FieldType field_type_of() {
     else if constexpr (std::is_same_v<T, double>)
         return FieldType::kF64;
     else
-        static_assert(sizeof(T) == 0, "trace fields are fixed-width integers, float or double");
+        static_assert(sizeof(T) == 0, "trace fields are fixed-width integers, float, double or TraceText");
 }
 
 const char* field_type_name(FieldType t);
@@ -40,6 +62,7 @@ struct TraceField {
     std::string name;
     FieldType type;
     std::size_t offset;
+    std::size_t bytes;  ///< the field's size (a TraceText's width)
     std::string unit;  ///< "ps", "s", "" for a count
     std::string doc;
 };
@@ -69,7 +92,8 @@ class TraceSchemaBuilder {
         static const Row probe{};
         auto offset =
             std::size_t(reinterpret_cast<const char*>(&(probe.*member)) - reinterpret_cast<const char*>(&probe));
-        schema_.fields.push_back({std::move(name), field_type_of<T>(), offset, std::move(unit), std::move(doc)});
+        schema_.fields.push_back(
+            {std::move(name), field_type_of<T>(), offset, sizeof(T), std::move(unit), std::move(doc)});
         return *this;
     }
     TraceSchema build() const { return schema_; }

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "models/nn/model_file.h"
+#include "sim/h5.h"
+#include "sim/trace.h"
 #include "tests/support/test_util.h"
 
 namespace qdes::testing {
@@ -225,6 +228,70 @@ TEST(NnModelCli, TrainingExpertPruningAndMixedPrecisionRunFromScenariosAndRefuse
         EXPECT_EQ(b.exit_code, 2) << set;
         EXPECT_NE(b.err.find(message), std::string::npos) << set << ":\n" << b.err;
         EXPECT_NE(b.err.find("1 error; nothing was run"), std::string::npos) << set << ":\n" << b.err;
+    }
+}
+
+TEST(NnModelCli, HalfTheMacsOfResNet18AndMobileNetV2GoAndTheLayerReportJoinsTheAccelerator) {
+    TempDir dir;
+    const std::string scenario =
+        (source_dir() / "scenarios" / "workloads" / "resnet18_mobilenet_flops50.yaml").string();
+    const std::string base = "run " + scenario + " --out " + dir.path().string() + " --overwrite";
+    // ResNet-18's 1.814 GMAC and MobileNetV2's 300.8 MMAC halved, to within a unit's step: at most half remains.
+    for (const auto& [model, macs] :
+         std::vector<std::pair<std::string, double>>{{"resnet18", 1814073344.0}, {"mobilenet_v2", 300774272.0}}) {
+        const CommandResult r =
+            run_qdes(base + " --set components.net.model=../../tests/fixtures/nn/" + model + ".onnx");
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_LE(printed_statistic(r.out, "net.macs"), 0.5 * macs) << model;
+        EXPECT_GT(printed_statistic(r.out, "net.macs"), 0.49 * macs) << model;
+        // The report's total row: weights, dense %, MACs, cycles, util %, DRAM MB, energy uJ; its cycles and energy
+        // are the accelerator's.
+        const auto at = r.out.find("\n  total ");
+        ASSERT_NE(at, std::string::npos) << r.out;
+        std::istringstream total(r.out.substr(at + 8));
+        double weights = 0, dense = 0, report_macs = 0, cycles = 0, util = 0, dram = 0, energy = 0;
+        total >> weights >> dense >> report_macs >> cycles >> util >> dram >> energy;
+        EXPECT_NEAR(cycles, printed_statistic(r.out, "accel.cycles"), 1e-5 * cycles) << model;  // 6 digits
+        EXPECT_NEAR(energy, printed_statistic(r.out, "accel.energy"), 1e-5 * energy) << model;
+        EXPECT_NEAR(report_macs, printed_statistic(r.out, "net.macs"), 1e-3 * macs) << model;
+        if (model != "resnet18") continue;
+        // The recorded net.layers table: ResNet-18's 20 convolutions and its classifier, by name, cycles summing to
+        // the accelerator's.
+        struct Row {
+            TraceText<64> name;
+            double cycles, macs;
+        };
+        const auto schema = TraceSchemaBuilder<Row>("net.layers", "")
+                                .field("name", &Row::name, "", "")
+                                .field("cycles", &Row::cycles, "", "")
+                                .field("macs", &Row::macs, "", "")
+                                .build();
+        h5::Handle file = h5::open_file_read((dir.path() / "resnet18_mobilenet_flops50.h5").string());
+        h5::Handle trace = h5::open_group(file.id(), "trace");
+        std::vector<std::string> names;
+        double sum_cycles = 0, sum_macs = 0;
+        h5::read_rows<Row>(trace.id(), "net.layers", h5::compound_type(schema), [&](const Row& row) {
+            names.emplace_back(row.name.text);
+            sum_cycles += row.cycles;
+            sum_macs += row.macs;
+        });
+        ASSERT_EQ(names.size(), 21u);
+        EXPECT_EQ(names.front(), "conv1");
+        EXPECT_EQ(names.back(), "fc");
+        EXPECT_EQ(sum_cycles, cycles);
+        EXPECT_NEAR(sum_macs, printed_statistic(r.out, "net.macs"), 1e-5 * sum_macs);
+    }
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"prune=magnitude", "components.net: prune_target: macs solves the per-layer unit ratio of filter, merge"},
+        {"prune_ratio=0.99",
+         "components.net: prune_ratio: removing 99% of resnet18's MACs needs more than its 8 shrinkable layers"},
+        {"prune=merge --set components.net.model=../../tests/fixtures/nn/mobilenet_v2.onnx",
+         "a depthwise convolution filtering each channel with its own kernel"},
+    };
+    for (const auto& [set, message] : bad) {
+        const CommandResult b = run_qdes(base + " --set components.net." + set);
+        EXPECT_EQ(b.exit_code, 2) << set;
+        EXPECT_NE(b.err.find(message), std::string::npos) << set << ":\n" << b.err;
     }
 }
 

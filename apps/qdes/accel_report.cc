@@ -1,7 +1,9 @@
 #include "apps/qdes/accel_report.h"
 
-#include <fstream>
 #include <hdf5.h>
+
+#include <algorithm>
+#include <fstream>
 
 #include "sim/h5.h"
 
@@ -36,15 +38,32 @@ accel::LayerStats total_of(const std::vector<accel::LayerStats>& layers, double 
 
 }  // namespace
 
-void print_layer_table(std::FILE* out, const accel::AcceleratorSetup& setup,
-                       const std::vector<accel::LayerStats>& layers) {
+void print_array_line(std::FILE* out, const accel::AcceleratorSetup& setup) {
     const accel::AcceleratorConfig& c = setup.config;
     std::fprintf(out, "%ux%u %s array at %.3g GHz, %s (%.1f GB/s)\n", c.rows, c.cols, accel::dataflow_name(c.dataflow),
                  c.clock_hz * 1e-9, c.dram.name.c_str(), c.dram.peak_bytes_per_second() * 1e-9);
-    std::fprintf(out, "  %-12s %12s %10s %10s %10s %7s %10s %10s\n", "layer", "cycles", "compute", "stall", "load+store",
-                 "util %", "DRAM MB", "energy uJ");
+}
+
+void print_energy_line(std::FILE* out, const std::vector<accel::LayerStats>& layers) {
+    const accel::LayerStats t = total_of(layers, 1);
+    std::fprintf(
+        out, "  latency %.6g ms; energy: MAC %.1f%%, registers %.1f%%, SRAM %.1f%%, DRAM %.1f%%\n",
+        double(t.end_ps - t.start_ps) * 1e-9, 100 * t.energy.mac_pj / t.energy.total_pj(),
+        100 * t.energy.register_pj / t.energy.total_pj(),
+        100 * (t.energy.ifmap_sram_pj + t.energy.filter_sram_pj + t.energy.ofmap_sram_pj) / t.energy.total_pj(),
+        100 * t.energy.dram_pj / t.energy.total_pj());
+}
+
+void print_layer_table(std::FILE* out, const accel::AcceleratorSetup& setup,
+                       const std::vector<accel::LayerStats>& layers) {
+    const accel::AcceleratorConfig& c = setup.config;
+    print_array_line(out, setup);
+    int w = 12;
+    for (const accel::LayerStats& s : layers) w = std::max(w, static_cast<int>(s.name.size()));
+    std::fprintf(out, "  %-*s %12s %10s %10s %10s %7s %10s %10s\n", w, "layer", "cycles", "compute", "stall",
+                 "load+store", "util %", "DRAM MB", "energy uJ");
     const auto row = [&](const accel::LayerStats& s) {
-        std::fprintf(out, "  %-12s %12llu %10llu %10llu %10llu %7.2f %10.3f %10.3f\n", s.name.c_str(),
+        std::fprintf(out, "  %-*s %12llu %10llu %10llu %10llu %7.2f %10.3f %10.3f\n", w, s.name.c_str(),
                      (unsigned long long)s.total_cycles, (unsigned long long)s.compute_cycles,
                      (unsigned long long)s.stall_total(),
                      (unsigned long long)(s.first_load_cycles + s.store_tail_cycles), 100 * s.utilisation,
@@ -53,11 +72,7 @@ void print_layer_table(std::FILE* out, const accel::AcceleratorSetup& setup,
     for (const accel::LayerStats& s : layers) row(s);
     const accel::LayerStats t = total_of(layers, double(c.rows) * c.cols);
     row(t);
-    std::fprintf(out, "  latency %.6g ms; energy: MAC %.1f%%, registers %.1f%%, SRAM %.1f%%, DRAM %.1f%%\n",
-                 double(t.end_ps - t.start_ps) * 1e-9, 100 * t.energy.mac_pj / t.energy.total_pj(),
-                 100 * t.energy.register_pj / t.energy.total_pj(),
-                 100 * (t.energy.ifmap_sram_pj + t.energy.filter_sram_pj + t.energy.ofmap_sram_pj) / t.energy.total_pj(),
-                 100 * t.energy.dram_pj / t.energy.total_pj());
+    print_energy_line(out, layers);
 }
 
 void print_scalesim_table(std::FILE* out, const std::vector<accel::ScaleSimLayerReport>& layers) {

@@ -11,6 +11,10 @@
 
 namespace qdes::cli {
 
+/// "32x32 os array at 1 GHz, ddr4_2400 (19.2 GB/s)".
+void print_array_line(std::FILE* out, const accel::AcceleratorSetup& setup);
+/// The latency of `layers` and the shares of their energy (MAC, registers, SRAM, DRAM).
+void print_energy_line(std::FILE* out, const std::vector<accel::LayerStats>& layers);
 /// One line per layer and a network total: cycles, stalls, utilisation, DRAM traffic, energy.
 void print_layer_table(std::FILE* out, const accel::AcceleratorSetup& setup,
                        const std::vector<accel::LayerStats>& layers);

@@ -30,10 +30,9 @@ void print_schema(const ParamSchema& schema, const std::string& indent) {
     }
     std::printf("%s%-18s %-10s %-26s %-28s %s\n", indent.c_str(), "name", "type", "default", "range", "meaning");
     for (const ParamSpec& p : schema.specs()) {
-        std::string def = p.required()                       ? "required, e.g. " + p.example
-                          : !p.default_text                  ? "none (off)"
-                          : p.type == ParamType::kStringList ? "[]"
-                                                             : *p.default_text;
+        std::string def = p.required()      ? "required, e.g. " + p.example
+                          : !p.default_text ? "none (off)"
+                                            : *p.default_text;
         std::string type = param_type_name(p.type);
         if (!p.unit.empty()) type += " (" + p.unit + ")";
         std::printf("%s%-18s %-10s %-26s %-28s %s\n", indent.c_str(), p.name.c_str(), type.c_str(), def.c_str(),

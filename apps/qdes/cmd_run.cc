@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "apps/qdes/accel_report.h"
 #include "apps/qdes/cli.h"
 #include "apps/qdes/scenario_input.h"
+#include "protocols/inference/model_workload.h"
 #include "sim/run_file.h"
 #include "sim/scenario_build.h"
 
@@ -50,9 +52,22 @@ void print_summary(const Simulation& sim, const RunResult& r, const Scenario& s,
         StatSummary st = e.statistic->summary(sim.now());
         print_result_row(e.name.c_str(), st.mean, st.std_error, e.unit.c_str());
     }
+    // A network model's per-layer report (its accelerator's columns joined in), then any other accelerator's table.
+    std::set<const accel::Accelerator*> reported;
+    for (const auto& c : sim.components()) {
+        const auto* m = dynamic_cast<const inference::ModelWorkload*>(c.get());
+        if (m == nullptr || m->accelerator() == nullptr ||
+            m->accelerator()->setup().mode != accel::AccelMode::kRealistic)
+            continue;
+        reported.insert(m->accelerator());
+        std::printf("%s on %s: ", m->name().c_str(), m->accelerator()->name().c_str());
+        print_array_line(stdout, m->accelerator()->setup());
+        std::fputs(inference::format_layer_report(m->summary(), m->layers()).c_str(), stdout);
+        print_energy_line(stdout, m->accelerator()->results());
+    }
     for (const auto& c : sim.components()) {  // an accelerator's short per-layer table
         const auto* a = dynamic_cast<const accel::Accelerator*>(c.get());
-        if (a == nullptr) continue;
+        if (a == nullptr || reported.count(a)) continue;
         std::printf("%s:\n", a->name().c_str());
         if (a->setup().mode == accel::AccelMode::kScaleSim) print_scalesim_table(stdout, a->scalesim_results());
         else if (!a->results().empty()) print_layer_table(stdout, a->setup(), a->results());

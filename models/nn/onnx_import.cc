@@ -63,7 +63,9 @@ class Importer {
             if (!model.ParseFromIstream(&in)) throw ModelError(path_ + ": not an ONNX model (protobuf parse failed)");
         }
         const onnx::GraphProto& g = model.graph();
-        graph_.name = g.name().empty() ? std::filesystem::path(path_).stem().string() : g.name();
+        // PyTorch names every exported graph torch_jit (or main_graph): the file says more.
+        const bool generic = g.name().empty() || g.name() == "torch_jit" || g.name() == "main_graph";
+        graph_.name = generic ? std::filesystem::path(path_).stem().string() : g.name();
         for (const auto& t : g.initializer()) consts_[t.name()] = to_const(t, "initializer " + t.name());
         bool have_input = false;
         for (const auto& in : g.input()) {

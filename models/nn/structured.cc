@@ -12,12 +12,18 @@ namespace {
 /// What stands between a layer and the layer that reads its units.
 struct UnitPath {
     std::vector<int> batchnorms;  ///< per-channel batch norms on the way
+    std::vector<int> depthwise;   ///< depthwise convolutions on the way (one filter per channel): they shrink too
     int next = -1;                ///< the convolution or fully connected layer reading the units
     std::int64_t block = 1;       ///< inputs of `next` per unit: R x S for a convolution, H x W after a flatten
 };
 
 std::int64_t units_of(const Node& node) {
     return node.op == Op::kConv ? node.out_channels : node.out_features;
+}
+
+/// One filter per channel, channel c out from channel c in (no channel multiplier).
+bool is_depthwise(const Node& n) {
+    return n.op == Op::kConv && n.groups > 1 && n.groups == n.in_channels && n.groups == n.out_channels;
 }
 
 /// Follows `layer`'s output to the next convolution or fully connected layer; throws ModelError saying why the
@@ -62,6 +68,10 @@ UnitPath path_of(const Graph& graph, int layer, const std::vector<NodeInfo>& inf
                 break;
             }
             case Op::kConv:
+                if (!flattened && is_depthwise(n)) {  // channel c in, channel c out: the channel goes through it
+                    path.depthwise.push_back(c);
+                    break;
+                }
                 if (flattened || n.groups != 1) throw ModelError(stop + ", whose inputs it cannot shrink");
                 path.next = c;
                 path.block = n.kernel_h * n.kernel_w;
@@ -220,6 +230,13 @@ void shrink_units(Graph& graph, int layer, const UnitMap& map) {
     (node.op == Op::kConv ? node.out_channels : node.out_features) = static_cast<std::int64_t>(map.keep.size());
     for (int b : path.batchnorms)
         for (auto& [role, t] : graph.nodes[static_cast<std::size_t>(b)].params) keep_rows(t, map.keep);
+    const auto kept = static_cast<std::int64_t>(map.keep.size());
+    for (int d : path.depthwise) {
+        Node& dw = graph.nodes[static_cast<std::size_t>(d)];
+        for (auto& [role, t] : dw.params) keep_rows(t, map.keep);
+        for (auto& [role, t] : dw.masks) keep_rows(t, map.keep);
+        dw.in_channels = dw.out_channels = dw.groups = kept;
+    }
     Node& next = graph.nodes[static_cast<std::size_t>(path.next)];
     next.param("weight") = fold_inputs(next.param("weight"), units, path.block, map, false);
     if (next.masks.count("weight"))
@@ -275,6 +292,52 @@ std::int64_t units_kept(std::int64_t units, double ratio) {
 
 namespace {
 
+/// The network's MACs after every layer in `layers` keeps units_kept(units, ratio) units. A convolution's or fully
+/// connected layer's MACs are proportional to its output and to its input channels, a depthwise convolution's to
+/// its channels, so each node's count scales by the kept fractions of what it writes and reads.
+std::int64_t macs_after(const Graph& graph, const std::vector<NodeInfo>& info, const std::vector<int>& layers,
+                        double ratio) {
+    std::vector<double> factor(graph.nodes.size(), 1.0);
+    for (int layer : layers) {
+        const std::int64_t units = units_of(graph.nodes[static_cast<std::size_t>(layer)]);
+        const double kept = static_cast<double>(units_kept(units, ratio)) / static_cast<double>(units);
+        const UnitPath path = path_of(graph, layer, info);
+        factor[static_cast<std::size_t>(layer)] *= kept;
+        factor[static_cast<std::size_t>(path.next)] *= kept;
+        for (int d : path.depthwise) factor[static_cast<std::size_t>(d)] *= kept;
+    }
+    double macs = 0;
+    for (std::size_t n = 0; n < info.size(); ++n) macs += static_cast<double>(info[n].macs) * factor[n];
+    return std::llround(macs);
+}
+}  // namespace
+
+double ratio_for_macs(const Graph& graph, double macs_fraction, const StructuredOptions& o) {
+    if (!(macs_fraction > 0 && macs_fraction < 1))
+        throw ModelError("prune_ratio: " + number_text(macs_fraction) +
+                         " of the MACs is outside (0, 1): some must go and some stay");
+    const std::vector<int> layers = layers_to_shrink(graph, o);
+    if (layers.empty()) throw ModelError("layers: " + graph.name + " has no layer whose units can be removed");
+    const auto info = graph.infer();
+    const auto before = static_cast<double>(graph.total_macs());
+    const double target = before * (1 - macs_fraction);
+    double hi = 1 - 1e-12;  // every layer down to one unit
+    const auto least = static_cast<double>(macs_after(graph, info, layers, hi));
+    if (least > target)
+        throw ModelError("prune_ratio: removing " + number_text(100 * macs_fraction) + "% of " + graph.name +
+                         "'s MACs needs more than its " + std::to_string(layers.size()) +
+                         " shrinkable layers hold: at one unit each, " + number_text(100 * (1 - least / before)) +
+                         "% go");
+    double lo = 0;
+    while (hi - lo > 1e-9) {
+        const double mid = (lo + hi) / 2;
+        (static_cast<double>(macs_after(graph, info, layers, mid)) <= target ? hi : lo) = mid;
+    }
+    return hi;
+}
+
+namespace {
+
 /// Plans every chosen layer on the unmodified network (units are judged by the weights they were trained with, as
 /// the neuron-merging code does), then shrinks them in order. `map_of(layer, keep)` gives a layer's unit map.
 template <class MapOf>
@@ -313,6 +376,11 @@ UnitMap merge_map(const Graph& graph, int layer, const std::vector<int>& keep, c
     UnitMap map = UnitMap::pruning(units, keep);
     if (path.batchnorms.size() > 1)
         throw ModelError("neuron merging of " + node.name + ": more than one batch norm before the next layer");
+    if (!path.depthwise.empty())
+        throw ModelError("neuron merging of " + node.name + ": its channels pass " +
+                         graph.nodes[static_cast<std::size_t>(path.depthwise[0])].name +
+                         ", a depthwise convolution filtering each channel with its own kernel, so a merged channel "
+                         "has no single kernel there");
     if (!path.batchnorms.empty() && graph.consumers(layer).at(0) != path.batchnorms[0])
         throw ModelError("neuron merging of " + node.name +
                          ": its batch norm must read it directly (the merge scale passes the batch norm before the "

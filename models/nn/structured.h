@@ -11,10 +11,12 @@
 ///     (relu(a x) = a relu(x) for a >= 0). Data-free, no fine-tuning.
 ///
 /// A unit of node L is its row of L's weight (with its bias: [w | b]). Between L and the next convolution or fully
-/// connected layer only per-channel operators may stand (batch norm, ReLU, clip, pooling, flatten); a residual add,
-/// a mixture of experts or a second reader ties the channels to another path, and such a layer is refused. Merging
-/// relies on relu(a x) = a relu(x) and max/average pooling commuting with a > 0; a clipped ReLU (ReLU6) does not
-/// commute with the scale, so merging through it is an approximation beyond the weights'.
+/// connected layer only per-channel operators may stand (batch norm, ReLU, clip, pooling, flatten, and depthwise
+/// convolutions, whose filters of removed channels go too: MobileNetV2's expansion layers shrink through theirs); a
+/// residual add, a mixture of experts or a second reader ties the channels to another path, and such a layer is
+/// refused. Neuron merging refuses a path through a depthwise convolution (each channel has its own kernel there).
+/// Merging relies on relu(a x) = a relu(x) and max/average pooling commuting with a > 0; a clipped ReLU (ReLU6) does
+/// not commute with the scale, so merging through it is an approximation beyond the weights'.
 
 #include <cstdint>
 #include <string>
@@ -42,7 +44,8 @@ struct UnitMap {
 void shrink_units(Graph& graph, int layer, const UnitMap& map);
 
 /// The layers shrink_units accepts, in order: convolutions with groups 1 and fully connected layers on vectors
-/// whose output reaches exactly one later convolution or fully connected layer through per-channel operators.
+/// whose output reaches exactly one later convolution (groups 1) or fully connected layer through per-channel
+/// operators and depthwise convolutions.
 /// The classifier (no later layer) is not among them.
 std::vector<int> shrinkable_layers(const Graph& graph);
 
@@ -67,6 +70,14 @@ std::vector<int> select_units(const std::vector<std::vector<double>>& units, std
 
 /// Units kept of a layer with `units` units after removing `ratio` of them: round(units (1 - ratio)), at least 1.
 std::int64_t units_kept(std::int64_t units, double ratio);
+
+struct StructuredOptions;
+/// The smallest unit ratio r such that every layer `options` chooses keeping units_kept(units, r) units removes at
+/// least `macs_fraction` of the network's MACs (graph.total_macs()), found by bisection to 1e-9 on the layer shapes
+/// alone (which units stay does not change the count). Li et al. 2017 reach a FLOPs target on ResNets the same way,
+/// pruning only the first convolution of each residual block. Throws ModelError when `macs_fraction` is outside
+/// (0, 1) or more than the chosen layers can remove while keeping one unit each (naming that most).
+double ratio_for_macs(const Graph& graph, double macs_fraction, const StructuredOptions& options);
 
 struct StructuredOptions {
     UnitCriterion criterion = UnitCriterion::kL1;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <random>
 
 #include "models/nn/dataset.h"
 #include "models/nn/inference.h"
@@ -138,6 +139,90 @@ TEST(FilterPruning, TiedOrFixedWidthLayersAreRefusedWithTheReason) {
         }
         break;
     }
+}
+
+TEST(FilterPruning, MobileNetV2ExpansionShrinksThroughItsDepthwiseConvolution) {
+    const Graph g = import_onnx(nn_fixture("mobilenet_v2.onnx"), {true, 1});
+    // The stem, 16 expansion convolutions, the projections of features.1 and features.17 (no residual add reads
+    // them) and the last 1x1 convolution; the other projections feed residual adds.
+    const auto ok = shrinkable_layers(g);
+    EXPECT_EQ(ok.size(), 20u);
+    // features.2's expansion (16 -> 96) feeds ReLU6, the 3x3 depthwise convolution (with a bias), ReLU6 and the
+    // projection. Removing half its filters removes those channels of the depthwise convolution too, and equals the
+    // network whose projection ignores them (the depthwise bias of a removed channel must not leak through).
+    const int expand = ok.at(2);
+    const Node& e = g.nodes[static_cast<std::size_t>(expand)];
+    ASSERT_EQ(e.out_channels, 96);
+    std::vector<int> keep;
+    for (int u = 0; u < 96; u += 2) keep.push_back(u);
+    Graph p = g, ref = g;
+    shrink_units(p, expand, UnitMap::pruning(96, keep));
+    int dw = expand, project = -1;
+    while (p.nodes[static_cast<std::size_t>(dw)].op != Op::kConv || dw == expand) dw = p.consumers(dw).at(0);
+    project = dw;
+    do project = p.consumers(project).at(0);
+    while (p.nodes[static_cast<std::size_t>(project)].op != Op::kConv);
+    const Node& d = p.nodes[static_cast<std::size_t>(dw)];
+    EXPECT_EQ(d.groups, 48);
+    EXPECT_EQ(d.in_channels, 48);
+    EXPECT_EQ(d.param("weight").shape, (Shape{48, 1, 3, 3}));
+    EXPECT_EQ(p.nodes[static_cast<std::size_t>(project)].in_channels, 48);
+    zero_inputs(ref.nodes[static_cast<std::size_t>(project)], 96, keep);
+    std::mt19937 rng(11);
+    std::normal_distribution<float> normal;
+    Tensor x({1, 3, 224, 224});
+    for (float& v : x.values) v = normal(rng);
+    const Tensor y = forward(ref, x);
+    double scale = 0;
+    for (float v : y.values) scale = std::max(scale, double(std::abs(v)));
+    EXPECT_LT(max_difference(forward(p, x), y), 1e-5 * scale);
+    EXPECT_EQ(g.total_macs() - p.total_macs(), 48 * (112 * 112 * 16 + 56 * 56 * 9 + 56 * 56 * 24));
+    // Merging through a depthwise convolution is refused: each channel has its own kernel there.
+    Graph m = g;
+    MergeOptions mo;
+    mo.selection.layers = {e.name};
+    try {
+        merge_units(m, 0.5, mo);
+        FAIL() << "merged through a depthwise convolution";
+    } catch (const ModelError& err) {
+        EXPECT_NE(std::string(err.what()).find("depthwise"), std::string::npos) << err.what();
+    }
+}
+
+TEST(FilterPruning, RatioForMacsIsTheSmallestRatioMeetingTheTarget) {
+    // LeNet-300-100 keeping k1 = round(300 (1 - r)) and k2 = round(100 (1 - r)) units has 784 k1 + k1 k2 + 10 k2 MACs.
+    const Graph g = read_model(nn_fixture("lenet_300_100.h5"));
+    const auto macs = [](double r) {
+        const double k1 = double(units_kept(300, r)), k2 = double(units_kept(100, r));
+        return 784 * k1 + k1 * k2 + 10 * k2;
+    };
+    ASSERT_EQ(g.total_macs(), 266200);
+    for (double f : {0.1, 0.5, 0.75, 0.9}) {
+        const double r = ratio_for_macs(g, f, {});
+        EXPECT_LE(macs(r), (1 - f) * 266200) << f;
+        EXPECT_GT(macs(r - 2e-9), (1 - f) * 266200) << f;
+        Graph p = g;
+        prune_units(p, r, {});
+        EXPECT_EQ(double(p.total_macs()), macs(r)) << f;
+        EXPECT_EQ(p.nodes[static_cast<std::size_t>(p.find("fc1"))].out_features, units_kept(300, r)) << f;
+    }
+    // One unit per layer leaves 784 + 1 + 10 MACs: 99.70% is the most that can go.
+    try {
+        ratio_for_macs(g, 0.999, {});
+        FAIL();
+    } catch (const ModelError& e) {
+        EXPECT_NE(std::string(e.what()).find("at one unit each, 99.7014% go"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(ratio_for_macs(g, 0.0, {}), ModelError);
+    EXPECT_THROW(ratio_for_macs(g, 1.0, {}), ModelError);
+    // ResNet-18 to half its 1.814 GMAC through the 8 first convolutions of its basic blocks.
+    const Graph resnet = import_onnx(nn_fixture("resnet18.onnx"), {true, 1});
+    const double r = ratio_for_macs(resnet, 0.5, {});
+    Graph half = resnet;
+    prune_units(half, r, {});
+    EXPECT_LE(2 * half.total_macs(), resnet.total_macs());
+    EXPECT_GT(r, 0.5);
+    EXPECT_LT(r, 0.6);
 }
 
 TEST(NeuronMerging, ScaledDuplicateNeuronMergesWithNoChange) {

@@ -36,6 +36,10 @@ void progress(const std::string& component, const std::string& line) {
     if (terminal) std::fprintf(stderr, "nn_model %s: %s\n", component.c_str(), line.c_str());
 }
 
+std::string percent(double fraction) {
+    return nn::number_text(100.0 * fraction) + "%";
+}
+
 /// The training split of the network's dataset (the first train_samples of it when set).
 nn::Dataset training_split(const nn::Graph& g, const ParamValues& p, const std::string& why) {
     const std::string dataset = dataset_of(g, p);
@@ -67,9 +71,15 @@ nn::TrainOptions training_options(const ParamValues& p, int epochs) {
 }
 
 /// Prunes the network as the parameters say. Errors name the parameter at fault.
-void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim) {
+void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim, const std::string& component) {
     const std::string& method = p.string("prune");
     if (method == "none") return;
+    const bool macs_target = p.string("prune_target") == "macs";
+    if (macs_target && method != "filter" && method != "merge" && method != "reprune_election")
+        throw ParamError(
+            "prune_target: macs solves the per-layer unit ratio of filter, merge or reprune_election; "
+            "prune: " +
+            method + " takes prune_ratio as it is");
     if (method == "experts") {
         if (p.string("pretrained_model").empty())
             throw ParamError(
@@ -95,7 +105,7 @@ void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim) {
         return;
     }
     const auto& exclude = p.string_list("prune_exclude");
-    const double ratio = p.real("prune_ratio");
+    double ratio = p.real("prune_ratio");
     try {
         if (method == "nm") {
             const accel::Sparsity s = accel::parse_nm(p.string("nm"), "nm");
@@ -114,6 +124,15 @@ void prune(nn::Graph& g, const ParamValues& p, const Simulation& sim) {
         so.criterion = nn::unit_criterion_from_name(p.string("prune_criterion"));
         so.layers = p.string_list("prune_layers");
         so.exclude = exclude;
+        if (macs_target) {
+            const double macs = static_cast<double>(g.total_macs());
+            ratio = nn::ratio_for_macs(g, ratio, so);
+            if (!sim.check_only())
+                progress(component, "prune_target macs: " + percent(p.real("prune_ratio")) + " of " +
+                                        nn::number_text(macs) + " MACs go at a unit ratio of " +
+                                        nn::number_text(ratio) + " in each of " +
+                                        std::to_string(nn::layers_to_shrink(g, so).size()) + " layers");
+        }
         if (method == "filter") {
             nn::prune_units(g, ratio, so);
         } else if (method == "reprune_kernel") {
@@ -244,10 +263,6 @@ void quantize(nn::Graph& g, const ParamValues& p, const std::string& component, 
     }
 }
 
-std::string percent(double fraction) {
-    return nn::number_text(100.0 * fraction) + "%";
-}
-
 /// Iterative magnitude pruning with rewinding on the model's architecture (its weights are replaced).
 void lottery(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
     const nn::Dataset train = training_split(g, p, "prune: lottery");
@@ -333,6 +348,11 @@ void declare_transform_params(ParamSchema& params) {
         .with_default("0.5")
         .at_least(0)
         .at_most(1);
+    params
+        .choice("prune_target", {"units", "macs"},
+                "filter, merge, reprune_election: prune_ratio is of each layer's units, or of the network's MACs "
+                "(the per-layer unit ratio solved for it, the same in every layer shrunk)")
+        .with_default("units");
     params.choice("prune_criterion", {"l1", "l2", "l2-gm"}, "filter, merge: which units stay").with_default("l1");
     params.string_list("prune_layers", "filter, merge: the layers shrunk (empty: every layer that can shrink)")
         .with_default("[]");
@@ -450,7 +470,7 @@ void transform(nn::Graph& g, const ParamValues& p, const Simulation& sim, const 
     if (p.string("prune") == "lottery")
         lottery(g, p, component, check_only);
     else
-        prune(g, p, sim);
+        prune(g, p, sim, component);
     if (p.integer("finetune_epochs") > 0) finetune(g, p, component, check_only);
     quantize(g, p, component, check_only);
 }

@@ -1,6 +1,8 @@
 #include "protocols/inference/model_workload.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 
 #include "models/nn/dataset.h"
@@ -72,6 +74,77 @@ ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered
 
 }  // namespace
 
+std::vector<ModelLayerReport> layer_reports(const std::vector<LoweredOp>& lowered, std::uint64_t batch) {
+    std::vector<ModelLayerReport> out;
+    for (const LoweredOp& l : lowered) {
+        const accel::GemmOp& op = l.op;
+        ModelLayerReport r;
+        r.name = op.name;
+        r.sparsity = accel::to_string(op.sparsity);
+        double density = 1.0;
+        if (op.sparsity.kind == accel::Sparsity::Kind::kUnstructured) density = op.sparsity.density;
+        if (op.sparsity.kind == accel::Sparsity::Kind::kNM) density = double(op.sparsity.n) / op.sparsity.m;
+        r.weights = op.groups * op.N * op.K;
+        r.nonzero_weights = static_cast<std::uint64_t>(std::llround(double(r.weights) * density));
+        r.macs = double(op.macs()) / double(batch);
+        r.effective_macs = r.macs * density;
+        r.bops = r.macs * op.precision.weight_bits * op.precision.input_bits;
+        r.size_bytes = double(r.weights) * op.precision.weight_bits / 8.0;
+        r.weight_bits = op.precision.weight_bits;
+        r.input_bits = op.precision.input_bits;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::string format_layer_report(const ModelSummary& s, const std::vector<ModelLayerReport>& layers) {
+    std::size_t width = 5;
+    for (const auto& l : layers) width = std::max(width, l.name.size());
+    std::string out;
+    char buf[512];
+    const int w = static_cast<int>(width);
+    std::snprintf(buf, sizeof buf, "  %-*s %10s %8s %12s %5s %12s %7s %9s %10s\n", w, "layer", "weights", "dense %",
+                  "MACs/sample", "w/a", "cycles", "util %", "DRAM MB", "energy uJ");
+    out += buf;
+    ModelLayerReport t;
+    t.name = "total";
+    t.measured = true;
+    const auto row = [&](const ModelLayerReport& l, const std::string& bits) {
+        const double dense = l.weights ? 100.0 * double(l.nonzero_weights) / double(l.weights) : 0.0;
+        if (l.measured)
+            std::snprintf(buf, sizeof buf, "  %-*s %10llu %8.2f %12.4g %5s %12.0f %7.2f %9.3f %10.3f\n", w,
+                          l.name.c_str(), (unsigned long long)l.weights, dense, l.macs, bits.c_str(), l.cycles,
+                          100 * l.utilisation, l.dram_bytes * 1e-6, l.energy_pj * 1e-6);
+        else
+            std::snprintf(buf, sizeof buf, "  %-*s %10llu %8.2f %12.4g %5s %12s %7s %9s %10s\n", w, l.name.c_str(),
+                          (unsigned long long)l.weights, dense, l.macs, bits.c_str(), "-", "-", "-", "-");
+        out += buf;
+    };
+    double util_cycles = 0;
+    for (const auto& l : layers) {
+        row(l, std::to_string(l.weight_bits) + "/" + std::to_string(l.input_bits));
+        t.weights += l.weights, t.nonzero_weights += l.nonzero_weights, t.macs += l.macs;
+        t.measured = t.measured && l.measured;
+        t.cycles += l.cycles, t.dram_bytes += l.dram_bytes, t.energy_pj += l.energy_pj;
+        util_cycles += l.utilisation * l.cycles;
+    }
+    t.utilisation = t.cycles > 0 ? util_cycles / t.cycles : 0;
+    row(t, "");
+    std::string accuracy = "accuracy not measured";
+    if (s.test_samples > 0) {
+        std::snprintf(buf, sizeof buf, "top-1 %.2f%% of %llu test samples",
+                      100.0 * double(s.correct) / double(s.test_samples), (unsigned long long)s.test_samples);
+        accuracy = buf;
+    }
+    std::snprintf(buf, sizeof buf,
+                  "  %s; %llu of %llu parameters nonzero; %.4g MACs, %.4g BOPS per sample; model %.4g kB; "
+                  "cycles per inference of %llu sample%s\n",
+                  accuracy.c_str(), (unsigned long long)s.nonzero_params, (unsigned long long)s.params, double(s.macs),
+                  s.bops, s.model_bytes * 1e-3, (unsigned long long)s.batch, s.batch == 1 ? "" : "s");
+    out += buf;
+    return out;
+}
+
 ComponentKind ModelWorkload::kind() {
     ComponentKind k;
     k.name = "nn_model";
@@ -138,10 +211,12 @@ ComponentKind ModelWorkload::kind() {
             ModelSummary summary = summarise(g, lowered, o.batch, o.precision.weight_bits);
             summary.test_samples = evaluated.test_samples;
             summary.correct = evaluated.correct;
+            summary.batch = o.batch;
             if (!p.string("save_model").empty() && !sim.check_only())
                 nn::write_model(sim.resolve_path(p.string("save_model")).string(), g,
                                 "qdes nn_model " + name + " from " + p.string("model"));
-            return sim.add<ModelWorkload>(name, gemms_of(lowered), std::uint64_t(p.integer("repeat")), summary);
+            return sim.add<ModelWorkload>(name, gemms_of(lowered), std::uint64_t(p.integer("repeat")), summary,
+                                          layer_reports(lowered, o.batch));
         } catch (const nn::ModelError& e) {
             throw ParamError(e.what());
         } catch (const nn::DatasetError& e) {
@@ -154,8 +229,32 @@ ComponentKind ModelWorkload::kind() {
 }
 
 ModelWorkload::ModelWorkload(Simulation& sim, std::string name, std::vector<accel::GemmOp> ops, std::uint64_t repeat,
-                             const ModelSummary& s)
-    : Workload(sim, std::move(name), std::move(ops), repeat) {
+                             const ModelSummary& s, std::vector<ModelLayerReport> layers)
+    : Workload(sim, std::move(name), std::move(ops), repeat),
+      summary_(s),
+      layers_(std::move(layers)),
+      layer_trace_(open_trace(
+          TraceSchemaBuilder<Row>("layers",
+                                  "one row per GEMM of the network: what it is (weights, density, MACs, bits) "
+                                  "joined with what the accelerator measured (per inference, mean over repeats)")
+              .field("name", &Row::name, "", "the layer (an MoE layer's experts: one row per expert and half)")
+              .field("layer", &Row::layer, "", "position in the network's GEMM list, from 0")
+              .field("weight_bits", &Row::weight_bits, "bit", "weight precision")
+              .field("input_bits", &Row::input_bits, "bit", "input precision")
+              .field("measured", &Row::measured, "", "1 when the accelerator finished the layer")
+              .field("weights", &Row::weights, "", "weights of the GEMM")
+              .field("nonzero_weights", &Row::nonzero_weights, "", "of those, the ones kept")
+              .field("density", &Row::density, "1", "kept fraction (N/M for N:M)")
+              .field("macs", &Row::macs, "", "dense multiply-accumulates per sample")
+              .field("effective_macs", &Row::effective_macs, "", "multiply-accumulates on kept weights per sample")
+              .field("bops", &Row::bops, "", "MACs x weight bits x input bits per sample")
+              .field("size_bytes", &Row::size_bytes, "B", "weights at their bit width, dense")
+              .field("cycles", &Row::cycles, "cycles", "accelerator cycles per inference")
+              .field("compute_cycles", &Row::compute_cycles, "cycles", "of those, the array computing")
+              .field("stall_cycles", &Row::stall_cycles, "cycles", "of those, waiting for DRAM")
+              .field("utilisation", &Row::utilisation, "1", "MACs / (cycles x processing elements)")
+              .field("dram_bytes", &Row::dram_bytes, "B", "DRAM traffic per inference")
+              .field("energy_pj", &Row::energy_pj, "pJ", "energy per inference"))) {
     auto fixed = [](Estimate& e, double v, std::uint64_t n = 1) { e.set(v, 0, v, v, n); };
     if (s.test_samples > 0) {
         // Binomial standard error and Wilson 95% bounds over the test samples.
@@ -178,6 +277,44 @@ ModelWorkload::ModelWorkload(Simulation& sim, std::string name, std::vector<acce
     add_statistic("bops", bops_, "1", "bit operations per sample: MACs x weight bits x input bits, summed");
     add_statistic("model_size", model_bytes_, "B",
                   "weights of every conv, linear and expert layer at their bit widths, dense (scales not counted)");
+}
+
+void ModelWorkload::finish() {
+    if (const accel::Accelerator* a = accelerator(); a != nullptr && !layers_.empty()) {
+        // The accelerator's results come in the order the GEMMs were sent: pass r, layer i at r x layers + i.
+        const auto& results = a->results();
+        const std::size_t n = layers_.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            ModelLayerReport& l = layers_[i];
+            std::size_t passes = 0;
+            l.cycles = l.compute_cycles = l.stall_cycles = l.utilisation = l.dram_bytes = l.energy_pj = 0;
+            for (std::size_t at = i; at < results.size(); at += n, ++passes) {
+                const accel::LayerStats& r = results[at];
+                l.cycles += double(r.total_cycles), l.compute_cycles += double(r.compute_cycles);
+                l.stall_cycles += double(r.stall_total()), l.utilisation += r.utilisation;
+                l.dram_bytes += double(r.dram_bytes()), l.energy_pj += r.energy.total_pj();
+            }
+            l.measured = passes > 0;
+            if (!l.measured) continue;
+            for (double* v :
+                 {&l.cycles, &l.compute_cycles, &l.stall_cycles, &l.utilisation, &l.dram_bytes, &l.energy_pj})
+                *v /= double(passes);
+        }
+    }
+    if (!layer_trace_.enabled()) return;
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        const ModelLayerReport& l = layers_[i];
+        Row r{};
+        r.name.set(l.name);
+        r.layer = static_cast<std::uint32_t>(i);
+        r.weight_bits = l.weight_bits, r.input_bits = l.input_bits, r.measured = l.measured ? 1 : 0;
+        r.weights = l.weights, r.nonzero_weights = l.nonzero_weights;
+        r.density = l.weights ? double(l.nonzero_weights) / double(l.weights) : 0.0;
+        r.macs = l.macs, r.effective_macs = l.effective_macs, r.bops = l.bops, r.size_bytes = l.size_bytes;
+        r.cycles = l.cycles, r.compute_cycles = l.compute_cycles, r.stall_cycles = l.stall_cycles;
+        r.utilisation = l.utilisation, r.dram_bytes = l.dram_bytes, r.energy_pj = l.energy_pj;
+        layer_trace_.append(r);
+    }
 }
 
 }  // namespace qdes::inference

@@ -88,15 +88,18 @@ Workload::Workload(Simulation& sim, std::string name, std::vector<accel::GemmOp>
     add_statistic("inference_latency", latency_s_, "s", "mean time of one pass over the network");
 }
 
-void Workload::check() const {
+const accel::Accelerator* Workload::accelerator() const {
     const auto* link = out_.link();
-    if (link == nullptr) return;
-    const auto* accelerator = dynamic_cast<const accel::Accelerator*>(&link->target().owner());
-    if (accelerator == nullptr) return;
+    return link == nullptr ? nullptr : dynamic_cast<const accel::Accelerator*>(&link->target().owner());
+}
+
+void Workload::check() const {
+    const accel::Accelerator* a = accelerator();
+    if (a == nullptr) return;
     try {
-        accelerator->check_layers(ops_);
+        a->check_layers(ops_);
     } catch (const accel::AccelInputError& e) {
-        throw ParamError(std::string(e.what()) + " (on " + accelerator->name() + ")");
+        throw ParamError(std::string(e.what()) + " (on " + a->name() + ")");
     }
 }
 

@@ -22,6 +22,9 @@ class Workload : public Component {
     /// Rejects a layer whose fold does not fit the buffers of the accelerator on `out`.
     void check() const override;
     void start() override;
+    /// The accelerator `out` is linked to, or nullptr.
+    const accel::Accelerator* accelerator() const;
+    std::uint64_t repeat() const { return repeat_; }
 
   private:
     void send_next();
