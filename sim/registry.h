@@ -22,6 +22,9 @@ struct ComponentKind {
     /// Creates the component in `sim` from validated parameters. May throw ParamError for a combination of values
     /// that the schema alone cannot reject; the message is reported at the component's place in the scenario.
     std::function<Component&(Simulation& sim, const std::string& name, const ParamValues& params)> create;
+    /// String parameters whose value names another component of the scenario that `create` looks up
+    /// (Simulation::find): that one is built first. Otherwise components are built in order of name.
+    std::vector<std::string> component_params;
 };
 
 class ComponentRegistry {

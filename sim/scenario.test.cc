@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "sim/queueing/queueing.h"
+#include "sim/queueing/sink.h"
 #include "sim/scenario_build.h"
 
 namespace qdes {
@@ -228,6 +229,43 @@ TEST(Params, ListDefaultsAreTheirItems) {
     EXPECT_EQ(v.string_list("bits"), (std::vector<std::string>{"4", "8"}));
     EXPECT_TRUE(v.string_list("none").empty());
     EXPECT_EQ(v.string_list("names"), (std::vector<std::string>{"a", "b c"}));
+}
+
+}  // namespace qdes
+
+namespace qdes {
+
+TEST(ScenarioBuild, AComponentNamedByAnotherIsBuiltFirstAndCyclesAreRefused) {
+    // "probe" is a sink that records when it was built and names another component in `after`.
+    std::vector<std::string> built;
+    ComponentRegistry r = registry();
+    ComponentKind probe = Sink::kind();
+    probe.name = "probe";
+    probe.params.string("after", "a component to build first").with_default("");
+    probe.component_params = {"after"};
+    probe.create = [&built](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
+        built.push_back(name);
+        return sim.add<Sink>(name, p);
+    };
+    r.add(probe);
+    auto order = [&](const std::string& text) {
+        built.clear();
+        Diagnostics d;
+        auto s = load_scenario({"s.yaml", text}, {}, r, d);
+        if (s) build_scenario(*s, r, nullptr, d);
+        return d.to_string();
+    };
+    // By name a, b, c; a names c, so c first, then a, then b. (The sinks' unlinked inputs are errors; not ours.)
+    const std::string fine =
+        order("components:\n  a: {kind: probe, after: c}\n  b: {kind: probe}\n  c: {kind: probe}\n");
+    EXPECT_EQ(fine.find("cycle"), std::string::npos) << fine;
+    EXPECT_EQ(built, (std::vector<std::string>{"c", "a", "b"}));
+    // a -> b -> a: the one that closes the cycle is refused and not built.
+    const std::string cycle = order("components:\n  a: {kind: probe, after: b}\n  b: {kind: probe, after: a}\n");
+    EXPECT_NE(cycle.find("components.a: components name each other in a cycle (a.after -> b, b.after -> a)"),
+              std::string::npos)
+        << cycle;
+    EXPECT_EQ(built, (std::vector<std::string>{"b"}));
 }
 
 }  // namespace qdes

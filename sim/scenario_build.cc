@@ -1,6 +1,8 @@
 #include "sim/scenario_build.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 
 namespace qdes {
 
@@ -54,6 +56,46 @@ static std::filesystem::path scenario_folder(const std::string& file) {
     return std::filesystem::path(file).parent_path();
 }
 
+namespace {
+
+/// The components in order of name, except that a component another one names in one of its kind's
+/// component_params comes before it. A cycle is an error at the component that closes it, which is then left out
+/// (its name goes to `unbuilt`).
+std::vector<const ComponentSpec*> build_order(const Scenario& scenario, const ComponentRegistry& registry,
+                                              Diagnostics& d, std::vector<std::string>& unbuilt) {
+    std::map<std::string, const ComponentSpec*> by_name;
+    for (const ComponentSpec& c : scenario.components) by_name[c.name] = &c;
+    std::vector<const ComponentSpec*> order;
+    std::map<std::string, int> state;  // 1: being placed, 2: placed
+    std::function<void(const ComponentSpec&, const std::string&)> place = [&](const ComponentSpec& c,
+                                                                              const std::string& via) {
+        int& s = state[c.name];
+        if (s == 2) return;
+        if (s == 1) {
+            d.error(c.where, "components." + c.name,
+                    "components name each other in a cycle (" + via + "): no order builds them");
+            unbuilt.push_back(c.name);
+            return;
+        }
+        s = 1;
+        if (const ComponentKind* kind = registry.find(c.kind)) {
+            for (const std::string& param : kind->component_params) {
+                if (!c.params.has(param)) continue;
+                const auto other = by_name.find(c.params.string(param));
+                if (other != by_name.end())
+                    place(*other->second,
+                          via + (via.empty() ? "" : ", ") + c.name + "." + param + " -> " + other->first);
+            }
+        }
+        s = 2;
+        order.push_back(&c);
+    };
+    for (const ComponentSpec& c : scenario.components) place(c, "");
+    return order;
+}
+
+}  // namespace
+
 std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const ComponentRegistry& registry,
                                             TraceRecorder* recorder, Diagnostics& d, bool check_only) {
     const std::size_t errors_before = d.size();
@@ -67,7 +109,9 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
     Simulation& sim = *built.simulation;
 
     std::vector<std::string> failed;  // components that could not be built: their tables are not offered
-    for (const ComponentSpec& c : scenario.components) {
+    for (const ComponentSpec* spec : build_order(scenario, registry, d, failed)) {
+        const ComponentSpec& c = *spec;
+        if (std::find(failed.begin(), failed.end(), c.name) != failed.end()) continue;
         const ComponentKind* kind = registry.find(c.kind);
         try {
             kind->create(sim, c.name, c.params);

@@ -209,6 +209,18 @@ TEST(NnModelCli, TrainingExpertPruningAndMixedPrecisionRunFromScenariosAndRefuse
                  " --set components.net.hessian_samples=32 --set components.net.test_samples=500");
     ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
     EXPECT_EQ(printed_statistic(mixed.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) * 2 / 8);
+    // Under a latency budget on a bit-serial array, alpha 0 is the fastest allocation (every layer at 2 bits) and
+    // alpha 1 lets the penalty choose freely (every layer at 8 bits, the smallest error); 2-bit weights run faster.
+    const std::string latency = "run " + workloads + "/cnn_mixed_precision_latency.yaml --out " + dir.path().string() +
+                                " --overwrite --set components.net.hessian_probes=4"
+                                " --set components.net.hessian_samples=32 --set components.net.test_samples=200";
+    const CommandResult fast = run_qdes(latency + " --set components.net.mixed_alpha=0");
+    const CommandResult slow = run_qdes(latency + " --set components.net.mixed_alpha=1");
+    ASSERT_EQ(fast.exit_code, 0) << fast.err;
+    ASSERT_EQ(slow.exit_code, 0) << slow.err;
+    EXPECT_EQ(printed_statistic(fast.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) * 2 / 8);
+    EXPECT_EQ(printed_statistic(slow.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10));
+    EXPECT_LT(printed_statistic(fast.out, "accel.cycles"), printed_statistic(slow.out, "accel.cycles"));
     const std::vector<std::pair<std::string, std::string>> bad = {
         {"digits_lottery.yaml --set components.net.prune=experts",
          "components.net: pretrained_model: prune: experts scores the experts against the pretrained checkpoint"},
@@ -222,6 +234,13 @@ TEST(NnModelCli, TrainingExpertPruningAndMixedPrecisionRunFromScenariosAndRefuse
          "components.net: mixed_bits: 1 bits is outside the quantizer's range 2..16"},
         {"digits_lottery.yaml --set components.net.prune_ratio=1",
          "components.net: prune_ratio: 1 per round is outside (0, 1)"},
+        {"cnn_mixed_precision.yaml --set components.net.mixed_budget=latency",
+         "components.net: mixed_latency_on: mixed_budget: latency measures each layer on an accelerator"},
+        {"cnn_mixed_precision.yaml --set components.net.mixed_budget=latency --set "
+         "components.net.mixed_latency_on=nope",
+         "components.net: mixed_latency_on: nope is no component of the scenario (or failed to build)"},
+        {"cnn_mixed_precision.yaml --set components.net.mixed_budget=latency --set components.net.mixed_latency_on=net",
+         "components.net: components name each other in a cycle (net.mixed_latency_on -> net)"},
     };
     for (const auto& [set, message] : bad) {
         const CommandResult b = run_qdes("run " + workloads + "/" + set + " --out " + dir.path().string() + "/bad");

@@ -38,6 +38,8 @@ void check_mixed_precision(const Graph& graph, const MixedPrecisionOptions& opti
     if (!(options.alpha >= 0 && options.alpha <= 1))
         throw ModelError("alpha: " + number_text(options.alpha) + " is outside [0, 1]");
     graph.check_names(options.quant.exclude, "exclude");
+    if (options.budget == BitBudget::kLatency && !options.latency)
+        throw ModelError("budget: a latency budget needs a latency model of the layers");
     check_trainable(graph);
 }
 
@@ -75,18 +77,31 @@ MixedPrecisionReport quantize_mixed_precision(Graph& graph, const Tensor& sample
     }
     std::vector<std::vector<BitOption>> choices;
     double low = 0, high = 0;
-    for (const LayerPrecision& l : report.layers) {
+    for (LayerPrecision& l : report.layers) {
         std::vector<BitOption> layer;
         // A negative trace estimate (a saddle direction, or noise) would reward error; the curvature is floored at 0.
         const double sensitivity = options.use_trace ? std::max(l.trace, 0.0) / static_cast<double>(l.weights) : 1.0;
+        double cheapest = 0, dearest = 0;
         for (std::size_t k = 0; k < bits.size(); ++k) {
-            const double cost = options.budget == BitBudget::kSize
-                                    ? static_cast<double>(l.weights) * bits[k]
-                                    : static_cast<double>(l.macs) * bits[k] * options.activation_bits;
+            double cost = 0;
+            switch (options.budget) {
+                case BitBudget::kSize:
+                    cost = static_cast<double>(l.weights) * bits[k];
+                    break;
+                case BitBudget::kBops:
+                    cost = static_cast<double>(l.macs) * bits[k] * options.activation_bits;
+                    break;
+                case BitBudget::kLatency:
+                    cost = options.latency(layers[&l - report.layers.data()], bits[k]);
+                    break;
+            }
+            l.cost.push_back(cost);
             layer.push_back({bits[k], cost, sensitivity * l.error[k]});
+            cheapest = k == 0 ? cost : std::min(cheapest, cost);
+            dearest = k == 0 ? cost : std::max(dearest, cost);
         }
-        low += layer.front().cost;
-        high += layer.back().cost;
+        low += cheapest;
+        high += dearest;
         choices.push_back(layer);
     }
     report.budget = low + options.alpha * (high - low);

@@ -4,12 +4,14 @@
 /// 2. per layer i, Tr(H_i) by Hutchinson on training samples (models/nn/hessian.h) and, per candidate bit width b,
 ///    the quantization error Delta_i(b) = ||W_i - Q_b(W_i)||^2 under the same quantizer that is applied after;
 /// 3. penalty_i(b) = Tr(H_i) / n_i x Delta_i(b) (or Delta_i(b) alone, the trace-blind control), cost_i(b) the
-///    layer's size (n_i b bits) or BOPS (MACs_i x b x activation bits);
-/// 4. the budget is cost(all lowest) + alpha (cost(all highest) - cost(all lowest)) (HAWQ-V3's notebook: 0.5), and
-///    the exact allocation (models/nn/bit_allocation.h) picks one width per layer;
+///    layer's size (n_i b bits), BOPS (MACs_i x b x activation bits) or latency (the caller's model: nn_model runs
+///    the layer on its accelerator, as HAWQ-V3 profiles each layer on the target hardware);
+/// 4. the budget is the sum of each layer's cheapest width + alpha (sum of its dearest - that) (HAWQ-V3's
+///    notebook: 0.5), and the exact allocation (models/nn/bit_allocation.h) picks one width per layer;
 /// 5. each layer's Node::weight_bits is set and the weights are quantized.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,7 @@
 
 namespace qdes::nn {
 
-enum class BitBudget { kSize, kBops };
+enum class BitBudget { kSize, kBops, kLatency };
 
 struct MixedPrecisionOptions {
     std::vector<int> bits{4, 8};  ///< candidate widths, 2..16
@@ -28,6 +30,9 @@ struct MixedPrecisionOptions {
     int probes = 50;        ///< Hutchinson probes per layer (stops early at a 1e-2 relative standard error)
     std::uint64_t seed = 1;
     int activation_bits = 8;   ///< for BOPS
+    /// kLatency: the cost of node `node` (a convolution or fully connected layer) with its weights at `bits`, in any
+    /// unit (nn_model: accelerator cycles).
+    std::function<double(int node, int bits)> latency;
     WeightQuantOptions quant;  ///< symmetric, granularity, exclude (left in float, outside the budget)
 };
 
@@ -36,6 +41,7 @@ struct LayerPrecision {
     std::int64_t weights = 0, macs = 0;
     double trace = 0, trace_std_error = 0;
     std::vector<double> error;  ///< Delta(b) per candidate width
+    std::vector<double> cost;   ///< cost(b) per candidate width
     int bits = 0;               ///< chosen
 };
 
@@ -45,7 +51,8 @@ struct MixedPrecisionReport {
 };
 
 /// Checks the options against the network without computing anything: the candidate widths, alpha, the excluded
-/// names and that the trainer can backpropagate through every node. Throws ModelError ("bits: ...", "alpha: ...").
+/// names, a latency model for a latency budget, and that the trainer can backpropagate through every node. Throws
+/// ModelError ("bits: ...", "alpha: ...", "budget: ...").
 void check_mixed_precision(const Graph& graph, const MixedPrecisionOptions& options);
 
 /// Allocates and applies bit widths to `graph` (float, trainable by models/nn/train.h), measuring curvature on the

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
 
+#include "hardware/accel/accelerator.h"
 #include "hardware/accel/gemm.h"
 #include "models/nn/dataset.h"
 #include "models/nn/lottery.h"
@@ -15,6 +17,7 @@
 #include "models/nn/reprune.h"
 #include "models/nn/structured.h"
 #include "models/nn/train.h"
+#include "protocols/inference/workload.h"
 #include "sim/simulation.h"
 
 namespace qdes::inference {
@@ -174,8 +177,49 @@ nn::WeightQuantOptions weight_quant_options(const ParamValues& p) {
     return w;
 }
 
-/// Mixed precision from Hessian traces and an exact allocation under a size or BOPS budget.
-void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
+/// The accelerator a latency budget is measured on: the systolic_accelerator named by mixed_latency_on (the
+/// scenario builds it first).
+const accel::Accelerator& latency_accelerator(const ParamValues& p, const Simulation& sim) {
+    const std::string& name = p.string("mixed_latency_on");
+    if (name.empty())
+        throw ParamError(
+            "mixed_latency_on: mixed_budget: latency measures each layer on an accelerator; name its "
+            "systolic_accelerator component");
+    const Component* c = sim.find(name);
+    const auto* a = dynamic_cast<const accel::Accelerator*>(c);
+    if (a == nullptr)
+        throw ParamError(
+            "mixed_latency_on: " + name +
+            (c ? " is not a systolic_accelerator" : " is no component of the scenario (or failed to build)"));
+    if (a->setup().mode != accel::AccelMode::kRealistic)
+        throw ParamError("mixed_latency_on: " + name +
+                         " runs in scalesim mode, which has no DRAM timing; use "
+                         "mode: realistic");
+    return *a;
+}
+
+/// Accelerator cycles of each convolution and fully connected node with every such node's weights at `bits`,
+/// from one run of the whole network on a copy of `accelerator` (so each layer meets the DRAM state the layers
+/// before it leave).
+std::map<int, double> layer_cycles(const nn::Graph& g, int bits, const GraphLoweringOptions& lowering,
+                                   const accel::Accelerator& accelerator) {
+    nn::Graph copy = g;
+    for (nn::Node& n : copy.nodes)
+        if (n.op == nn::Op::kConv || n.op == nn::Op::kLinear) n.weight_bits = bits;
+    const std::vector<LoweredOp> lowered = lower_graph(copy, lowering);
+    Simulation sim;
+    const accel::Accelerator& a = add_network(sim, gemms_of(lowered), accelerator.setup());
+    sim.run();
+    sim.finish();
+    std::map<int, double> cycles;
+    for (std::size_t i = 0; i < lowered.size() && i < a.results().size(); ++i)
+        cycles[lowered[i].node] += static_cast<double>(a.results()[i].total_cycles);
+    return cycles;
+}
+
+/// Mixed precision from Hessian traces and an exact allocation under a size, BOPS or latency budget.
+void mixed_precision(nn::Graph& g, const ParamValues& p, const Simulation& sim, const std::string& component) {
+    const bool check_only = sim.check_only();
     nn::MixedPrecisionOptions o;
     o.bits.clear();
     for (const std::string& text : p.string_list("mixed_bits")) {
@@ -189,7 +233,19 @@ void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& comp
         if (used != text.size() || text.empty()) throw ParamError("mixed_bits: '" + text + "' is not a bit width");
         o.bits.push_back(b);
     }
-    o.budget = p.string("mixed_budget") == "bops" ? nn::BitBudget::kBops : nn::BitBudget::kSize;
+    const std::string& budget = p.string("mixed_budget");
+    o.budget = budget == "bops"      ? nn::BitBudget::kBops
+               : budget == "latency" ? nn::BitBudget::kLatency
+                                     : nn::BitBudget::kSize;
+    std::map<int, std::map<int, double>> cycles;  // by width, by node: one network run per width
+    if (o.budget == nn::BitBudget::kLatency) {
+        const accel::Accelerator& a = latency_accelerator(p, sim);
+        const GraphLoweringOptions lowering = lowering_options(p);
+        o.latency = [&g, &cycles, &a, lowering](int node, int bits) {
+            if (!cycles.count(bits)) cycles[bits] = layer_cycles(g, bits, lowering, a);
+            return cycles[bits][node];
+        };
+    }
     o.alpha = p.real("mixed_alpha");
     o.use_trace = p.string("mixed_sensitivity") == "hessian";
     o.probes = static_cast<int>(p.integer("hessian_probes"));
@@ -207,22 +263,28 @@ void mixed_precision(nn::Graph& g, const ParamValues& p, const std::string& comp
         }
         r = nn::quantize_mixed_precision(g, train.batch(0, n), labels, o);
     } catch (const nn::ModelError& e) {
-        throw keyed(e.what(), {{"bits", "mixed_bits"}, {"alpha", "mixed_alpha"}, {"exclude", "quant_exclude"}},
+        throw keyed(e.what(),
+                    {{"bits", "mixed_bits"},
+                     {"alpha", "mixed_alpha"},
+                     {"exclude", "quant_exclude"},
+                     {"budget", "mixed_budget"}},
                     "quantize");
     }
     for (const nn::LayerPrecision& l : r.layers)
         progress(component, "mixed precision: " + l.name + " " + std::to_string(l.bits) + " bits (trace " +
                                 nn::number_text(l.trace) + " +- " + nn::number_text(l.trace_std_error) + ", " +
                                 std::to_string(l.weights) + " weights)");
+    progress(component, "mixed precision: " + budget + " " + nn::number_text(r.cost) + " of a budget of " +
+                            nn::number_text(r.budget) + (budget == "latency" ? " cycles" : ""));
 }
 
 /// Quantizes the network as the parameters say: batch norm folded, weights, and (calibrated on the first
 /// calibration_samples training samples) the inputs of every convolution and fully connected layer.
-void quantize(nn::Graph& g, const ParamValues& p, const std::string& component, bool check_only) {
+void quantize(nn::Graph& g, const ParamValues& p, const Simulation& sim, const std::string& component) {
     const std::string& mode = p.string("quantize");
     if (mode == "none") return;
     if (mode == "mixed") {
-        mixed_precision(g, p, component, check_only);
+        mixed_precision(g, p, sim, component);
         return;
     }
     try {
@@ -322,6 +384,16 @@ void finetune(nn::Graph& g, const ParamValues& p, const std::string& component, 
 }
 
 }  // namespace
+
+GraphLoweringOptions lowering_options(const ParamValues& p) {
+    GraphLoweringOptions o;
+    o.batch = static_cast<std::uint64_t>(p.integer("batch"));
+    o.precision = {std::uint32_t(p.integer("weight_bits")), std::uint32_t(p.integer("input_bits")),
+                   std::uint32_t(p.integer("output_bits"))};
+    o.sparse_format =
+        p.string("sparse_format") == "csr" ? accel::Sparsity::Format::kCsr : accel::Sparsity::Format::kBitmap;
+    return o;
+}
 
 /// The dataset the network is evaluated (and calibrated) on: the scenario's, else the model file's; "" for none.
 std::string dataset_of(const nn::Graph& g, const ParamValues& p) {
@@ -433,9 +505,15 @@ void declare_transform_params(ParamSchema& params) {
         .with_default("none");
     params.string_list("mixed_bits", "mixed: the candidate weight bit widths").with_default("[4, 8]");
     params
-        .choice("mixed_budget", {"size", "bops"},
-                "mixed: what the budget limits: weight bits, or MACs x weight bits x input_bits")
+        .choice("mixed_budget", {"size", "bops", "latency"},
+                "mixed: what the budget limits: weight bits, MACs x weight bits x input_bits, or the accelerator "
+                "cycles of the layers (on mixed_latency_on)")
         .with_default("size");
+    params
+        .string("mixed_latency_on",
+                "mixed_budget latency: the systolic_accelerator the layers are timed on (built first), one run of the "
+                "network per candidate width")
+        .with_default("");
     params.real("mixed_alpha", "mixed: budget = all-lowest + alpha (all-highest - all-lowest), as HAWQ-V3's 0.5")
         .with_default("0.5")
         .at_least(0)
@@ -472,7 +550,7 @@ void transform(nn::Graph& g, const ParamValues& p, const Simulation& sim, const 
     else
         prune(g, p, sim, component);
     if (p.integer("finetune_epochs") > 0) finetune(g, p, component, check_only);
-    quantize(g, p, component, check_only);
+    quantize(g, p, sim, component);
 }
 
 }  // namespace qdes::inference

@@ -3,12 +3,14 @@
 /// 1. pruning (magnitude, N:M, structured, neuron merging, REPrune, MoE experts) or a lottery-ticket search (which
 ///    trains);
 /// 2. fine-tuning on the training split (`finetune_epochs` > 0);
-/// 3. quantization (batch norm folded, weights, calibrated activations).
+/// 3. quantization (batch norm folded, weights, calibrated activations; or mixed precision under a size, BOPS or
+///    latency budget, the latency measured on an accelerator built before the model).
 /// Errors are ParamErrors naming the scenario key at fault.
 
 #include <string>
 
 #include "models/nn/graph.h"
+#include "protocols/inference/network.h"
 #include "sim/params.h"
 
 namespace qdes {
@@ -24,6 +26,9 @@ void declare_transform_params(ParamSchema& params);
 /// names the model in progress lines, which go to stderr when it is a terminal. When the simulation only checks
 /// the scenario (Simulation::check_only), training, lottery rounds and Hessians are checked but not run.
 void transform(nn::Graph& graph, const ParamValues& params, const Simulation& sim, const std::string& component);
+
+/// How `nn_model` lowers its network: batch, default precisions and sparse format from its parameters.
+GraphLoweringOptions lowering_options(const ParamValues& params);
 
 /// The dataset the network is evaluated, trained and calibrated on: the scenario's, else the model file's; "" for
 /// none.

@@ -74,7 +74,8 @@ ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered
 
 }  // namespace
 
-std::vector<ModelLayerReport> layer_reports(const std::vector<LoweredOp>& lowered, std::uint64_t batch) {
+std::vector<ModelLayerReport> layer_reports(const nn::Graph& graph, const std::vector<LoweredOp>& lowered,
+                                            std::uint64_t batch) {
     std::vector<ModelLayerReport> out;
     for (const LoweredOp& l : lowered) {
         const accel::GemmOp& op = l.op;
@@ -86,6 +87,11 @@ std::vector<ModelLayerReport> layer_reports(const std::vector<LoweredOp>& lowere
         if (op.sparsity.kind == accel::Sparsity::Kind::kNM) density = double(op.sparsity.n) / op.sparsity.m;
         r.weights = op.groups * op.N * op.K;
         r.nonzero_weights = static_cast<std::uint64_t>(std::llround(double(r.weights) * density));
+        const nn::Node& node = graph.nodes.at(static_cast<std::size_t>(l.node));
+        if (node.has(l.weight) && static_cast<std::uint64_t>(node.param(l.weight).size()) == r.weights) {
+            const auto& v = node.param(l.weight).values;
+            r.nonzero_weights = static_cast<std::uint64_t>(v.size() - std::count(v.begin(), v.end(), 0.0f));
+        }
         r.macs = double(op.macs()) / double(batch);
         r.effective_macs = r.macs * density;
         r.bops = r.macs * op.precision.weight_bits * op.precision.input_bits;
@@ -177,6 +183,7 @@ ComponentKind ModelWorkload::kind() {
     k.params.string("save_model", "write the transformed network here (qdes HDF5), relative to the scenario")
         .with_default("");
     k.params.integer("repeat", "times the network runs (inferences)").with_default("1").at_least(1);
+    k.component_params = {"mixed_latency_on"};  // built first: the layers are timed on it
     k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
         try {
             nn::Graph g;
@@ -200,12 +207,7 @@ ComponentKind ModelWorkload::kind() {
                     throw ParamError(std::string("dataset: ") + e.what());
                 }
             }
-            GraphLoweringOptions o;
-            o.batch = static_cast<std::uint64_t>(p.integer("batch"));
-            o.precision = {std::uint32_t(p.integer("weight_bits")), std::uint32_t(p.integer("input_bits")),
-                           std::uint32_t(p.integer("output_bits"))};
-            o.sparse_format =
-                p.string("sparse_format") == "csr" ? accel::Sparsity::Format::kCsr : accel::Sparsity::Format::kBitmap;
+            GraphLoweringOptions o = lowering_options(p);
             o.routing = &routing;
             const auto lowered = lower_graph(g, o);
             ModelSummary summary = summarise(g, lowered, o.batch, o.precision.weight_bits);
@@ -216,7 +218,7 @@ ComponentKind ModelWorkload::kind() {
                 nn::write_model(sim.resolve_path(p.string("save_model")).string(), g,
                                 "qdes nn_model " + name + " from " + p.string("model"));
             return sim.add<ModelWorkload>(name, gemms_of(lowered), std::uint64_t(p.integer("repeat")), summary,
-                                          layer_reports(lowered, o.batch));
+                                          layer_reports(g, lowered, o.batch));
         } catch (const nn::ModelError& e) {
             throw ParamError(e.what());
         } catch (const nn::DatasetError& e) {

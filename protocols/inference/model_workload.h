@@ -32,7 +32,7 @@ struct ModelSummary {
 struct ModelLayerReport {
     std::string name;
     std::string sparsity;                            ///< "dense", "2:4", "density 0.30 bitmap"
-    std::uint64_t weights = 0, nonzero_weights = 0;  ///< of the GEMM's weight operand
+    std::uint64_t weights = 0, nonzero_weights = 0;  ///< of the GEMM's weight operand (quantized to 0 counts as 0)
     double macs = 0, effective_macs = 0, bops = 0;   ///< per sample
     double size_bytes = 0;                           ///< the weights at their bit width, dense
     std::uint32_t weight_bits = 0, input_bits = 0;
@@ -41,8 +41,11 @@ struct ModelLayerReport {
     double cycles = 0, compute_cycles = 0, stall_cycles = 0, utilisation = 0, dram_bytes = 0, energy_pj = 0;
 };
 
-/// The report rows of the lowered network (accelerator columns empty), per sample for a batch of `batch`.
-std::vector<ModelLayerReport> layer_reports(const std::vector<LoweredOp>& lowered, std::uint64_t batch);
+/// The report rows of the lowered network (accelerator columns empty), per sample for a batch of `batch`. Nonzero
+/// weights are counted in `graph` where a GEMM holds its node's whole weight tensor (an expert's GEMM holds a slice:
+/// there, the density the lowering measured).
+std::vector<ModelLayerReport> layer_reports(const nn::Graph& graph, const std::vector<LoweredOp>& lowered,
+                                            std::uint64_t batch);
 
 class ModelWorkload final : public Workload {
   public:
