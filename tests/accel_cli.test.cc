@@ -164,7 +164,7 @@ TEST(NnModelCli, StructuredPruningAndQuantizationShrinkTheNetworkAndRefuseBadSet
     auto printed = [&](const std::string& statistic) { return printed_statistic(r.out, statistic); };
     const double weights = 8 * 9 + 16 * 8 * 9 + 16 * 7 * 7 * 32 + 32 * 10;
     EXPECT_EQ(printed("net.params"), weights + 8 + 16 + 32 + 10);
-    EXPECT_EQ(printed("net.model_size"), weights * 4 / 8);
+    EXPECT_EQ(printed("net.model_size"), weights * 4 / 8 + (8 + 16 + 32 + 10) * 4);  // a float32 scale per channel
     const double macs = 8 * 28 * 28 * 9 + 16 * 14 * 14 * 8 * 9 + 16 * 7 * 7 * 32 + 32 * 10;
     EXPECT_NEAR(printed("net.macs"), macs, 1);
     EXPECT_NEAR(printed("net.bops"), macs * 4 * 8, 64);
@@ -208,7 +208,9 @@ TEST(NnModelCli, TrainingExpertPruningAndMixedPrecisionRunFromScenariosAndRefuse
                  " --overwrite --set components.net.mixed_alpha=0 --set components.net.hessian_probes=4"
                  " --set components.net.hessian_samples=32 --set components.net.test_samples=500");
     ASSERT_EQ(mixed.exit_code, 0) << mixed.err;
-    EXPECT_EQ(printed_statistic(mixed.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) * 2 / 8);
+    const double scales = (16 + 32 + 64 + 10) * 4;  // per-channel float32 scales
+    EXPECT_EQ(printed_statistic(mixed.out, "net.model_size"),
+              (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) * 2 / 8 + scales);
     // Under a latency budget on a bit-serial array, alpha 0 is the fastest allocation (every layer at 2 bits) and
     // alpha 1 lets the penalty choose freely (every layer at 8 bits, the smallest error); 2-bit weights run faster.
     const std::string latency = "run " + workloads + "/cnn_mixed_precision_latency.yaml --out " + dir.path().string() +
@@ -218,8 +220,9 @@ TEST(NnModelCli, TrainingExpertPruningAndMixedPrecisionRunFromScenariosAndRefuse
     const CommandResult slow = run_qdes(latency + " --set components.net.mixed_alpha=1");
     ASSERT_EQ(fast.exit_code, 0) << fast.err;
     ASSERT_EQ(slow.exit_code, 0) << slow.err;
-    EXPECT_EQ(printed_statistic(fast.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) * 2 / 8);
-    EXPECT_EQ(printed_statistic(slow.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10));
+    EXPECT_EQ(printed_statistic(fast.out, "net.model_size"),
+              (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) * 2 / 8 + scales);
+    EXPECT_EQ(printed_statistic(slow.out, "net.model_size"), (16 * 9 + 32 * 16 * 9 + 1568 * 64 + 64 * 10) + scales);
     EXPECT_LT(printed_statistic(fast.out, "accel.cycles"), printed_statistic(slow.out, "accel.cycles"));
     const std::vector<std::pair<std::string, std::string>> bad = {
         {"digits_lottery.yaml --set components.net.prune=experts",

@@ -90,6 +90,10 @@ struct Node {
     /// Weight and activation bit widths for the accelerator and for fake-quantized inference; 0 = float. The
     /// weights themselves hold the quantized values (scale x integer), so inference needs nothing more for them.
     int weight_bits = 0, activation_bits = 0;
+    /// The weights' quantization parameters as stored beside them: how many scales (one per tensor, output channel
+    /// or expert row; 0 when float), and whether each has a zero point (asymmetric). model_size counts them.
+    std::int64_t weight_scales = 0;
+    bool weight_zero_points = false;
     /// Fake quantization of the node's first input, applied when activation_bits > 0 and input_scale > 0:
     /// x -> (clamp(round(x / s) + z, lo, hi) - z) s, with [lo, hi] the signed or unsigned range of the bits.
     double input_scale = 0;

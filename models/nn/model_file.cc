@@ -156,6 +156,10 @@ Node read_node(hid_t layers, const std::string& group, const std::string& path, 
         node.weight_bits = static_cast<int>(h5::read_number_attribute(g.id(), "weight_bits"));
     if (h5::has_attribute(g.id(), "activation_bits"))
         node.activation_bits = static_cast<int>(h5::read_number_attribute(g.id(), "activation_bits"));
+    if (h5::has_attribute(g.id(), "weight_scales"))
+        node.weight_scales = static_cast<std::int64_t>(h5::read_number_attribute(g.id(), "weight_scales"));
+    if (h5::has_attribute(g.id(), "weight_zero_points"))
+        node.weight_zero_points = h5::read_number_attribute(g.id(), "weight_zero_points") != 0;
     if (h5::has_attribute(g.id(), "input_scale")) {
         node.input_scale = h5::read_number_attribute(g.id(), "input_scale");
         if (h5::has_attribute(g.id(), "input_zero_point"))
@@ -279,6 +283,10 @@ void write_model(const std::string& path, const Graph& graph, const std::string&
                 h5::write_attribute(g.id(), "weight_bits", static_cast<std::uint64_t>(node.weight_bits));
             if (node.activation_bits)
                 h5::write_attribute(g.id(), "activation_bits", static_cast<std::uint64_t>(node.activation_bits));
+            if (node.weight_scales > 0) {
+                h5::write_attribute(g.id(), "weight_scales", static_cast<std::uint64_t>(node.weight_scales));
+                h5::write_attribute(g.id(), "weight_zero_points", static_cast<std::uint64_t>(node.weight_zero_points));
+            }
             if (node.input_scale > 0) {
                 h5::write_attribute(g.id(), "input_scale", node.input_scale);
                 h5::write_attribute(g.id(), "input_zero_point", static_cast<double>(node.input_zero_point));

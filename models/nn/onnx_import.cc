@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +24,8 @@ struct Const {
     std::vector<float> values;
     bool has_values = true;
     int bits = 0;  ///< 8 when it came out of a DequantizeLinear
+    std::int64_t scales = 0;   ///< that DequantizeLinear's scales
+    bool zero_points = false;  ///< and whether any zero point was not 0
     int elem_type = onnx::TensorProto::FLOAT;
 };
 
@@ -209,9 +212,13 @@ class Importer {
         return t;
     }
 
-    int weight_bits_of(const std::string& name) const {
+    /// The bit width and quantization parameters of a weight that came out of a DequantizeLinear.
+    void weight_quant_of(const std::string& name, Node& node) const {
         auto it = consts_.find(name);
-        return it == consts_.end() ? 0 : it->second.bits;
+        if (it == consts_.end()) return;
+        node.weight_bits = it->second.bits;
+        node.weight_scales = it->second.scales;
+        node.weight_zero_points = it->second.zero_points;
     }
 
     /// Adds `node` reading `input`, taking over any fake quantization of that activation.
@@ -400,6 +407,8 @@ class Importer {
             Const w = x;
             w.elem_type = onnx::TensorProto::FLOAT;
             w.bits = 8;
+            w.scales = static_cast<std::int64_t>(a.scale.size());
+            w.zero_points = std::any_of(a.zero.begin(), a.zero.end(), [](double z) { return z != 0; });
             for (std::size_t i = 0; i < w.values.size(); ++i)
                 w.values[i] = static_cast<float>((x.values[i] - a.zero[a.at(i)]) * a.scale[a.at(i)]);
             consts_[n.output(0)] = w;
@@ -463,7 +472,7 @@ class Importer {
         node.pad_h += taken_pad(n.input(0));
         node.pad_w += taken_pad(n.input(0));
         node.params["weight"] = weight(n, n.input(1), "weight", wc.shape[1] * wc.shape[2] * wc.shape[3]);
-        node.weight_bits = weight_bits_of(n.input(1));
+        weight_quant_of(n.input(1), node);
         if (n.input_size() > 2 && !n.input(2).empty()) node.params["bias"] = weight(n, n.input(2), "bias", 1);
         add(n, std::move(node), n.input(0));
     }
@@ -490,7 +499,7 @@ class Importer {
             w = std::move(t);
         }
         node.params["weight"] = std::move(w);
-        node.weight_bits = weight_bits_of(n.input(1));
+        weight_quant_of(n.input(1), node);
         if (gemm && n.input_size() > 2 && !n.input(2).empty()) {
             Tensor b = weight(n, n.input(2), "bias", 1);
             if (b.size() != node.out_features) throw ModelError(where(n) + ": bias size does not match the outputs");

@@ -137,6 +137,8 @@ TEST(OnnxImport, QuantizeDequantizePairsBecomeQuantizedWeightsAndFakeQuantizedIn
     ASSERT_EQ(g.nodes.size(), 1u);
     const Node& fc = g.nodes[0];
     EXPECT_EQ(fc.weight_bits, 8);
+    EXPECT_EQ(fc.weight_scales, 2);  // one per row, zero points all 0
+    EXPECT_FALSE(fc.weight_zero_points);
     EXPECT_EQ(fc.activation_bits, 8);
     EXPECT_EQ(fc.param("weight").values, (std::vector<float>{0.5f, -1.0f, 3.0f, 0.5f}));  // per-row scales
     Tensor x({1, 2});

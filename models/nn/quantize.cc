@@ -80,6 +80,7 @@ std::vector<QuantParams> quantize_weights(Graph& graph, const WeightQuantOptions
         if (node.op != Op::kConv && node.op != Op::kLinear && node.op != Op::kMoe) continue;
         const int bits = node.weight_bits > 0 ? node.weight_bits : o.bits;
         check_bits(bits, node.name + ": weight_bits");
+        const std::size_t before = out.size();
         // Record which weights are nonzero before rounding, so that values rounded to zero are not taken for
         // pruned ones (the accelerator reads sparsity from masks).
         for (const char* role : {"weight", "fc1_weight", "fc2_weight"}) {
@@ -104,6 +105,8 @@ std::vector<QuantParams> quantize_weights(Graph& graph, const WeightQuantOptions
             quantize_tensor(w, w.shape[0], bits, o, out);
         }
         node.weight_bits = bits;
+        node.weight_scales = static_cast<std::int64_t>(out.size() - before);
+        node.weight_zero_points = !o.symmetric;
     }
     return out;
 }

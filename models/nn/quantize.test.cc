@@ -90,6 +90,8 @@ TEST(Quantizer, PerChannelErrorNeverExceedsPerTensorError) {
         for (std::size_t n = 0; n < g0.nodes.size(); ++n) {
             if (g0.nodes[n].op != Op::kLinear) continue;
             EXPECT_EQ(channel.nodes[n].weight_bits, bits);
+            EXPECT_EQ(channel.nodes[n].weight_scales, g0.nodes[n].out_features);
+            EXPECT_EQ(tensor.nodes[n].weight_scales, 1);
             const auto& w = g0.nodes[n].param("weight").values;
             double et = 0, ec = 0;
             for (std::size_t i = 0; i < w.size(); ++i) {
@@ -200,6 +202,8 @@ TEST(PostTrainingQuantization, QuantizedModelSavesAndLoadsWithTheSameAccuracy) {
     EXPECT_EQ(a.values, b.values);
     for (std::size_t n = 0; n < g.nodes.size(); ++n) {
         EXPECT_EQ(back.nodes[n].weight_bits, g.nodes[n].weight_bits);
+        EXPECT_EQ(back.nodes[n].weight_scales, g.nodes[n].weight_scales);
+        EXPECT_EQ(back.nodes[n].weight_zero_points, g.nodes[n].weight_zero_points);
         EXPECT_EQ(back.nodes[n].activation_bits, g.nodes[n].activation_bits);
     }
 }

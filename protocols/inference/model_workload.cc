@@ -58,6 +58,8 @@ ModelSummary summarise(const nn::Graph& g, const std::vector<LoweredOp>& lowered
         for (const char* role : {"weight", "router_weight", "fc1_weight", "fc2_weight"})
             if ((node.op == nn::Op::kConv || node.op == nn::Op::kLinear || node.op == nn::Op::kMoe) && node.has(role))
                 s.model_bytes += static_cast<double>(node.param(role).size()) * bits / 8.0;
+        // The quantization parameters beside them: a float32 scale each, and a zero point at the weight width.
+        s.model_bytes += static_cast<double>(node.weight_scales) * (4.0 + (node.weight_zero_points ? bits / 8.0 : 0.0));
     }
     for (const auto& l : lowered) {
         const double macs = static_cast<double>(l.op.macs()) / static_cast<double>(batch);
@@ -278,7 +280,8 @@ ModelWorkload::ModelWorkload(Simulation& sim, std::string name, std::vector<acce
     add_statistic("effective_macs", effective_macs_, "1", "multiply-accumulates on kept weights per sample");
     add_statistic("bops", bops_, "1", "bit operations per sample: MACs x weight bits x input bits, summed");
     add_statistic("model_size", model_bytes_, "B",
-                  "weights of every conv, linear and expert layer at their bit widths, dense (scales not counted)");
+                  "weights of every conv, linear and expert layer at their bit widths, dense, with their quantization "
+                  "scales (float32) and zero points (at the weight width)");
 }
 
 void ModelWorkload::finish() {

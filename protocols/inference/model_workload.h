@@ -23,7 +23,7 @@ struct ModelSummary {
     std::uint64_t macs = 0;            ///< dense MACs per sample
     std::uint64_t effective_macs = 0;  ///< MACs on nonzero weights per sample
     double bops = 0;                   ///< sum over layers of MACs x weight bits x input bits
-    double model_bytes = 0;            ///< weights at their bit widths, dense, unused experts included
+    double model_bytes = 0;  ///< weights at their bit widths, dense, unused experts included, with their scales
     std::uint64_t batch = 1;           ///< samples per inference
 };
 
