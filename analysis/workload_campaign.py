@@ -13,6 +13,11 @@ usage:
       a lottery-ticket sweep (prune: lottery over lottery_rounds, lottery_control and seeds): test accuracy against
       weight density (net.effective_macs / net.macs), ticket and control each averaged over the seeds, as a
       Markdown table and OUTDIR/<campaign>-lottery.png
+  workload_campaign.py layers RUN.h5 [RUN.h5 ...] OUTDIR
+      the per-layer report of runs that recorded it (record: trace: [net.layers]; a sweep's point files are
+      DIR/<name>-pNNNN.h5): a Markdown table per run (weights, density, MACs, bits, cycles, utilisation, DRAM,
+      energy) and OUTDIR/<first run>-layers.png, cycles and energy per layer, one bar per run, runs labelled by the
+      settings in which they differ
 
 Runs with Debian's /usr/bin/python3, python3-h5py and python3-matplotlib.
 """
@@ -189,9 +194,92 @@ def lottery(path, out_dir):
     save(fig, path, out_dir, "lottery")
 
 
+def flat(tree, prefix=""):
+    """A nested dict as {dotted.key: value}."""
+    out = {}
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            out.update(flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def read_layers(path):
+    """(resolved scenario as flat dict, rows of /trace/net.layers-like tables) of one run file."""
+    with h5py.File(path, "r") as f:
+        scenario = flat(json.loads(text(f["meta/scenario_json"][()])))
+        tables = [k for k in f.get("trace", {}).keys() if k.endswith(".layers") and "name" in f["trace"][k].dtype.names]
+        if not tables:
+            sys.exit(f"{path}: no per-layer report; record it with record: trace: [<nn_model>.layers]")
+        rows = f["trace"][tables[0]][:]
+    return scenario, rows
+
+
+def layers(paths, out_dir):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = [(p, *read_layers(p)) for p in paths]
+    varying = [k for k in runs[0][1] if k != "name" and len({json.dumps(r[1].get(k)) for r in runs}) > 1]
+    labels = []
+    for p, scenario, _ in runs:
+        parts = [f"{short(k)}={os.path.basename(str(scenario.get(k)))}" for k in varying]
+        labels.append(", ".join(parts) if parts else stem_of(p))
+    names = []
+    for _, _, rows in runs:
+        for r in rows:
+            n = text(r["name"])
+            if n not in names:
+                names.append(n)
+    for label, (p, _, rows) in zip(labels, runs):
+        print(f"{stem_of(p)} ({label})\n")
+        print("| layer | weights | dense | MACs/sample | w/a bits | cycles | util | DRAM | energy |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        total = {"weights": 0, "cycles": 0.0, "dram": 0.0, "energy": 0.0, "macs": 0.0}
+        for r in rows:
+            dense = 100 * r["nonzero_weights"] / r["weights"] if r["weights"] else 0
+            print(f"| {text(r['name'])} | {number(r['weights'])} | {dense:.1f}% | {number(r['macs'])} | "
+                  f"{r['weight_bits']}/{r['input_bits']} | {number(r['cycles'])} | {100 * r['utilisation']:.1f}% | "
+                  f"{r['dram_bytes'] / 1e6:.3f} MB | {r['energy_pj'] / 1e6:.3f} uJ |")
+            total["weights"] += int(r["weights"])
+            total["cycles"] += r["cycles"]
+            total["dram"] += r["dram_bytes"]
+            total["energy"] += r["energy_pj"]
+            total["macs"] += r["macs"]
+        print(f"| total | {number(total['weights'])} | | {number(total['macs'])} | | {number(total['cycles'])} | | "
+              f"{total['dram'] / 1e6:.3f} MB | {total['energy'] / 1e6:.3f} uJ |\n")
+    fig, axes = plt.subplots(2, 1, figsize=(max(7, 0.35 * len(names) * max(1, len(runs) / 2) + 2), 8), sharex=True)
+    width = 0.8 / len(runs)
+    for k, (label, (_, _, rows)) in enumerate(zip(labels, runs)):
+        by = {text(r["name"]): r for r in rows}
+        xs = [i + (k - (len(runs) - 1) / 2) * width for i in range(len(names))]
+        axes[0].bar(xs, [by[n]["cycles"] if n in by else 0 for n in names], width, label=label)
+        axes[1].bar(xs, [by[n]["energy_pj"] / 1e6 if n in by else 0 for n in names], width, label=label)
+    axes[0].set_ylabel("cycles per inference")
+    axes[1].set_ylabel("energy per inference (uJ)")
+    axes[1].set_xticks(range(len(names)))
+    axes[1].set_xticklabels(names, rotation=75, ha="right", fontsize=7)
+    for ax in axes:
+        ax.grid(True, axis="y", alpha=0.3)
+    axes[0].legend(fontsize=8)
+    axes[0].set_title("per-layer report: " + ", ".join(stem_of(p) for p, _, _ in runs))
+    save(fig, paths[0], out_dir, "layers")
+
+
 def main(argv):
-    if len(argv) < 3 or argv[1] not in ("table", "pareto", "lottery"):
+    if len(argv) < 3 or argv[1] not in ("table", "pareto", "lottery", "layers"):
         sys.exit(__doc__)
+    if argv[1] == "layers":
+        if len(argv) < 4:
+            sys.exit(__doc__)
+        for p in argv[2:-1]:
+            if not os.path.exists(p):
+                sys.exit(f"{p}: no such run file")
+        layers(argv[2:-1], argv[-1])
+        return
     if not os.path.exists(argv[2]):
         sys.exit(f"{argv[2]}: no such campaign file")
     if argv[1] == "table":

@@ -302,6 +302,15 @@ TEST(NnModelCli, HalfTheMacsOfResNet18AndMobileNetV2GoAndTheLayerReportJoinsTheA
         EXPECT_EQ(names.back(), "fc");
         EXPECT_EQ(sum_cycles, cycles);
         EXPECT_NEAR(sum_macs, printed_statistic(r.out, "net.macs"), 1e-5 * sum_macs);
+        // analysis/workload_campaign.py layers: the table (the stem keeps its 3 x 64 x 7 x 7 weights, the classifier
+        // its 512 x 1000) and the plot.
+        const CommandResult report = run_command(
+            "/usr/bin/python3 " + (source_dir() / "analysis" / "workload_campaign.py").string() + " layers " +
+            (dir.path() / "resnet18_mobilenet_flops50.h5").string() + " " + dir.path().string());
+        ASSERT_EQ(report.exit_code, 0) << report.err;
+        EXPECT_NE(report.out.find("| conv1 | 9408 | 100.0% | 118 013 952 | 8/8 |"), std::string::npos) << report.out;
+        EXPECT_NE(report.out.find("| fc | 512 000 | 100.0% |"), std::string::npos) << report.out;
+        EXPECT_TRUE(std::filesystem::exists(dir.path() / "resnet18_mobilenet_flops50-layers.png"));
     }
     const std::vector<std::pair<std::string, std::string>> bad = {
         {"prune=magnitude", "components.net: prune_target: macs solves the per-layer unit ratio of filter, merge"},
