@@ -1,5 +1,7 @@
 #include "sim/campaign.h"
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <map>
 #include <stdexcept>
@@ -82,7 +84,7 @@ void write_table(hid_t file, const char* name, h5::Handle type, const std::vecto
 
 void write_campaign(const std::filesystem::path& path, const Campaign& c) {
     std::filesystem::path temp = path;
-    temp += ".partial";
+    temp += ".partial." + std::to_string(getpid());  // array tasks may write the campaign at the same time
     std::filesystem::remove(temp);
     {
         h5::Handle f = h5::create_file(temp.string());

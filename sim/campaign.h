@@ -16,7 +16,9 @@ namespace qdes {
 
 struct CampaignPoint {
     std::uint64_t index = 0, replica = 0;
-    std::string status;  ///< pending, skipped (already complete), completed, failed, interrupted
+    /// pending, skipped (already complete), completed, failed, interrupted; for another array task's point, its
+    /// file's status (running, failed, truncated) or pending
+    std::string status;
     std::string file;    ///< file name, beside the campaign
     std::vector<std::pair<std::string, std::string>> values;  ///< key path -> YAML value, in axis order
 };
@@ -35,7 +37,8 @@ struct Campaign {
     std::vector<CampaignResult> results;
 };
 
-/// Writes `path` whole: to path.partial, then renamed over it. Throws h5::Error or std::filesystem_error.
+/// Writes `path` whole: to path.partial.<pid>, then renamed over it (so concurrent writers never mix). Throws h5::Error
+/// or std::filesystem_error.
 void write_campaign(const std::filesystem::path& path, const Campaign& campaign);
 
 /// Throws h5::Error when the file cannot be read, std::runtime_error when it is not a campaign file.

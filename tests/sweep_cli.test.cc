@@ -139,3 +139,77 @@ TEST(Sweep, BadPointsAreReportedBeforeAnythingRuns) {
 }
 
 }  // namespace qdes::testing
+
+namespace qdes::testing {
+namespace {
+
+/// The campaign's results, one line per point and statistic (values printed exactly).
+CommandResult campaign_results(const std::filesystem::path& campaign) {
+    return run_command(
+        "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File(sys.argv[1]); "
+        "[print(int(r['point']), r['statistic'].decode(), repr(float(r['value'])), repr(float(r['std_error']))) "
+        "for r in sorted(f['results'][:], key=lambda r: (int(r['point']), r['statistic']))]\" " +
+        campaign.string());
+}
+
+}  // namespace
+
+TEST(Sweep, ListCountShardsAndArrayIndicesGiveTheSerialCampaign) {
+    TempDir dir;
+    const std::string file = dir.write("tiny.yaml", kSweep).string();
+    CommandResult r = run_qdes("sweep " + file + " --count");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "4\n");
+    r = run_qdes("sweep " + file + " --list");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "0\tcomponents.memory.size=3, components.memory.p=0.05\n"
+              "1\tcomponents.memory.size=3, components.memory.p=0.08\n"
+              "2\tcomponents.memory.size=4, components.memory.p=0.05\n"
+              "3\tcomponents.memory.size=4, components.memory.p=0.08\n");
+    const auto serial = dir.path() / "serial", sharded = dir.path() / "sharded", single = dir.path() / "single";
+    ASSERT_EQ(run_qdes("sweep " + file + " -q --jobs 1 --out " + serial.string()).exit_code, 0);
+    // Shard 0 of 2 runs points 0 and 2; the campaign it leaves says the others are pending.
+    r = run_qdes("sweep " + file + " --no-progress --jobs 2 --shard 0/2 --out " + sharded.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("2 points: 2 run, 0 already complete, 0 failed or interrupted\n"
+                         "other tasks' points: 0 of 2 complete so far\n"),
+              std::string::npos)
+        << r.out;
+    CommandResult rows = campaign_rows(sharded / "tiny-campaign.h5");
+    ASSERT_EQ(rows.exit_code, 0) << rows.err;
+    EXPECT_NE(rows.out.find("1 pending tiny-p0001.h5"), std::string::npos) << rows.out;
+    EXPECT_NE(rows.out.find("2 completed tiny-p0002.h5"), std::string::npos) << rows.out;
+    // Shard 1 of 2 as a Slurm array task: the campaign is complete and its results are the serial run's, exactly.
+    r = run_command("env SLURM_ARRAY_TASK_ID=1 " + (binary_dir() / "bin" / "qdes").string() + " sweep " + file +
+                    " -q --shard env/2 --out " + sharded.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const CommandResult a = campaign_results(serial / "tiny-campaign.h5"),
+                        b = campaign_results(sharded / "tiny-campaign.h5");
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_NE(a.out.find("3 memory.lifetime_rounds "), std::string::npos) << a.out;
+    EXPECT_EQ(a.out, b.out);
+    // One point by index.
+    r = run_command("env SLURM_ARRAY_TASK_ID=3 " + (binary_dir() / "bin" / "qdes").string() + " sweep " + file +
+                    " -q --run-index env --out " + single.string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(single / "tiny-p0003.h5"));
+    EXPECT_FALSE(std::filesystem::exists(single / "tiny-p0002.h5"));
+    // Bad shares: one message each, exit 2.
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"--shard 2/2", "--shard 2/2: K must be below N"},
+        {"--shard 1", "--shard '1' is not K/N"},
+        {"--run-index 9", "--run-index 9: the sweep has points 0 to 3"},
+        {"--run-index x", "--run-index 'x' is not a point index (or env)"},
+        {"--shard env/2", "--shard env reads SLURM_ARRAY_TASK_ID, which is not set"},
+        {"--shard 0/2 --run-index 1", "--shard and --run-index exclude each other"},
+    };
+    for (const auto& [args, message] : bad) {
+        const CommandResult b2 = run_command("env -u SLURM_ARRAY_TASK_ID " + (binary_dir() / "bin" / "qdes").string() +
+                                             " sweep " + file + " " + args + " --out " + (dir.path() / "bad").string());
+        EXPECT_EQ(b2.exit_code, 2) << args;
+        EXPECT_NE(b2.err.find(message), std::string::npos) << args << ":\n" << b2.err;
+    }
+}
+
+}  // namespace qdes::testing

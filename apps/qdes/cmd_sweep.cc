@@ -1,19 +1,25 @@
-// qdes sweep FILE [--set k=v]... [--jobs N] [--out DIR] [--dry-run] [--progress|--no-progress] [-q]
+// qdes sweep FILE [--set k=v]... [--jobs N] [--out DIR] [--list | --count | --dry-run]
+//                 [--shard K/N | --run-index I] [--progress|--no-progress] [-q]
 //
-// Runs every point of the scenario's `sweep:` block as its own `qdes run` process (up to N at once), one HDF5 file
-// per point, skipping points whose file is complete for the same resolved scenario, then writes the campaign file
-// DIR/<name>-campaign.h5: one row per point (swept values, status, file) and one row per point and statistic.
+// Runs every point of the scenario's `sweep:` block (or this array task's share of them) as its own `qdes run`
+// process (up to N at once), one HDF5 file per point, skipping points whose file is complete for the same resolved
+// scenario, then writes the campaign file DIR/<name>-campaign.h5 from every point's file found: one row per point
+// (swept values, status, file) and one row per point and statistic.
 
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <thread>
 
 #include "apps/qdes/cli.h"
 #include "apps/qdes/scenario_input.h"
@@ -34,12 +40,35 @@ namespace {
 std::atomic<bool> g_sweep_interrupted{false};
 extern "C" void on_sweep_signal(int) { g_sweep_interrupted.store(true); }
 
+/// A non-negative decimal integer, whole.
+bool parse_index(const std::string& text, std::uint64_t& out) {
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+    out = std::stoull(text);
+    return true;
+}
+
 constexpr const char* kSweepHelp =
     "usage: qdes sweep FILE [options]\n\n"
     "Runs every point of the scenario's sweep: block (grid, zip, repeat; docs/scenario_format.md) as its own run,\n"
     "N at a time, writing DIR/<name>-pNNNN.h5 per point and DIR/<name>-campaign.h5 with one row per point and\n"
     "statistic. Points whose file already holds a completed run of the same resolved scenario are skipped, so an\n"
-    "interrupted sweep continues where it stopped.\n";
+    "interrupted sweep continues where it stopped.\n\n"
+    "A point's index depends only on the sweep: block (--list shows them). On a cluster, each task of a job array\n"
+    "runs its share with --shard K/N (points K, K+N, K+2N, ...; K from 0) or one point with --run-index I; give\n"
+    "`env` for K or I to read SLURM_ARRAY_TASK_ID (scripts/qdes_sweep.slurm). Every task rewrites the campaign\n"
+    "from the point files present, so the last one to finish leaves it complete.\n";
+
+/// SLURM_ARRAY_TASK_ID, or nothing (with a message) when it is unset or not a number.
+std::optional<std::uint64_t> array_task_id(const std::string& option) {
+    const char* v = std::getenv("SLURM_ARRAY_TASK_ID");
+    std::uint64_t id = 0;
+    if (v == nullptr || !parse_index(v, id)) {
+        std::fprintf(stderr, "qdes sweep: %s env reads SLURM_ARRAY_TASK_ID, which is %s\n", option.c_str(),
+                     v == nullptr ? "not set" : ("'" + std::string(v) + "', not an index").c_str());
+        return std::nullopt;
+    }
+    return id;
+}
 
 struct Point {
     SweepPoint spec;
@@ -48,7 +77,22 @@ struct Point {
     std::string scenario_json;
     fs::path file;
     std::string status = "pending";  ///< pending, skipped (already complete), completed, failed, interrupted
+    bool mine = true;                ///< run by this invocation (its shard or index)
 };
+
+/// What a point's file says, for a point another task runs: completed (the same resolved scenario, complete), its
+/// file's status otherwise (running, failed, truncated), or pending when there is no readable file.
+std::string status_on_disk(const Point& p) {
+    std::error_code ec;
+    if (!fs::exists(p.file, ec)) return "pending";
+    try {
+        const RunFileContents c = read_run_file(p.file);
+        if (c.status == "completed") return c.scenario_json == p.scenario_json ? "completed" : "pending";
+        return c.status;
+    } catch (const std::exception&) {
+        return "running";  // not closed yet, or killed: a worker may be writing it
+    }
+}
 
 /// The campaign: every point with its status, and the statistics of the points whose runs are complete.
 Campaign campaign_of(const std::string& scenario_file, const std::string& command_line, const SweepSpec& spec,
@@ -78,9 +122,14 @@ Campaign campaign_of(const std::string& scenario_file, const std::string& comman
 
 int sweep_main(const std::vector<std::string>& args, const std::string& command_line) {
     po::options_description options("options");
-    options.add_options()("help,h", "describe this command")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a value for every point: KEY.PATH=VALUE")(
-        "jobs,j", po::value<unsigned>()->default_value(1), "points run at once (worker processes)")(
+    options.add_options()("help,h", "describe this command")("set", po::value<std::vector<std::string>>()->composing(),
+                                                             "override a value for every point: KEY.PATH=VALUE")(
+        "jobs,j", po::value<unsigned>(), "points run at once (worker processes; default: all cores)")(
+        "list", "print every point's index and swept values, and run nothing")(
+        "count", "print the number of points, and run nothing")(
+        "shard", po::value<std::string>(),
+        "run points K, K+N, K+2N, ... only (K/N, K from 0; env: K from SLURM_ARRAY_TASK_ID)")(
+        "run-index", po::value<std::string>(), "run point I only (env: SLURM_ARRAY_TASK_ID)")(
         "out,o", po::value<std::string>(), "directory for the point files and the campaign (default: <name>-sweep)")(
         "dry-run", "list the points and what would be run or skipped, and run nothing")(
         "progress", "report progress on stderr even when it is not a terminal")("no-progress", "never report progress")(
@@ -94,10 +143,50 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
         return kExitBadInput;
     }
     const std::string file = parsed->files[0];
-    const unsigned jobs = vm["jobs"].as<unsigned>();
+    const unsigned jobs =
+        vm.count("jobs") ? vm["jobs"].as<unsigned>() : std::max(1u, std::thread::hardware_concurrency());
     if (jobs == 0 || jobs > 256) {
         std::fprintf(stderr, "qdes sweep: --jobs must be between 1 and 256\n");
         return kExitBadInput;
+    }
+    if ((vm.count("shard") && vm.count("run-index")) || (vm.count("list") && vm.count("count"))) {
+        std::fprintf(stderr, "qdes sweep: --shard and --run-index exclude each other, as do --list and --count\n");
+        return kExitBadInput;
+    }
+    // The share of this invocation: shard K of N, or one index (checked against the point count below).
+    std::uint64_t shard = 0, shards = 1, only = 0;
+    bool one = false;
+    if (vm.count("shard")) {
+        const std::string t = vm["shard"].as<std::string>();
+        const auto slash = t.find('/');
+        const std::string k = t.substr(0, slash);
+        if (slash == std::string::npos || !parse_index(t.substr(slash + 1), shards) || shards == 0 ||
+            (k != "env" && !parse_index(k, shard))) {
+            std::fprintf(stderr, "qdes sweep: --shard '%s' is not K/N (K from 0 to N - 1, or env)\n", t.c_str());
+            return kExitBadInput;
+        }
+        if (k == "env") {
+            const auto id = array_task_id("--shard");
+            if (!id) return kExitBadInput;
+            shard = *id;
+        }
+        if (shard >= shards) {
+            std::fprintf(stderr, "qdes sweep: --shard %llu/%llu: K must be below N\n", (unsigned long long)shard,
+                         (unsigned long long)shards);
+            return kExitBadInput;
+        }
+    }
+    if (vm.count("run-index")) {
+        const std::string t = vm["run-index"].as<std::string>();
+        if (t == "env") {
+            const auto id = array_task_id("--run-index");
+            if (!id) return kExitBadInput;
+            only = *id;
+        } else if (!parse_index(t, only)) {
+            std::fprintf(stderr, "qdes sweep: --run-index '%s' is not a point index (or env)\n", t.c_str());
+            return kExitBadInput;
+        }
+        one = true;
     }
     const bool quiet = vm.count("quiet") > 0;
     h5::silence_library_errors();  // a partial point file is expected after an interruption: we rerun it
@@ -148,6 +237,20 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
         std::fprintf(stderr, "%zu sweep point%s invalid; nothing was run\n", bad, bad == 1 ? "" : "s");
         return kExitBadInput;
     }
+    if (vm.count("count")) {
+        std::printf("%zu\n", points.size());
+        return kExitOk;
+    }
+    if (vm.count("list")) {
+        for (const Point& p : points) std::printf("%zu\t%s\n", p.spec.index, p.spec.label().c_str());
+        return kExitOk;
+    }
+    if (one && only >= points.size()) {
+        std::fprintf(stderr, "qdes sweep: --run-index %llu: the sweep has points 0 to %zu\n", (unsigned long long)only,
+                     points.size() - 1);
+        return kExitBadInput;
+    }
+    for (Point& p : points) p.mine = one ? p.spec.index == only : p.spec.index % shards == shard;
     std::error_code ec;
     if (!vm.count("dry-run")) {
         fs::create_directories(dir, ec);
@@ -157,7 +260,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
         }
     }
     for (Point& p : points) {
-        if (!fs::exists(p.file, ec)) continue;
+        if (!p.mine || !fs::exists(p.file, ec)) continue;
         try {
             RunFileContents c = read_run_file(p.file);
             if (c.status == "completed" && c.scenario_json == p.scenario_json) p.status = "skipped";
@@ -167,8 +270,9 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     }
     if (vm.count("dry-run")) {
         for (const Point& p : points)
-            std::printf("%s  %s  %s\n", p.name.c_str(), p.status == "skipped" ? "done   " : "to run ",
-                        p.spec.label().c_str());
+            if (p.mine)
+                std::printf("%s  %s  %s\n", p.name.c_str(), p.status == "skipped" ? "done   " : "to run ",
+                            p.spec.label().c_str());
         return kExitOk;
     }
 
@@ -192,7 +296,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     while (true) {
         while (!g_sweep_interrupted.load() && running.size() < jobs && next < points.size()) {
             Point& p = points[next++];
-            if (p.status == "skipped") continue;
+            if (p.status == "skipped" || !p.mine) continue;
             std::vector<std::string> argv_s = {self, "run", file, "--out", dir.string(), "--overwrite", "--no-progress",
                                                "-q"};
             for (const std::string& o : p.overrides) {
@@ -240,6 +344,8 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
     if (progress) std::fprintf(stderr, "\n");
+    for (Point& p : points)
+        if (!p.mine) p.status = status_on_disk(p);  // another task's point, as far as it got
     const fs::path campaign = dir / (base->name + "-campaign.h5");
     try {
         write_campaign(campaign, campaign_of(file, command_line, *spec, points));
@@ -247,19 +353,28 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
         std::fprintf(stderr, "qdes sweep: cannot write %s: %s\n", campaign.c_str(), e.what());
         return kExitSimulationFailed;
     }
-    std::size_t completed = 0, skipped = 0;
+    std::size_t completed = 0, skipped = 0, mine = 0, elsewhere_done = 0;
     for (const Point& p : points) {
+        if (!p.mine) {
+            elsewhere_done += p.status == "completed";
+            continue;
+        }
+        ++mine;
         completed += p.status == "completed";
         skipped += p.status == "skipped";
     }
-    if (!quiet)
-        std::printf("%zu points: %zu run, %zu already complete, %zu failed or interrupted\ncampaign: %s\n",
-                    points.size(), completed, skipped, points.size() - completed - skipped, campaign.c_str());
+    if (!quiet) {
+        std::printf("%zu points: %zu run, %zu already complete, %zu failed or interrupted\n", mine, completed, skipped,
+                    mine - completed - skipped);
+        if (mine < points.size())
+            std::printf("other tasks' points: %zu of %zu complete so far\n", elsewhere_done, points.size() - mine);
+        std::printf("campaign: %s\n", campaign.c_str());
+    }
     if (g_sweep_interrupted.load()) {
         std::fprintf(stderr, "qdes sweep: interrupted; run the same command again to finish the remaining points\n");
         return kExitSimulationFailed;
     }
-    return completed + skipped == points.size() ? kExitOk : kExitSimulationFailed;
+    return completed + skipped == mine ? kExitOk : kExitSimulationFailed;
 }
 
 }  // namespace qdes::cli
