@@ -71,10 +71,12 @@ class RunFile::TableSink final : public TraceSink {
 };
 
 RunFile::RunFile(const std::filesystem::path& path, const RunMeta& meta, const RecordSpec& record)
-    : path_(path), record_(record) {
+    : path_(path), partial_(std::filesystem::path(path) += ".partial"), record_(record) {
     h5::silence_library_errors();
     if (record_.chunk_rows == 0) record_.chunk_rows = 4096;
-    file_ = h5::create_file(path.string());
+    if (std::filesystem::exists(path)) throw h5::Error("cannot create " + path.string() + ": it exists");
+    std::filesystem::remove(partial_);  // left by a run that was killed: never finished, nobody's data
+    file_ = h5::create_file(partial_.string());
     h5::write_attribute(file_.id(), "format", std::string("qdes-run"));
     h5::write_attribute(file_.id(), "format_version", std::uint64_t(1));
     h5::write_attribute(file_.id(), "status", std::string("running"));
@@ -88,7 +90,7 @@ RunFile::RunFile(const std::filesystem::path& path, const RunMeta& meta, const R
     h5::write_attribute(meta_group.id(), "start_time", utc_now_iso8601());
     h5::write_attribute(meta_group.id(), "end_time", std::string(""));
     trace_group_ = h5::create_group(file_.id(), "trace");
-    h5::check(H5Fflush(file_.id(), H5F_SCOPE_GLOBAL), "flush " + path.string());
+    h5::check(H5Fflush(file_.id(), H5F_SCOPE_GLOBAL), "flush " + partial_.string());
     writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -273,6 +275,7 @@ void RunFile::finish(const std::string& status, const std::string& message) {
     trace_group_.close();
     file_.close();
     closed_ = true;
+    std::filesystem::rename(partial_, path_);  // only a closed file takes the final name
 }
 
 void RunFile::close_completed(const Simulation& sim, const RunResult& result) {

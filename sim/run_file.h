@@ -8,7 +8,8 @@
 ///   /stats       one row per statistic: name, kind, unit, count, mean, std_error, batches, min, max
 ///   /summary     one row per headline result: name, value, std_error, unit; attributes: stop_reason and run facts
 ///
-/// The file says `running` from the moment it exists, so a run killed outright leaves a file that says so. Trace
+/// The file is written as <path>.partial, saying `running`, and takes its final name only once closed (completed or
+/// failed), so a run killed outright leaves no file under the final name, only the partial one saying so. Trace
 /// rows are buffered a chunk at a time and written by a writer thread; a byte cap stops recording cleanly.
 
 #include <condition_variable>
@@ -35,7 +36,8 @@ struct RunMeta {
 
 class RunFile final : public TraceRecorder {
   public:
-    /// Creates the file (which must not exist) and marks it running. Throws h5::Error if it cannot be created.
+    /// Creates <path>.partial (replacing one a killed run left) and marks it running; `path` must not exist. Throws
+    /// h5::Error if it cannot be created.
     RunFile(const std::filesystem::path& path, const RunMeta& meta, const RecordSpec& record);
     /// Closes as failed ("not closed") if neither close function was called.
     ~RunFile() override;
@@ -53,7 +55,7 @@ class RunFile final : public TraceRecorder {
     bool truncated() const { return truncated_; }
     std::uint64_t trace_bytes() const { return trace_bytes_; }
     std::uint64_t dropped_rows() const { return dropped_rows_; }
-    const std::filesystem::path& path() const { return path_; }
+    const std::filesystem::path& path() const { return path_; }  ///< the final name
 
   private:
     class TableSink;
@@ -72,7 +74,7 @@ class RunFile final : public TraceRecorder {
     void write_summary(const Simulation* sim, const RunResult* result);
     void finish(const std::string& status, const std::string& message);
 
-    std::filesystem::path path_;
+    std::filesystem::path path_, partial_;
     RecordSpec record_;
     h5::Handle file_;
     h5::Handle trace_group_;

@@ -72,6 +72,23 @@ TEST(Run, InterruptClosesTheFileAsFailed) {
     }
 }
 
+// SIGKILL: nothing under the final name; the partial file says running, and the next run replaces it.
+TEST(Run, KilledRunLeavesOnlyAPartialFileThatSaysRunning) {
+    TempDir dir;
+    const std::string qdes = (binary_dir() / "bin/qdes").string();
+    const CommandResult r =
+        run_command("bash -c '" + qdes + " run --no-progress --out " + dir.path().string() +
+                    " --set stop.when.at_least=1e12 & pid=$!; sleep 1; kill -KILL $pid; wait $pid'");
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "mm1.h5"));
+    ASSERT_TRUE(std::filesystem::exists(dir.path() / "mm1.h5.partial"));
+    const CommandResult status = run_command("h5dump -a status " + (dir.path() / "mm1.h5.partial").string());
+    EXPECT_NE(status.out.find("\"running\""), std::string::npos) << status.out;
+    ASSERT_EQ(run_qdes("run -q --out " + dir.path().string() + " " + kShort).exit_code, 0);
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "mm1.h5.partial"));
+    EXPECT_EQ(check_schema(dir.path() / "mm1.h5", "--expect-status completed").out, "schema ok\n");
+}
+
 TEST(Run, ProgressIsOffWithoutATerminalAndOnWhenAsked) {
     TempDir dir;
     CommandResult quiet = run_qdes("run --out " + (dir.path() / "a").string() + " --set stop.when.at_least=20000");

@@ -213,3 +213,47 @@ TEST(Sweep, ListCountShardsAndArrayIndicesGiveTheSerialCampaign) {
 }
 
 }  // namespace qdes::testing
+
+namespace qdes::testing {
+
+// A worker killed outright (SIGKILL) in the middle of its point: no file under the point's name, the partial one
+// says running, the campaign says failed; the same command again runs that point only, and the campaign's results
+// are a serial run's, exactly.
+TEST(Sweep, AKilledWorkerLeavesNoCompletedFileAndTheSweepResumes) {
+    TempDir dir;
+    const std::string file = dir.write("long.yaml",
+                                       "name: long\nseed: 3\ncomponents:\n"
+                                       "  memory: {kind: lec_memory, rule: toom_automaton, size: 6, p: 0.03,"
+                                       " max_rounds: 400000, shots: 64}\n"
+                                       "sweep:\n  grid:\n    components.memory.p: [0.12, 0.03]\n")
+                                 .string();
+    const auto out = dir.path() / "out", serial = dir.path() / "serial";
+    const std::string qdes = (binary_dir() / "bin" / "qdes").string();
+    const std::string partial = (out / "long-p0001.h5.partial").string();
+    const CommandResult killed =
+        run_command("bash -c '" + qdes + " sweep " + file + " --jobs 2 --no-progress --out " + out.string() +
+                    " & sweep=$!; for i in $(seq 400); do [ -f " + partial +
+                    " ] && break; sleep 0.05; done; sleep 0.2; "
+                    "pkill -KILL -f \"[n]ame=long-p0001\"; wait $sweep'");  // [n]: not this shell's own command line
+    EXPECT_EQ(killed.exit_code, 1) << killed.out << killed.err;
+    EXPECT_NE(killed.err.find("point 1 (components.memory.p=0.03) failed"), std::string::npos) << killed.err;
+    EXPECT_FALSE(std::filesystem::exists(out / "long-p0001.h5"));
+    ASSERT_TRUE(std::filesystem::exists(partial));
+    EXPECT_NE(run_command("h5dump -a status " + partial).out.find("\"running\""), std::string::npos);
+    CommandResult rows = campaign_rows(out / "long-campaign.h5");
+    EXPECT_NE(rows.out.find("0 completed long-p0000.h5"), std::string::npos) << rows.out;
+    EXPECT_NE(rows.out.find("1 failed long-p0001.h5"), std::string::npos) << rows.out;
+    const CommandResult resumed = run_qdes("sweep " + file + " --no-progress --out " + out.string());
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_NE(resumed.out.find("2 points: 1 run, 1 already complete, 0 failed or interrupted"), std::string::npos)
+        << resumed.out;
+    EXPECT_FALSE(std::filesystem::exists(partial));
+    ASSERT_EQ(run_qdes("sweep " + file + " -q --jobs 1 --out " + serial.string()).exit_code, 0);
+    const CommandResult a = campaign_results(serial / "long-campaign.h5"),
+                        b = campaign_results(out / "long-campaign.h5");
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_NE(a.out.find("1 memory.lifetime_rounds "), std::string::npos) << a.out;
+    EXPECT_EQ(a.out, b.out);
+}
+
+}  // namespace qdes::testing

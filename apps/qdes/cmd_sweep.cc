@@ -81,16 +81,16 @@ struct Point {
 };
 
 /// What a point's file says, for a point another task runs: completed (the same resolved scenario, complete), its
-/// file's status otherwise (running, failed, truncated), or pending when there is no readable file.
+/// file's status otherwise (failed, truncated), running while only its partial file exists, or pending.
 std::string status_on_disk(const Point& p) {
     std::error_code ec;
-    if (!fs::exists(p.file, ec)) return "pending";
+    if (!fs::exists(p.file, ec)) return fs::exists(fs::path(p.file) += ".partial", ec) ? "running" : "pending";
     try {
         const RunFileContents c = read_run_file(p.file);
         if (c.status == "completed") return c.scenario_json == p.scenario_json ? "completed" : "pending";
         return c.status;
     } catch (const std::exception&) {
-        return "running";  // not closed yet, or killed: a worker may be writing it
+        return "failed";  // unreadable
     }
 }
 
