@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 
@@ -80,6 +83,103 @@ void write_table(hid_t file, const char* name, h5::Handle type, const std::vecto
     h5::write_attribute(table.id(), "doc", doc);
 }
 
+/// Whole-string number, as a swept value column becomes numeric when every value is one.
+bool numeric(const std::string& text, double& out) {
+    try {
+        std::size_t used = 0;
+        out = std::stod(text, &used);
+        return used == text.size();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+/// /summary: one row per point, one column per swept key (float64 when every value is a number, else a string) and
+/// per statistic (value and std_error, NaN where the point has none). Every column is 8 bytes (uint64, float64 or
+/// a string pointer), so a row is 8 x columns.
+void write_summary(hid_t file, const Campaign& c) {
+    struct Column {
+        std::string name;
+        enum { kU64, kF64, kText } type;
+    };
+    std::vector<Column> cols = {
+        {"index", Column::kU64}, {"replica", Column::kU64}, {"status", Column::kText}, {"file", Column::kText}};
+    std::vector<std::string> keys;
+    for (const CampaignPoint& p : c.points)
+        for (const auto& kv : p.values)
+            if (std::find(keys.begin(), keys.end(), kv.first) == keys.end()) keys.push_back(kv.first);
+    std::map<std::string, bool> key_numeric;
+    for (const std::string& k : keys) {
+        bool all = true;
+        for (const CampaignPoint& p : c.points)
+            for (const auto& kv : p.values) {
+                double x = 0;
+                if (kv.first == k && !numeric(kv.second, x)) all = false;
+            }
+        key_numeric[k] = all;
+        cols.push_back({k, all ? Column::kF64 : Column::kText});
+    }
+    std::vector<std::string> stats;
+    for (const CampaignResult& r : c.results)
+        if (std::find(stats.begin(), stats.end(), r.statistic) == stats.end()) stats.push_back(r.statistic);
+    for (const std::string& st : stats) {
+        cols.push_back({st, Column::kF64});
+        cols.push_back({st + ":std_error", Column::kF64});
+    }
+    h5::Handle str = h5::vlen_string_type();
+    h5::Handle type(H5Tcreate(H5T_COMPOUND, 8 * cols.size()), H5Tclose, "create compound type");
+    for (std::size_t i = 0; i < cols.size(); ++i)
+        add(type, cols[i].name.c_str(), 8 * i,
+            cols[i].type == Column::kU64   ? H5T_NATIVE_UINT64
+            : cols[i].type == Column::kF64 ? H5T_NATIVE_DOUBLE
+                                           : str.id());
+    std::map<std::uint64_t, std::map<std::string, const CampaignResult*>> by_point;
+    for (const CampaignResult& r : c.results) by_point[r.point][r.statistic] = &r;
+    std::vector<unsigned char> rows(8 * cols.size() * c.points.size());
+    std::vector<std::string> texts;  // the strings the rows point into
+    texts.reserve(c.points.size() * cols.size());
+    for (std::size_t r = 0; r < c.points.size(); ++r) {
+        const CampaignPoint& p = c.points[r];
+        unsigned char* row = rows.data() + 8 * cols.size() * r;
+        auto put_u64 = [&](std::size_t col, std::uint64_t v) { std::memcpy(row + 8 * col, &v, 8); };
+        auto put_f64 = [&](std::size_t col, double v) { std::memcpy(row + 8 * col, &v, 8); };
+        auto put_text = [&](std::size_t col, const std::string& v) {
+            texts.push_back(v);
+            const char* ptr = texts.back().c_str();
+            std::memcpy(row + 8 * col, &ptr, 8);
+        };
+        put_u64(0, p.index);
+        put_u64(1, p.replica);
+        put_text(2, p.status);
+        put_text(3, p.file);
+        std::size_t col = 4;
+        for (const std::string& k : keys) {
+            std::string v;
+            for (const auto& kv : p.values)
+                if (kv.first == k) v = kv.second;
+            double x = std::nan("");
+            if (key_numeric[k]) {
+                numeric(v, x);
+                put_f64(col++, x);
+            } else {
+                put_text(col++, v);
+            }
+        }
+        const auto& mine = by_point[p.index];
+        for (const std::string& st : stats) {
+            const auto it = mine.find(st);
+            put_f64(col++, it == mine.end() ? std::nan("") : it->second->value);
+            put_f64(col++, it == mine.end() ? std::nan("") : it->second->std_error);
+        }
+    }
+    h5::Table table(file, "summary", std::move(type), std::max<std::uint64_t>(1, c.points.size()));
+    table.append(rows.data(), c.points.size());
+    h5::write_attribute(table.id(), "doc",
+                        std::string("one row per point: index, replica, status, file, each swept key (a number, or "
+                                    "its YAML text), and each statistic's value and <statistic>:std_error (NaN where "
+                                    "the point has none); pandas.DataFrame(h5py.File(f)['summary'][:])"));
+}
+
 }  // namespace
 
 void write_campaign(const std::filesystem::path& path, const Campaign& c) {
@@ -119,6 +219,17 @@ void write_campaign(const std::filesystem::path& path, const Campaign& c) {
         write_table(f.id(), "results", result_type(), results,
                     "one row per point and statistic of the point's run: value and standard error; lower and upper "
                     "are an estimate's interval, or value -+ std_error");
+        write_summary(f.id(), c);
+        // /runs/<point file stem>: external links to the completed points' run files, beside this file.
+        h5::Handle runs = h5::create_group(f.id(), "runs");
+        const std::filesystem::path dir = path.parent_path();
+        for (const CampaignPoint& p : c.points) {
+            if (p.status != "completed" && p.status != "skipped") continue;
+            if (!std::filesystem::exists(dir / p.file)) continue;
+            const std::string stem = std::filesystem::path(p.file).stem().string();
+            h5::check(H5Lcreate_external(p.file.c_str(), "/", runs.id(), stem.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                      "link " + p.file);
+        }
     }
     std::filesystem::rename(temp, path);
 }

@@ -3,6 +3,9 @@
 ///   points:  index, replica, status, file (beside the campaign), values (JSON object of key path -> YAML value)
 ///   values:  point, key, value (the same values in long form, in the sweep's axis order)
 ///   results: point, statistic, kind, unit, value, std_error, lower, upper, count (one row per point and statistic)
+///   summary: one row per point, wide: index, replica, status, file, each swept key, each statistic and its
+///            <statistic>:std_error (for pandas in one call)
+///   runs/<point>: external links to the completed points' run files
 /// and the attributes format = "qdes-campaign", format_version, scenario_file, command_line, plus the dataset
 /// sweep_json. Documented in docs/scenario_format.md.
 

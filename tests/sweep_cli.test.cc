@@ -46,6 +46,21 @@ TEST(Sweep, RunsEveryPointWritesTheCampaignAndSkipsFinishedPoints) {
               "2 completed tiny-p0002.h5 {'components.memory.p': '0.05', 'components.memory.size': '4'}\n"
               "3 completed tiny-p0003.h5 {'components.memory.p': '0.08', 'components.memory.size': '4'}\n"
               "4\n");
+    // The wide summary in one pandas call, swept values as numbers, each lifetime equal to the long results table's;
+    // and /runs links every point's run file (opened from another directory).
+    const CommandResult pandas = run_command(
+        "cd / && /usr/bin/python3 -c \"import h5py,pandas,sys; f=h5py.File(sys.argv[1]); "
+        "df=pandas.DataFrame(f['summary'][:]); "
+        "long={int(r['point']): float(r['value']) for r in f['results'][:] "
+        "if r['statistic'].decode()=='memory.lifetime_rounds'}; "
+        "print(len(df), list(df['components.memory.size']), list(df['components.memory.p'])); "
+        "print(all(df['memory.lifetime_rounds'][i] == long[i] for i in range(len(df)))); "
+        "print([f['runs'][k].attrs['status'] for k in sorted(f['runs'].keys())])\" " +
+        (dir.path() / "out" / "tiny-campaign.h5").string());
+    ASSERT_EQ(pandas.exit_code, 0) << pandas.err;
+    EXPECT_EQ(pandas.out,
+              "4 [3.0, 3.0, 4.0, 4.0] [0.05, 0.08, 0.05, 0.08]\nTrue\n"
+              "['completed', 'completed', 'completed', 'completed']\n");
     // Again: nothing to do. With another value for every point: everything again.
     r = run_qdes("sweep " + file.string() + " --no-progress --out " + out);
     ASSERT_EQ(r.exit_code, 0) << r.err;
