@@ -139,6 +139,16 @@ TEST(NnModelCli, ScenarioReportsTheFixturesPyTorchAccuracyAndRefusesBadModels) {
     auto printed = [&](const std::string& statistic) { return printed_statistic(r.out, statistic); };
     EXPECT_NEAR(printed("net.accuracy"), ref->top1, 5e-5);  // 10 000 samples: a multiple of 1e-4, printed to 4 digits
     EXPECT_NEAR(printed("net.macs"), 16 * 28 * 28 * 9 + 32 * 14 * 14 * 16 * 9 + 1568 * 64 + 64 * 10, 6);
+    EXPECT_EQ(r.out.find("weight sparsity:"), std::string::npos) << r.out;  // dense: no sparsity table
+    // 2:4 (conv1 left dense): Distiller's table, half of fc1's 100 352 weights kept, 50% fine-grained sparsity.
+    const CommandResult nm = run_qdes("run " + scenario + " --set components.net.test_samples=100 --out " +
+                                      dir.path().string() + " --overwrite");
+    ASSERT_EQ(nm.exit_code, 0) << nm.err;
+    EXPECT_NE(nm.out.find("net weight sparsity:"), std::string::npos) << nm.out;
+    EXPECT_NE(nm.out.find("fc1                          64x1568                100352      50176    0.00    0.00    "
+                          "0.00    0.00    0.00   50.00"),
+              std::string::npos)
+        << nm.out;
     const CommandResult bad =
         run_qdes("run " + scenario + " --set components.net.model=missing.h5 --out " + dir.path().string());
     EXPECT_EQ(bad.exit_code, 2);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/program_options.hpp>
 #include <csignal>
@@ -64,6 +65,13 @@ void print_summary(const Simulation& sim, const RunResult& r, const Scenario& s,
         print_array_line(stdout, m->accelerator()->setup());
         std::fputs(inference::format_layer_report(m->summary(), m->layers()).c_str(), stdout);
         print_energy_line(stdout, m->accelerator()->results());
+    }
+    for (const auto& c : sim.components()) {  // with zeros among the weights: Distiller's sparsity columns
+        const auto* m = dynamic_cast<const inference::ModelWorkload*>(c.get());
+        if (m == nullptr || std::none_of(m->sparsity().begin(), m->sparsity().end(),
+                                         [](const nn::WeightSparsity& w) { return w.fine > 0; }))
+            continue;
+        std::printf("%s weight sparsity:\n%s", m->name().c_str(), nn::format_sparsity_report(m->sparsity()).c_str());
     }
     for (const auto& c : sim.components()) {  // an accelerator's short per-layer table
         const auto* a = dynamic_cast<const accel::Accelerator*>(c.get());

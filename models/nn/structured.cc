@@ -310,6 +310,7 @@ std::int64_t macs_after(const Graph& graph, const std::vector<NodeInfo>& info, c
     for (std::size_t n = 0; n < info.size(); ++n) macs += static_cast<double>(info[n].macs) * factor[n];
     return std::llround(macs);
 }
+
 }  // namespace
 
 double ratio_for_macs(const Graph& graph, double macs_fraction, const StructuredOptions& o) {

@@ -220,7 +220,7 @@ ComponentKind ModelWorkload::kind() {
                 nn::write_model(sim.resolve_path(p.string("save_model")).string(), g,
                                 "qdes nn_model " + name + " from " + p.string("model"));
             return sim.add<ModelWorkload>(name, gemms_of(lowered), std::uint64_t(p.integer("repeat")), summary,
-                                          layer_reports(g, lowered, o.batch));
+                                          layer_reports(g, lowered, o.batch), nn::sparsity_report(g));
         } catch (const nn::ModelError& e) {
             throw ParamError(e.what());
         } catch (const nn::DatasetError& e) {
@@ -233,10 +233,12 @@ ComponentKind ModelWorkload::kind() {
 }
 
 ModelWorkload::ModelWorkload(Simulation& sim, std::string name, std::vector<accel::GemmOp> ops, std::uint64_t repeat,
-                             const ModelSummary& s, std::vector<ModelLayerReport> layers)
+                             const ModelSummary& s, std::vector<ModelLayerReport> layers,
+                             std::vector<nn::WeightSparsity> sparsity)
     : Workload(sim, std::move(name), std::move(ops), repeat),
       summary_(s),
       layers_(std::move(layers)),
+      sparsity_(std::move(sparsity)),
       layer_trace_(open_trace(
           TraceSchemaBuilder<Row>("layers",
                                   "one row per GEMM of the network: what it is (weights, density, MACs, bits) "
@@ -258,7 +260,24 @@ ModelWorkload::ModelWorkload(Simulation& sim, std::string name, std::vector<acce
               .field("stall_cycles", &Row::stall_cycles, "cycles", "of those, waiting for DRAM")
               .field("utilisation", &Row::utilisation, "1", "MACs / (cycles x processing elements)")
               .field("dram_bytes", &Row::dram_bytes, "B", "DRAM traffic per inference")
-              .field("energy_pj", &Row::energy_pj, "pJ", "energy per inference"))) {
+              .field("energy_pj", &Row::energy_pj, "pJ", "energy per inference"))),
+      sparsity_trace_(open_trace(
+          TraceSchemaBuilder<SparsityRow>("sparsity",
+                                          "one row per weight tensor of the transformed network, in the columns of "
+                                          "Distiller's weights_sparsity_summary (fractions, not percentages)")
+              .field("name", &SparsityRow::name, "", "the layer")
+              .field("role", &SparsityRow::role, "", "weight, fc1_weight, ... (which of its tensors)")
+              .field("elements", &SparsityRow::elements, "", "NNZ (dense)")
+              .field("nonzero", &SparsityRow::nonzero, "", "NNZ")
+              .field("fine", &SparsityRow::fine, "1", "fraction of elements zero")
+              .field("rows", &SparsityRow::rows, "1", "fraction of rows (output units) all zero")
+              .field("cols", &SparsityRow::cols, "1", "fraction of columns of the [out, in x kernel] matrix all zero")
+              .field("channels", &SparsityRow::channels, "1", "fraction of input channels zero in every filter")
+              .field("kernels_2d", &SparsityRow::kernels_2d, "1", "fraction of R x S kernels all zero (convolutions)")
+              .field("filters_3d", &SparsityRow::filters_3d, "1", "fraction of filters all zero (convolutions)")
+              .field("mean", &SparsityRow::mean, "", "mean weight")
+              .field("std", &SparsityRow::std, "", "standard deviation of the weights")
+              .field("abs_mean", &SparsityRow::abs_mean, "", "mean |weight|"))) {
     auto fixed = [](Estimate& e, double v, std::uint64_t n = 1) { e.set(v, 0, v, v, n); };
     if (s.test_samples > 0) {
         // Binomial standard error and Wilson 95% bounds over the test samples.
@@ -305,6 +324,16 @@ void ModelWorkload::finish() {
                  {&l.cycles, &l.compute_cycles, &l.stall_cycles, &l.utilisation, &l.dram_bytes, &l.energy_pj})
                 *v /= double(passes);
         }
+    }
+    for (const nn::WeightSparsity& w : sparsity_) {
+        SparsityRow r{};
+        r.name.set(w.layer);
+        r.role.set(w.role);
+        r.elements = static_cast<std::uint64_t>(w.nnz_dense), r.nonzero = static_cast<std::uint64_t>(w.nnz);
+        r.fine = w.fine, r.rows = w.rows, r.cols = w.cols, r.channels = w.channels;
+        r.kernels_2d = w.kernels_2d, r.filters_3d = w.filters_3d, r.mean = w.mean, r.std = w.std;
+        r.abs_mean = w.abs_mean;
+        sparsity_trace_.append(r);
     }
     if (!layer_trace_.enabled()) return;
     for (std::size_t i = 0; i < layers_.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/nn/graph.h"
+#include "models/nn/sparsity.h"
 #include "protocols/inference/network.h"
 #include "protocols/inference/workload.h"
 #include "sim/trace.h"
@@ -50,7 +51,8 @@ std::vector<ModelLayerReport> layer_reports(const nn::Graph& graph, const std::v
 class ModelWorkload final : public Workload {
   public:
     ModelWorkload(Simulation& sim, std::string name, std::vector<accel::GemmOp> ops, std::uint64_t repeat,
-                  const ModelSummary& summary, std::vector<ModelLayerReport> layers);
+                  const ModelSummary& summary, std::vector<ModelLayerReport> layers,
+                  std::vector<nn::WeightSparsity> sparsity);
     static ComponentKind kind();
     /// Joins the accelerator's per-layer results into the report and records the `layers` table.
     void finish() override;
@@ -58,6 +60,8 @@ class ModelWorkload final : public Workload {
     const ModelSummary& summary() const { return summary_; }
     /// Per layer; the accelerator's columns are filled once the run has finished.
     const std::vector<ModelLayerReport>& layers() const { return layers_; }
+    /// Distiller's sparsity columns per weight tensor of the transformed network (also the `sparsity` table).
+    const std::vector<nn::WeightSparsity>& sparsity() const { return sparsity_; }
 
   private:
     /// A row of the `layers` trace table.
@@ -69,9 +73,19 @@ class ModelWorkload final : public Workload {
         double cycles, compute_cycles, stall_cycles, utilisation, dram_bytes, energy_pj;
     };
 
+    /// A row of the `sparsity` trace table.
+    struct SparsityRow {
+        TraceText<64> name;
+        TraceText<16> role;
+        std::uint64_t elements, nonzero;
+        double fine, rows, cols, channels, kernels_2d, filters_3d, mean, std, abs_mean;
+    };
+
     ModelSummary summary_;
     std::vector<ModelLayerReport> layers_;
+    std::vector<nn::WeightSparsity> sparsity_;
     TraceTable<Row> layer_trace_;
+    TraceTable<SparsityRow> sparsity_trace_;
     Estimate accuracy_, params_, nonzero_params_, macs_, effective_macs_, bops_, model_bytes_;
 };
 
