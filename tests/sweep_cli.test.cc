@@ -272,3 +272,35 @@ TEST(Sweep, AKilledWorkerLeavesNoCompletedFileAndTheSweepResumes) {
 }
 
 }  // namespace qdes::testing
+
+namespace qdes::testing {
+
+// The accelerator side: a small design-space sweep (array size x dataflow x DRAM) split three ways gives the serial
+// campaign's results bit for bit.
+TEST(Sweep, AcceleratorSweepInShardsEqualsTheSerialSweep) {
+    TempDir dir;
+    const std::string file =
+        dir.write("arrays.yaml",
+                  "name: arrays\nseed: 1\ncomponents:\n"
+                  "  net:\n    kind: nn_workload\n    layers:\n"
+                  "      - \"fc: gemm M=64 N=512 K=1024 sparsity=2:4\"\n"
+                  "      - \"conv: conv H=28 W=28 R=3 S=3 C=32 F=64 stride=1 wbits=4\"\n"
+                  "  accel: {kind: systolic_accelerator, rows: 16, cols: 16, dataflow: ws, dram: lpddr4_3200}\n"
+                  "links:\n  - {from: net.out, to: accel.in}\n  - {from: accel.done, to: net.done}\n"
+                  "sweep:\n  grid:\n    components.accel.rows: [8, 16, 32]\n"
+                  "    components.accel.dataflow: [os, ws]\n    components.accel.dram: [ddr4_2400, hbm2]\n")
+            .string();
+    const auto serial = dir.path() / "serial", sharded = dir.path() / "sharded";
+    ASSERT_EQ(run_qdes("sweep " + file + " -q --jobs 1 --out " + serial.string()).exit_code, 0);
+    for (const char* shard : {"2/3", "0/3", "1/3"})
+        ASSERT_EQ(run_qdes("sweep " + file + " -q --jobs 2 --shard " + shard + " --out " + sharded.string()).exit_code,
+                  0)
+            << shard;
+    const CommandResult a = campaign_results(serial / "arrays-campaign.h5"),
+                        b = campaign_results(sharded / "arrays-campaign.h5");
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_NE(a.out.find("11 accel.cycles "), std::string::npos) << a.out;
+    EXPECT_EQ(a.out, b.out);
+}
+
+}  // namespace qdes::testing
