@@ -1,5 +1,7 @@
 #include "sim/params.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -213,20 +215,12 @@ Json ParamValues::to_json() const {
 
 ParamValue default_value(const ParamSpec& spec) {
     if (!spec.default_text) throw ParamError("parameter \"" + spec.name + "\" is required");
-    if (spec.type == ParamType::kStringList) {  // a flow list, "[]" or "[4, 8]"
-        const std::string& t = *spec.default_text;
-        if (t.size() < 2 || t.front() != '[' || t.back() != ']')
+    if (spec.type == ParamType::kStringList) {  // a YAML flow list, "[]" or "[4, 8]", read as a scenario's are
+        const YAML::Node list = YAML::Load(*spec.default_text);
+        if (!list.IsSequence())
             throw std::logic_error("the default of list parameter \"" + spec.name + "\" is not [a, b, ...]");
         std::vector<std::string> items;
-        std::size_t at = 1;
-        while (at < t.size() - 1) {
-            const std::size_t comma = std::min(t.find(',', at), t.size() - 1);
-            std::string item = t.substr(at, comma - at);
-            item.erase(0, item.find_first_not_of(' '));
-            item.erase(item.find_last_not_of(' ') + 1);
-            if (!item.empty()) items.push_back(item);
-            at = comma + 1;
-        }
+        for (const auto& item : list) items.push_back(item.Scalar());
         return items;
     }
     return parse_param(spec, *spec.default_text);

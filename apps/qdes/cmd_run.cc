@@ -55,23 +55,22 @@ void print_summary(const Simulation& sim, const RunResult& r, const Scenario& s,
     }
     // A network model's per-layer report (its accelerator's columns joined in), then any other accelerator's table.
     std::set<const accel::Accelerator*> reported;
+    // With zeros among its weights, also Distiller's sparsity columns.
     for (const auto& c : sim.components()) {
         const auto* m = dynamic_cast<const inference::ModelWorkload*>(c.get());
-        if (m == nullptr || m->accelerator() == nullptr ||
-            m->accelerator()->setup().mode != accel::AccelMode::kRealistic)
-            continue;
-        reported.insert(m->accelerator());
-        std::printf("%s on %s: ", m->name().c_str(), m->accelerator()->name().c_str());
-        print_array_line(stdout, m->accelerator()->setup());
-        std::fputs(inference::format_layer_report(m->summary(), m->layers()).c_str(), stdout);
-        print_energy_line(stdout, m->accelerator()->results());
-    }
-    for (const auto& c : sim.components()) {  // with zeros among the weights: Distiller's sparsity columns
-        const auto* m = dynamic_cast<const inference::ModelWorkload*>(c.get());
-        if (m == nullptr || std::none_of(m->sparsity().begin(), m->sparsity().end(),
-                                         [](const nn::WeightSparsity& w) { return w.fine > 0; }))
-            continue;
-        std::printf("%s weight sparsity:\n%s", m->name().c_str(), nn::format_sparsity_report(m->sparsity()).c_str());
+        if (m == nullptr) continue;
+        const accel::Accelerator* a = m->accelerator();
+        if (a != nullptr && a->setup().mode == accel::AccelMode::kRealistic) {
+            reported.insert(a);
+            std::printf("%s on %s: ", m->name().c_str(), a->name().c_str());
+            print_array_line(stdout, a->setup());
+            std::fputs(inference::format_layer_report(m->summary(), m->layers()).c_str(), stdout);
+            print_energy_line(stdout, a->results());
+        }
+        if (std::any_of(m->sparsity().begin(), m->sparsity().end(),
+                        [](const nn::WeightSparsity& w) { return w.fine > 0; }))
+            std::printf("%s weight sparsity:\n%s", m->name().c_str(),
+                        nn::format_sparsity_report(m->sparsity()).c_str());
     }
     for (const auto& c : sim.components()) {  // an accelerator's short per-layer table
         const auto* a = dynamic_cast<const accel::Accelerator*>(c.get());

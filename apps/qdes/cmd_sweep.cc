@@ -80,8 +80,8 @@ struct Point {
     bool mine = true;                ///< run by this invocation (its shard or index)
 };
 
-/// What a point's file says, for a point another task runs: completed (the same resolved scenario, complete), its
-/// file's status otherwise (failed, truncated), running while only its partial file exists, or pending.
+/// What a point's file says: completed (a complete run of the same resolved scenario), its file's status otherwise
+/// (failed, truncated), running while only its partial file exists, or pending.
 std::string status_on_disk(const Point& p) {
     std::error_code ec;
     if (!fs::exists(p.file, ec)) return fs::exists(fs::path(p.file) += ".partial", ec) ? "running" : "pending";
@@ -259,15 +259,8 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
             return kExitBadInput;
         }
     }
-    for (Point& p : points) {
-        if (!p.mine || !fs::exists(p.file, ec)) continue;
-        try {
-            RunFileContents c = read_run_file(p.file);
-            if (c.status == "completed" && c.scenario_json == p.scenario_json) p.status = "skipped";
-        } catch (const std::exception&) {
-            // unreadable or partial: run it again
-        }
-    }
+    for (Point& p : points)  // anything but a completed run of the same resolved scenario runs (again)
+        if (p.mine && status_on_disk(p) == "completed") p.status = "skipped";
     if (vm.count("dry-run")) {
         for (const Point& p : points)
             if (p.mine)

@@ -77,7 +77,8 @@ MixedPrecisionReport quantize_mixed_precision(Graph& graph, const Tensor& sample
     }
     std::vector<std::vector<BitOption>> choices;
     double low = 0, high = 0;
-    for (LayerPrecision& l : report.layers) {
+    for (std::size_t i = 0; i < report.layers.size(); ++i) {
+        LayerPrecision& l = report.layers[i];
         std::vector<BitOption> layer;
         // A negative trace estimate (a saddle direction, or noise) would reward error; the curvature is floored at 0.
         const double sensitivity = options.use_trace ? std::max(l.trace, 0.0) / static_cast<double>(l.weights) : 1.0;
@@ -92,7 +93,7 @@ MixedPrecisionReport quantize_mixed_precision(Graph& graph, const Tensor& sample
                     cost = static_cast<double>(l.macs) * bits[k] * options.activation_bits;
                     break;
                 case BitBudget::kLatency:
-                    cost = options.latency(layers[&l - report.layers.data()], bits[k]);
+                    cost = options.latency(layers[i], bits[k]);
                     break;
             }
             l.cost.push_back(cost);

@@ -83,7 +83,6 @@ std::vector<ModelLayerReport> layer_reports(const nn::Graph& graph, const std::v
         const accel::GemmOp& op = l.op;
         ModelLayerReport r;
         r.name = op.name;
-        r.sparsity = accel::to_string(op.sparsity);
         double density = 1.0;
         if (op.sparsity.kind == accel::Sparsity::Kind::kUnstructured) density = op.sparsity.density;
         if (op.sparsity.kind == accel::Sparsity::Kind::kNM) density = double(op.sparsity.n) / op.sparsity.m;

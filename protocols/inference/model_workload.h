@@ -32,7 +32,6 @@ struct ModelSummary {
 /// measured for it: the per-layer report.
 struct ModelLayerReport {
     std::string name;
-    std::string sparsity;                            ///< "dense", "2:4", "density 0.30 bitmap"
     std::uint64_t weights = 0, nonzero_weights = 0;  ///< of the GEMM's weight operand (quantized to 0 counts as 0)
     double macs = 0, effective_macs = 0, bops = 0;   ///< per sample
     double size_bytes = 0;                           ///< the weights at their bit width, dense
