@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The sweep runner's own cost: a sweep of many short points (the M/M/1 queue to 2000 customers, a few ms each) run with
-# --jobs 1 and --jobs 2, timed whole. Overhead per point = (sweep wall time with --jobs 1 - the points' own
-# simulation wall times, read from their run files) / points: process start, scenario checks, HDF5 files, campaign.
+# --jobs 1 and --jobs 2 and, when mpirun is installed, as the MPI task farm under mpirun -n 2 and -n 3 (one and two
+# workers), timed whole. Overhead per point = (sweep wall time x workers - the points' own simulation wall times,
+# read from their run files) / points: process start (--jobs), scenario checks, HDF5 files, campaign, and for MPI
+# the start of mpirun and its ranks.
 # usage: bench/run_sweep_bench.sh [BUILD_DIR] [POINTS]   (default: build, 64; Release build; from the repository root)
 set -euo pipefail
 build=${1:-build}
@@ -17,9 +19,22 @@ capacities=$(seq -s ', ' 1 "$points")
   > "$work/many.yaml"
 short=(--set "warmup=0 s" --set stop.when.at_least=2000 --set "record.trace=[]")
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-for jobs in 1 2; do
+modes=("jobs 1" "jobs 2")
+command -v mpirun >/dev/null && modes+=("mpi 2" "mpi 3")
+for mode in "${modes[@]}"; do
+  read -r kind n <<<"$mode"
+  out="$work/$kind$n"
   start=$(date +%s.%N)
-  "$qdes" sweep "$work/many.yaml" "${short[@]}" --jobs "$jobs" -q --out "$work/j$jobs"
+  if [ "$kind" = jobs ]; then
+    "$qdes" sweep "$work/many.yaml" "${short[@]}" --jobs "$n" -q --out "$out"
+    workers=$n
+    label="--jobs $n"
+  else
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -n "$n" \
+      "$qdes" sweep "$work/many.yaml" "${short[@]}" --mpi -q --out "$out"
+    workers=$((n - 1))
+    label="mpirun -n $n"
+  fi
   end=$(date +%s.%N)
   sim=$(/usr/bin/python3 -c "
 import glob, h5py, sys
@@ -28,10 +43,10 @@ for p in glob.glob(sys.argv[1] + '/mm1-p*.h5'):
     with h5py.File(p) as f:
         rows = {r['name'].decode(): r['value'] for r in f['summary'][:]}
         total += rows['wall_time']
-print(total)" "$work/j$jobs")
-  awk -v j="$jobs" -v n="$points" -v s="$start" -v e="$end" -v sim="$sim" 'BEGIN {
+print(total)" "$out")
+  awk -v l="$label" -v j="$workers" -v n="$points" -v s="$start" -v e="$end" -v sim="$sim" 'BEGIN {
     w = e - s
-    printf "--jobs %d: %d points in %.3f s, %.1f points/s; the points simulate %.3f s in all; runner overhead %.2f ms per point%s\n",
-           j, n, w, n / w, sim, 1000 * (w * j - sim) / n, (j > 1 ? " (wall x jobs, an upper bound)" : "")
+    printf "%s: %d points in %.3f s, %.1f points/s; the points simulate %.3f s in all; runner overhead %.2f ms per point%s\n",
+           l, n, w, n / w, sim, 1000 * (w * j - sim) / n, (j > 1 ? " (wall x workers, an upper bound)" : "")
   }'
 done

@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libboost-dev libboost-program-options-dev libeigen3-dev libyaml-cpp-dev
+  libboost-mpi-dev libboost-serialization-dev openmpi-bin
   libhdf5-dev hdf5-tools
   libgtest-dev libgmock-dev libbenchmark-dev libsystemc-dev
   libonnx-dev libprotobuf-dev zlib1g-dev

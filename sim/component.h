@@ -19,6 +19,8 @@
 namespace qdes {
 
 class Simulation;
+class StateWriter;
+class StateReader;
 
 /// True for a name made of letters, digits, '_' and '-' (component and run names; they name files and keys).
 bool is_valid_name(std::string_view name);
@@ -53,6 +55,16 @@ class Component {
     virtual void start() {}
     /// Called once, in order of creation, after the run stops.
     virtual void finish() {}
+
+    /// Checkpoints (sim/checkpoint.h). A component that can returns "" from checkpoint_refusal and saves, at a
+    /// safe point it offers (Simulation::safe_point), all it needs to continue exactly as if never stopped;
+    /// restore_state runs before start() on a resumed run, whose start() then continues from the restored state.
+    /// Statistics registered with add_statistic are saved by the simulation; trace rows are not, so a component
+    /// that appends rows during the run (not only in finish) refuses while such a table is recorded. A scenario
+    /// asking for checkpoints is refused, with this reason, when any of its components refuses.
+    virtual std::string checkpoint_refusal() const { return "its kind cannot save its state"; }
+    virtual void save_state(StateWriter& /*w*/) const {}
+    virtual void restore_state(StateReader& /*r*/) {}
 
     const std::vector<PortBase*>& ports() const { return ports_; }
     PortBase* find_port(std::string_view name) const;

@@ -44,6 +44,10 @@ const ParamSchema& scenario_record_schema() {
             .with_default("4096")
             .at_least(1)
             .at_most(1 << 24);
+        s.duration("checkpoint_interval",
+                   "wall-clock time between checkpoints of a long run (<run>.h5.checkpoint), from which qdes run "
+                   "resumes after a kill; 0 s: at every batch. Absent: no checkpoints")
+            .optional_without_default();
         return s;
     }();
     return schema;
@@ -336,6 +340,10 @@ std::optional<Scenario> load_scenario(const ScenarioSource& source, const std::v
             }
             if (rv.has("trace_bytes_max")) s.record.trace_bytes_max = rv.bytes("trace_bytes_max");
             if (rv.has("chunk_rows")) s.record.chunk_rows = std::uint64_t(rv.integer("chunk_rows"));
+            if (rv.has("checkpoint_interval")) {
+                s.record.checkpoint_interval_ps = rv.duration_ps("checkpoint_interval");
+                s.record.checkpoint_where = v.at(map["checkpoint_interval"], "record.checkpoint_interval");
+            }
         }
     }
 
@@ -438,6 +446,7 @@ Json Scenario::to_json() const {
     rec["trace"] = trace_list;
     rec["trace_bytes_max"] = std::to_string(record.trace_bytes_max) + " B";
     rec["chunk_rows"] = record.chunk_rows;
+    if (record.checkpoint_interval_ps) rec["checkpoint_interval"] = format_duration(*record.checkpoint_interval_ps);
     j["record"] = rec;
     Json comps = Json::object();
     for (const ComponentSpec& c : components) {

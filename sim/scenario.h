@@ -49,6 +49,8 @@ struct RecordSpec {
     std::vector<SourceLocation> trace_where;
     std::uint64_t trace_bytes_max = 0;
     std::uint64_t chunk_rows = 0;
+    std::optional<TimePs> checkpoint_interval_ps;  ///< wall clock, in picoseconds; unset: no checkpoints
+    SourceLocation checkpoint_where;
 };
 
 struct Scenario {

@@ -9,7 +9,8 @@ namespace qdes {
 TraceSink* TraceSelection::open_table(const TraceSchema& schema) {
     offered_.push_back(schema.name);
     bool wanted = std::find(record_.trace.begin(), record_.trace.end(), schema.name) != record_.trace.end();
-    return wanted && target_ ? target_->open_table(schema) : nullptr;
+    if (!wanted) return nullptr;
+    return target_ ? target_->open_table(schema) : &discard_;
 }
 
 namespace {
@@ -169,6 +170,11 @@ std::optional<BuiltScenario> build_scenario(const Scenario& scenario, const Comp
                     "no component offers a trace table \"" + name + "\"" + did_you_mean(name, offered) +
                         (list.empty() ? "; none is offered" : "; offered: " + list));
         }
+    }
+
+    if (scenario.record.checkpoint_interval_ps && d.size() == errors_before) {
+        if (const std::string why = sim.checkpoint_refusal(); !why.empty())
+            d.error(scenario.record.checkpoint_where, "record.checkpoint_interval", why);
     }
 
     StopCondition& stop = built.stop;

@@ -1,7 +1,10 @@
 #include "sim/simulation.h"
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
+
+#include "sim/version.h"
 
 namespace qdes {
 
@@ -106,7 +109,7 @@ void Simulation::start_components() {
         throw std::invalid_argument("port " + p->path() + " (" + p->type_name() + ") is not linked");
     }
     started_ = true;
-    if (config_.warmup_ps > 0) {
+    if (config_.warmup_ps > 0 && !(resumed_ && now_ >= config_.warmup_ps)) {  // a resumed run may be past it
         schedule_at(
             config_.warmup_ps, [this] { reset_statistics(); }, std::numeric_limits<std::int32_t>::min());
     }
@@ -205,6 +208,78 @@ RunResult Simulation::run(const StopCondition& stop) {
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     r.message = stop_message_;
     return r;
+}
+
+std::string Simulation::checkpoint_refusal() const {
+    for (const auto& c : components_)
+        if (const std::string why = c->checkpoint_refusal(); !why.empty())
+            return "component '" + c->name() + "' cannot be checkpointed: " + why;
+    return "";
+}
+
+void Simulation::enable_checkpoints(CheckpointSettings settings) {
+    if (const std::string why = checkpoint_refusal(); !why.empty()) throw std::invalid_argument(why);
+    checkpoints_ = std::make_unique<CheckpointSettings>(std::move(settings));
+    last_checkpoint_ = std::chrono::steady_clock::now();
+}
+
+void Simulation::safe_point() {
+    if (!checkpoints_) return;
+    const auto wall = std::chrono::steady_clock::now();
+    if (std::chrono::duration<double>(wall - last_checkpoint_).count() < checkpoints_->interval_s) return;
+    write_checkpoint(checkpoints_->path, checkpoint());
+    last_checkpoint_ = std::chrono::steady_clock::now();
+    ++checkpoints_written_;
+}
+
+Checkpoint Simulation::checkpoint() const {
+    Checkpoint c;
+    c.code_version = std::string(code_version());
+    if (checkpoints_) c.scenario_json = checkpoints_->scenario_json;
+    c.now_ps = now_;
+    c.events = events_executed_;
+    for (const StatisticEntry& e : statistics()) {
+        StateWriter w;
+        e.statistic->save_state(w);
+        c.statistics.push_back({e.name, w.bytes()});
+    }
+    for (const auto& comp : components_) {
+        StateWriter w;
+        w.u64(comp->next_sequence_);
+        comp->save_state(w);
+        c.components.push_back({comp->name(), w.bytes()});
+    }
+    return c;
+}
+
+void Simulation::resume_from(const Checkpoint& c) {
+    if (started_) throw std::logic_error("resume_from after the run started");
+    std::map<std::string, const std::vector<std::uint8_t>*> stats, comps;
+    for (const NamedState& s : c.statistics) stats[s.name] = &s.bytes;
+    for (const NamedState& s : c.components) comps[s.name] = &s.bytes;
+    const std::vector<StatisticEntry> mine = statistics();
+    if (mine.size() != stats.size() || components_.size() != comps.size())
+        throw CheckpointError("it holds " + std::to_string(comps.size()) + " components and " +
+                              std::to_string(stats.size()) + " statistics; this run has " +
+                              std::to_string(components_.size()) + " and " + std::to_string(mine.size()));
+    for (const StatisticEntry& e : mine) {
+        auto it = stats.find(e.name);
+        if (it == stats.end()) throw CheckpointError("it holds no statistic " + e.name);
+        StateReader r(*it->second, "statistic " + e.name);
+        const_cast<Statistic*>(e.statistic)->restore_state(r);
+        r.expect_end();
+    }
+    for (const auto& comp : components_) {
+        auto it = comps.find(comp->name());
+        if (it == comps.end()) throw CheckpointError("it holds no component " + comp->name());
+        StateReader r(*it->second, "component " + comp->name());
+        comp->next_sequence_ = r.u64();
+        comp->restore_state(r);
+        r.expect_end();
+    }
+    now_ = c.now_ps;
+    events_executed_ = c.events;
+    resumed_ = true;
 }
 
 }  // namespace qdes

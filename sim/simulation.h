@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/checkpoint.h"
 #include "sim/component.h"
 #include "sim/event_queue.h"
 #include "sim/port.h"
@@ -70,6 +71,13 @@ struct RunResult {
     std::uint64_t events;  ///< events executed by this call
     double wall_seconds;
     std::string message;  ///< the reason given to request_stop, if any
+};
+
+/// Where and how often a run saves checkpoints (a scenario's record.checkpoint_interval).
+struct CheckpointSettings {
+    std::filesystem::path path;
+    double interval_s = 0;      ///< wall-clock seconds between checkpoints; 0: at every safe point
+    std::string scenario_json;  ///< the resolved scenario, recorded so that a resume can check it
 };
 
 class Simulation {
@@ -132,6 +140,22 @@ class Simulation {
     /// Every registered statistic, in order of component creation and registration.
     std::vector<StatisticEntry> statistics() const;
 
+    /// Checkpoints (sim/checkpoint.h). Why this run cannot be checkpointed: the first component that refuses, and
+    /// its reason (Component::checkpoint_refusal); "" when it can.
+    std::string checkpoint_refusal() const;
+    /// Throws std::invalid_argument with checkpoint_refusal() when the run cannot be checkpointed.
+    void enable_checkpoints(CheckpointSettings settings);
+    /// Offered by a component between two of its batches, when its state and the interval since the last
+    /// checkpoint allow one: saves a checkpoint once the interval has passed. Throws what writing the file throws.
+    void safe_point();
+    /// The state to save now.
+    Checkpoint checkpoint() const;
+    /// Before run(): continues from `c` (clock, event count, every statistic, every component's state). Throws
+    /// CheckpointError when `c` does not match this simulation's components and statistics.
+    void resume_from(const Checkpoint& c);
+    bool resumed() const { return resumed_; }
+    std::uint64_t checkpoints_written() const { return checkpoints_written_; }
+
     // Used by Component.
     EventKey next_key(ComponentId source, std::uint64_t& sequence, TimePs t, std::int32_t priority) const {
         if (t < now_) throw_past(t);
@@ -161,6 +185,10 @@ class Simulation {
     bool finished_ = false;
     bool stop_requested_ = false;
     std::string stop_message_;
+    std::unique_ptr<CheckpointSettings> checkpoints_;
+    std::chrono::steady_clock::time_point last_checkpoint_;
+    std::uint64_t checkpoints_written_ = 0;
+    bool resumed_ = false;
 };
 
 template <class F>

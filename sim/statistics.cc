@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/checkpoint.h"
+
 namespace qdes {
 
 void BatchMeans::reset(double first_batch_weight) {
@@ -144,6 +146,92 @@ StatSummary TimeAverage::summary(TimePs now) const {
     s.min = min_;
     s.max = max_;
     return s;
+}
+
+}  // namespace qdes
+
+// Checkpoints: the fields in declaration order.
+namespace qdes {
+
+void BatchMeans::save_state(StateWriter& w) const {
+    w.f64(batch_weight_);
+    w.f64(current_sum_);
+    w.f64(current_weight_);
+    w.vec(sums_);
+}
+
+void BatchMeans::restore_state(StateReader& r) {
+    batch_weight_ = r.f64();
+    current_sum_ = r.f64();
+    current_weight_ = r.f64();
+    r.vec(sums_);
+}
+
+void Counter::save_state(StateWriter& w) const {
+    w.u64(count_);
+}
+void Counter::restore_state(StateReader& r) {
+    count_ = r.u64();
+}
+
+void Tally::save_state(StateWriter& w) const {
+    w.u64(count_);
+    w.f64(mean_);
+    w.f64(m2_);
+    w.f64(min_);
+    w.f64(max_);
+    batches_.save_state(w);
+}
+
+void Tally::restore_state(StateReader& r) {
+    count_ = r.u64();
+    mean_ = r.f64();
+    m2_ = r.f64();
+    min_ = r.f64();
+    max_ = r.f64();
+    batches_.restore_state(r);
+}
+
+void Estimate::save_state(StateWriter& w) const {
+    w.flag(set_);
+    w.f64(value_);
+    w.f64(std_error_);
+    w.f64(lower_);
+    w.f64(upper_);
+    w.u64(count_);
+}
+
+void Estimate::restore_state(StateReader& r) {
+    set_ = r.flag();
+    value_ = r.f64();
+    std_error_ = r.f64();
+    lower_ = r.f64();
+    upper_ = r.f64();
+    count_ = r.u64();
+}
+
+void TimeAverage::save_state(StateWriter& w) const {
+    w.u64(first_batch_ps_);
+    w.u64(start_);
+    w.u64(last_);
+    w.f64(level_);
+    w.f64(integral_);
+    w.f64(min_);
+    w.f64(max_);
+    w.u64(batch_end_);
+    batches_.save_state(w);
+}
+
+void TimeAverage::restore_state(StateReader& r) {
+    first_batch_ps_ = r.u64();
+    start_ = r.u64();
+    last_ = r.u64();
+    level_ = r.f64();
+    integral_ = r.f64();
+    min_ = r.f64();
+    max_ = r.f64();
+    batch_end_ = r.u64();
+    batches_.restore_state(r);
 }
 
 }  // namespace qdes

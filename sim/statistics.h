@@ -18,6 +18,9 @@
 
 namespace qdes {
 
+class StateWriter;
+class StateReader;
+
 /// What a statistic reports.
 struct StatSummary {
     std::string kind;         ///< "counter", "tally", "time_average" or "estimate"
@@ -34,6 +37,9 @@ class Statistic {
     virtual ~Statistic() = default;
     virtual StatSummary summary(TimePs now) const = 0;
     virtual void reset(TimePs now) = 0;
+    /// Checkpoints (sim/checkpoint.h): everything the statistic has observed, and back.
+    virtual void save_state(StateWriter& w) const = 0;
+    virtual void restore_state(StateReader& r) = 0;
 };
 
 /// Batch means over a sequence of equally weighted batch values.
@@ -49,6 +55,8 @@ class BatchMeans {
     /// Weight per complete batch (observations, or picoseconds for a time average).
     double batch_weight() const { return batch_weight_; }
     void reset(double first_batch_weight);
+    void save_state(StateWriter& w) const;
+    void restore_state(StateReader& r);
 
   private:
     void close_batch();
@@ -66,6 +74,8 @@ class Counter final : public Statistic {
     std::uint64_t count() const { return count_; }
     StatSummary summary(TimePs now) const override;
     void reset(TimePs) override { count_ = 0; }
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
   private:
     std::uint64_t count_ = 0;
@@ -81,6 +91,8 @@ class Tally final : public Statistic {
     double variance() const { return count_ > 1 ? m2_ / double(count_ - 1) : 0.0; }
     StatSummary summary(TimePs now) const override;
     void reset(TimePs) override;
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
   private:
     std::uint64_t count_ = 0;
@@ -99,6 +111,8 @@ class Estimate final : public Statistic {
     double value() const { return value_; }
     StatSummary summary(TimePs now) const override;
     void reset(TimePs) override {}
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
   private:
     bool set_ = false;
@@ -119,6 +133,8 @@ class TimeAverage final : public Statistic {
     double mean(TimePs now) const;
     StatSummary summary(TimePs now) const override;
     void reset(TimePs now) override;
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
   private:
     void advance(TimePs now);

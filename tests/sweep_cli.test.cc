@@ -167,6 +167,15 @@ CommandResult campaign_results(const std::filesystem::path& campaign) {
         campaign.string());
 }
 
+/// `qdes sweep ARGS --mpi` under `mpirun --oversubscribe -n RANKS` (Open MPI; root allowed, as on CI machines).
+/// LeakSanitizer is off for it: Open MPI keeps allocations to its exit on purpose.
+CommandResult run_mpi_sweep(int ranks, const std::string& args) {
+    return run_command(
+        "env OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ASAN_OPTIONS=detect_leaks=0 "
+        "mpirun --oversubscribe -n " +
+        std::to_string(ranks) + " " + (binary_dir() / "bin" / "qdes").string() + " sweep " + args + " --mpi");
+}
+
 }  // namespace
 
 TEST(Sweep, ListCountShardsAndArrayIndicesGiveTheSerialCampaign) {
@@ -204,6 +213,16 @@ TEST(Sweep, ListCountShardsAndArrayIndicesGiveTheSerialCampaign) {
     ASSERT_EQ(a.exit_code, 0) << a.err;
     EXPECT_NE(a.out.find("3 memory.lifetime_rounds "), std::string::npos) << a.out;
     EXPECT_EQ(a.out, b.out);
+    // The MPI task farm, rank 0 handing points to two workers: the same results, exactly.
+    const auto farmed = dir.path() / "farmed";
+    r = run_mpi_sweep(3, file + " --no-progress --out " + farmed.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("4 points: 4 run, 0 already complete, 0 failed or interrupted\n"), std::string::npos) << r.out;
+    EXPECT_EQ(a.out, campaign_results(farmed / "tiny-campaign.h5").out);
+    // Run again, it finds every point done.
+    r = run_mpi_sweep(2, file + " --no-progress --out " + farmed.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("4 points: 0 run, 4 already complete"), std::string::npos) << r.out;
     // One point by index.
     r = run_command("env SLURM_ARRAY_TASK_ID=3 " + (binary_dir() / "bin" / "qdes").string() + " sweep " + file +
                     " -q --run-index env --out " + single.string());
@@ -218,6 +237,7 @@ TEST(Sweep, ListCountShardsAndArrayIndicesGiveTheSerialCampaign) {
         {"--run-index x", "--run-index 'x' is not a point index (or env)"},
         {"--shard env/2", "--shard env reads SLURM_ARRAY_TASK_ID, which is not set"},
         {"--shard 0/2 --run-index 1", "--shard and --run-index exclude each other"},
+        {"--mpi --jobs 2", "--mpi hands every point to the MPI ranks; it takes no --jobs"},
     };
     for (const auto& [args, message] : bad) {
         const CommandResult b2 = run_command("env -u SLURM_ARRAY_TASK_ID " + (binary_dir() / "bin" / "qdes").string() +
@@ -249,7 +269,8 @@ TEST(Sweep, AKilledWorkerLeavesNoCompletedFileAndTheSweepResumes) {
         run_command("bash -c '" + qdes + " sweep " + file + " --jobs 2 --no-progress --out " + out.string() +
                     " & sweep=$!; for i in $(seq 400); do [ -f " + partial +
                     " ] && break; sleep 0.05; done; sleep 0.2; "
-                    "pkill -KILL -f \"[n]ame=long-p0001\"; wait $sweep'");  // [n]: not this shell's own command line
+                    "for w in $(pgrep -P $sweep); do ls -l /proc/$w/fd | grep -q long-p0001.h5.partial && "
+                    "kill -KILL $w; done; wait $sweep'");  // the worker that holds point 1's file open
     EXPECT_EQ(killed.exit_code, 1) << killed.out << killed.err;
     EXPECT_NE(killed.err.find("point 1 (components.memory.p=0.03) failed"), std::string::npos) << killed.err;
     EXPECT_FALSE(std::filesystem::exists(out / "long-p0001.h5"));
@@ -275,8 +296,8 @@ TEST(Sweep, AKilledWorkerLeavesNoCompletedFileAndTheSweepResumes) {
 
 namespace qdes::testing {
 
-// The accelerator side: a small design-space sweep (array size x dataflow x DRAM) split three ways gives the serial
-// campaign's results bit for bit.
+// The accelerator side: a small design-space sweep (array size x dataflow x DRAM) split three ways, or farmed out
+// under MPI, gives the serial campaign's results bit for bit.
 TEST(Sweep, AcceleratorSweepInShardsEqualsTheSerialSweep) {
     TempDir dir;
     const std::string file =
@@ -301,6 +322,11 @@ TEST(Sweep, AcceleratorSweepInShardsEqualsTheSerialSweep) {
     ASSERT_EQ(a.exit_code, 0) << a.err;
     EXPECT_NE(a.out.find("11 accel.cycles "), std::string::npos) << a.out;
     EXPECT_EQ(a.out, b.out);
+    // And under mpirun -n 3, each worker running its points in its own process one after another.
+    const auto farmed = dir.path() / "farmed";
+    const CommandResult r = run_mpi_sweep(3, file + " -q --out " + farmed.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(a.out, campaign_results(farmed / "arrays-campaign.h5").out);
 }
 
 }  // namespace qdes::testing

@@ -15,8 +15,10 @@
 #include "apps/qdes/cli.h"
 #include "apps/qdes/scenario_input.h"
 #include "protocols/inference/model_workload.h"
+#include "sim/checkpoint.h"
 #include "sim/run_file.h"
 #include "sim/scenario_build.h"
+#include "sim/version.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -139,10 +141,40 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
         return kExitBadInput;
     }
 
+    // A checkpoint of this run (record.checkpoint_interval) from an earlier, killed attempt: continued when it
+    // belongs to the same resolved scenario and code version.
+    const std::string scenario_json = scenario->to_json().dump();
+    const fs::path checkpoint_file = checkpoint_path_of(out);
+    std::optional<Checkpoint> resume;
+    std::error_code ec;
+    if (fs::exists(checkpoint_file, ec)) {
+        try {
+            resume = read_checkpoint(checkpoint_file);
+        } catch (const CheckpointError& e) {
+            std::fprintf(stderr, "qdes run: %s; delete it to start the run over\n", e.what());
+            return kExitBadInput;
+        }
+        if (resume->scenario_json != scenario_json) {
+            if (!quiet)
+                std::fprintf(stderr, "qdes run: %s belongs to another scenario; starting over\n",
+                             checkpoint_file.c_str());
+            resume.reset();
+            fs::remove(checkpoint_file, ec);
+        } else if (resume->code_version != code_version()) {
+            std::fprintf(stderr,
+                         "qdes run: %s was written by qdes %s; this is qdes %s, whose random streams and state may "
+                         "differ, so it will not continue that run. Run it with qdes %s, or delete the checkpoint to "
+                         "start over\n",
+                         checkpoint_file.c_str(), resume->code_version.c_str(), std::string(code_version()).c_str(),
+                         resume->code_version.c_str());
+            return kExitBadInput;
+        }
+    }
+
     std::unique_ptr<RunFile> file;
     try {
-        file = std::make_unique<RunFile>(
-            out, RunMeta{scenario->to_json().dump(), scenario->file, command_line, scenario->seed}, scenario->record);
+        file = std::make_unique<RunFile>(out, RunMeta{scenario_json, scenario->file, command_line, scenario->seed},
+                                         scenario->record);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "qdes run: cannot create %s: %s\n", out.c_str(), e.what());
         return kExitBadInput;
@@ -164,6 +196,16 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
     auto old_term = std::signal(SIGTERM, on_stop_signal);
     Simulation& sim = *built->simulation;
     try {
+        if (scenario->record.checkpoint_interval_ps)
+            sim.enable_checkpoints(
+                {checkpoint_file, double(*scenario->record.checkpoint_interval_ps) * 1e-12, scenario_json});
+        if (resume) {
+            sim.resume_from(*resume);
+            if (!quiet)
+                std::fprintf(stderr, "qdes run: resuming from %s (written %s) at %s simulated, %llu events\n",
+                             checkpoint_file.c_str(), resume->written_at.c_str(), format_duration(sim.now()).c_str(),
+                             static_cast<unsigned long long>(sim.events_executed()));
+        }
         RunResult result = sim.run(built->stop);
         sim.finish();
         if (result.reason == StopReason::kInterrupted) {
@@ -171,9 +213,12 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
             file->close_failed("interrupted by " + what + " at " + format_duration(sim.now()) + " simulated", &sim);
             std::fprintf(stderr, "qdes run: interrupted by %s; %s is closed with status failed\n", what.c_str(),
                          out.c_str());
+            if (sim.checkpoints_written() > 0 || resume)
+                std::fprintf(stderr, "qdes run: the same command resumes from %s\n", checkpoint_file.c_str());
             exit_code = kExitSimulationFailed;
         } else {
             file->close_completed(sim, result);
+            fs::remove(checkpoint_file, ec);  // the run is whole: nothing left to resume
             if (!quiet) print_summary(sim, result, *scenario, out);
             if (file->truncated()) {
                 std::fprintf(stderr,
@@ -182,6 +227,11 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
                              static_cast<unsigned long long>(file->dropped_rows()));
             }
         }
+    } catch (const CheckpointError& e) {  // from resume_from, before any event ran
+        file->close_failed(e.what(), &sim);
+        std::fprintf(stderr, "qdes run: %s cannot be continued: %s; delete it to start the run over\n",
+                     checkpoint_file.c_str(), e.what());
+        exit_code = kExitBadInput;
     } catch (const std::exception& e) {
         file->close_failed(e.what(), &sim);
         std::fprintf(stderr, "qdes run: simulation failed at %s: %s\n", format_duration(sim.now()).c_str(), e.what());

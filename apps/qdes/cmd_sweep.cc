@@ -1,12 +1,12 @@
-// qdes sweep FILE [--set k=v]... [--jobs N] [--out DIR] [--list | --count | --dry-run]
+// qdes sweep FILE [--set k=v]... [--jobs N | --mpi] [--out DIR] [--list | --count | --dry-run]
 //                 [--shard K/N | --run-index I] [--progress|--no-progress] [-q]
 //
-// Runs every point of the scenario's `sweep:` block (or this array task's share of them) as its own `qdes run`
-// process (up to N at once), one HDF5 file per point, skipping points whose file is complete for the same resolved
-// scenario, then writes the campaign file DIR/<name>-campaign.h5 from every point's file found: one row per point
-// (swept values, status, file) and one row per point and statistic.
+// Runs every point of the scenario's `sweep:` block (or this array task's share of them) in its own worker process
+// (a fork running it as `qdes run` would, up to N at once), or under mpirun as an MPI task farm (sweep_farm.h), one
+// HDF5 file per point, skipping points whose file is complete for the same resolved scenario, then writes the campaign
+// file DIR/<name>-campaign.h5 from every point's file found: one row per point (swept values, status, file) and one row
+// per point and statistic.
 
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -23,12 +24,11 @@
 
 #include "apps/qdes/cli.h"
 #include "apps/qdes/scenario_input.h"
+#include "apps/qdes/sweep_farm.h"
 #include "sim/campaign.h"
 #include "sim/h5.h"
 #include "sim/run_file.h"
 #include "sim/sweep.h"
-
-extern char** environ;
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -56,7 +56,9 @@ constexpr const char* kSweepHelp =
     "A point's index depends only on the sweep: block (--list shows them). On a cluster, each task of a job array\n"
     "runs its share with --shard K/N (points K, K+N, K+2N, ...; K from 0) or one point with --run-index I; give\n"
     "`env` for K or I to read SLURM_ARRAY_TASK_ID (scripts/qdes_sweep.slurm). Every task rewrites the campaign\n"
-    "from the point files present, so the last one to finish leaves it complete.\n";
+    "from the point files present, so the last one to finish leaves it complete.\n\n"
+    "Under MPI, `mpirun -n P qdes sweep FILE --mpi` runs a task farm: rank 0 hands each of the P - 1 other ranks\n"
+    "its next point as it finishes the last, and writes the campaign; each rank runs its points in its own process.\n";
 
 /// SLURM_ARRAY_TASK_ID, or nothing (with a message) when it is unset or not a number.
 std::optional<std::uint64_t> array_task_id(const std::string& option) {
@@ -125,6 +127,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     options.add_options()("help,h", "describe this command")("set", po::value<std::vector<std::string>>()->composing(),
                                                              "override a value for every point: KEY.PATH=VALUE")(
         "jobs,j", po::value<unsigned>(), "points run at once (worker processes; default: all cores)")(
+        "mpi", "run as an MPI task farm under mpirun: rank 0 hands out the points, the other ranks run them")(
         "list", "print every point's index and swept values, and run nothing")(
         "count", "print the number of points, and run nothing")(
         "shard", po::value<std::string>(),
@@ -187,6 +190,18 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
             return kExitBadInput;
         }
         one = true;
+    }
+    if (vm.count("mpi") && (vm.count("jobs") || vm.count("shard") || vm.count("run-index"))) {
+        std::fprintf(stderr,
+                     "qdes sweep: --mpi hands every point to the MPI ranks; it takes no --jobs, --shard or "
+                     "--run-index\n");
+        return kExitBadInput;
+    }
+    // Under MPI every rank but 0 only runs the points rank 0 sends it; rank 0 reads the scenario and does the rest.
+    std::optional<MpiFarm> farm;
+    if (vm.count("mpi")) {
+        farm.emplace();
+        if (farm->rank() != 0) return farm->serve();
     }
     const bool quiet = vm.count("quiet") > 0;
     h5::silence_library_errors();  // a partial point file is expected after an interruption: we rerun it
@@ -277,30 +292,67 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     sigaction(SIGINT, &action, &old_int);
     sigaction(SIGTERM, &action, &old_term);
     std::map<pid_t, std::size_t> running;
-    std::size_t next = 0, finished = 0, failed = 0;
+    std::size_t finished = 0, failed = 0;
     const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
     auto report = [&] {
         if (!progress) return;
         std::size_t skipped = 0;
         for (const Point& p : points) skipped += p.status == "skipped";
-        std::fprintf(stderr, "\rqdes sweep: %zu/%zu points finished (%zu skipped, %zu failed), %zu running   ",
-                     finished + skipped, points.size(), skipped, failed, running.size());
+        std::fprintf(stderr, "\rqdes sweep: %zu/%zu points finished (%zu skipped, %zu failed)", finished + skipped,
+                     points.size(), skipped, failed);
+        if (!farm) std::fprintf(stderr, ", %zu running", running.size());
+        std::fprintf(stderr, "   ");
     };
-    while (true) {
+    auto command_of = [&](const Point& p) {
+        std::vector<std::string> argv = {self, "run", file, "--out", dir.string()};
+        for (const char* option : {"--overwrite", "--no-progress", "-q"}) argv.push_back(option);
+        for (const std::string& o : p.overrides) {
+            argv.push_back("--set");
+            argv.push_back(o);
+        }
+        return argv;
+    };
+    auto finish = [&](Point& p, bool ok) {
+        ++finished;
+        p.status = ok ? "completed" : (g_sweep_interrupted.load() ? "interrupted" : "failed");
+        if (ok) return;
+        ++failed;
+        if (!g_sweep_interrupted.load())
+            std::fprintf(stderr, "%sqdes sweep: point %zu (%s) failed; see %s\n", progress ? "\n" : "", p.spec.index,
+                         p.spec.label().c_str(), p.file.c_str());
+    };
+    if (farm) {
+        std::vector<FarmJob> jobs_of_farm;
+        for (const Point& p : points)
+            if (p.mine && p.status != "skipped")
+                jobs_of_farm.push_back({std::size_t(&p - points.data()), command_of(p)});
+        report();
+        farm->farm(
+            jobs_of_farm,
+            [&](std::size_t job, int code) {
+                finish(points[jobs_of_farm[job].point], code == kExitOk);
+                report();
+            },
+            g_sweep_interrupted);
+    }
+    for (std::size_t next = 0; !farm;) {
         while (!g_sweep_interrupted.load() && running.size() < jobs && next < points.size()) {
             Point& p = points[next++];
             if (p.status == "skipped" || !p.mine) continue;
-            std::vector<std::string> argv_s = {self, "run", file, "--out", dir.string(), "--overwrite", "--no-progress",
-                                               "-q"};
-            for (const std::string& o : p.overrides) {
-                argv_s.push_back("--set");
-                argv_s.push_back(o);
+            // A worker is a fork of this process that runs the point as `qdes run` would: no exec, no loading of
+            // the shared libraries again (bench/run_sweep_bench.sh).
+            const std::vector<std::string> argv = command_of(p);
+            std::fflush(stdout);
+            std::fflush(stderr);
+            const pid_t pid = fork();
+            if (pid == 0) {
+                std::signal(SIGINT, SIG_DFL);
+                std::signal(SIGTERM, SIG_DFL);
+                _exit(run_in_process(argv));
             }
-            std::vector<char*> argv;
-            for (std::string& a : argv_s) argv.push_back(a.data());
-            argv.push_back(nullptr);
-            pid_t pid = 0;
-            if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+            if (pid < 0) {
+                std::fprintf(stderr, "qdes sweep: cannot start a worker for point %zu: %s\n", p.spec.index,
+                             std::strerror(errno));
                 p.status = "failed";
                 ++failed;
                 continue;
@@ -324,15 +376,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
         if (it == running.end()) continue;
         Point& p = points[it->second];
         running.erase(it);
-        ++finished;
-        const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-        p.status = ok ? "completed" : (g_sweep_interrupted.load() ? "interrupted" : "failed");
-        if (!ok) {
-            ++failed;
-            if (!g_sweep_interrupted.load())
-                std::fprintf(stderr, "%sqdes sweep: point %zu (%s) failed; see %s\n", progress ? "\n" : "",
-                             p.spec.index, p.spec.label().c_str(), p.file.c_str());
-        }
+        finish(p, WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);

@@ -7,6 +7,8 @@
 
 #include <bit>
 #include <cstdint>
+#include <stdexcept>
+#include <vector>
 
 #include "sim/ints.h"
 #include "sim/random.h"
@@ -35,6 +37,14 @@ class FastRng {
     double uniform_open0() { return (double(next_u64() >> 11) + 1.0) * 0x1.0p-53; }
     /// Uniform integer in [0, n) (multiply-shift; the bias is below n / 2^64).
     std::uint64_t uniform_below(std::uint64_t n) { return std::uint64_t((u128(next_u64()) * n) >> 64); }
+
+    /// The generator's position, for checkpoints (sim/checkpoint.h); set_state continues from it exactly.
+    std::vector<std::uint64_t> state() const { return {s_[0], s_[1], s_[2], s_[3]}; }
+    void set_state(const std::vector<std::uint64_t>& s) {
+        if (s.size() != 4 || (s[0] | s[1] | s[2] | s[3]) == 0)
+            throw std::invalid_argument("a xoshiro256++ state is four words, not all zero");
+        for (int i = 0; i < 4; ++i) s_[i] = s[std::size_t(i)];
+    }
 
   private:
     std::uint64_t s_[4];

@@ -52,6 +52,9 @@ class FrameSimulator {
     /// The X and Z frames, one row per qubit (for tests and the quantum_memory component).
     const BitTable& x_frame() const { return x_; }
     const BitTable& z_frame() const { return z_; }
+    /// The noise generator, whose position a checkpoint saves between batches.
+    FastRng& rng() { return rng_; }
+    const FastRng& rng() const { return rng_; }
 
   private:
     void execute(const Op& op);

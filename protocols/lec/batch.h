@@ -12,6 +12,7 @@
 #include "models/quantum/circuit.h"
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/program.h"
+#include "sim/checkpoint.h"
 #include "sim/lifetime.h"
 
 namespace qdes::lec {
@@ -57,6 +58,10 @@ class LecBatch {
     std::size_t layers_per_round() const;
     /// The set error and syndrome bits of shot `shot` of the batch after the last round (appended to `out`).
     virtual void state_of(std::size_t shot, std::vector<SiteBit>& out) const = 0;
+    /// Checkpoints, between batches only: what carries from one batch to the next (the noise generator's
+    /// position, the counts kept since construction). A subclass with more adds to it.
+    virtual void save_state(StateWriter& w) const;
+    virtual void restore_state(StateReader& r);
 
   protected:
     LecBatch() = default;

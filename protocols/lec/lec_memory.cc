@@ -235,14 +235,48 @@ void LecMemory::end_batch() {
         else
             failures_.add();
         shots_.add();
-        failures_trace_.append({first_shot_ + s, round, round * round_ps_, std::uint8_t(censored)});
     }
     first_shot_ += in_batch_;
-    if (first_shot_ < options_.shots) start_batch();
+    if (first_shot_ < options_.shots) {
+        simulation().safe_point();  // between batches: the state below is all a continuation needs
+        start_batch();
+    }
+}
+
+std::string LecMemory::checkpoint_refusal() const {
+    return history_trace_.enabled() ? "its history table is written during the run and is not kept in checkpoints; "
+                                      "record it in a run without record.checkpoint_interval"
+                                    : "";
+}
+
+void LecMemory::save_state(StateWriter& w) const {
+    w.u64(first_shot_);
+    w.vec(times_.times);
+    w.vec(times_.censored);
+    w.vec(fidelity_shots_);
+    w.vec(fidelity_correct_);
+    batch_->save_state(w);
+}
+
+void LecMemory::restore_state(StateReader& r) {
+    first_shot_ = r.u64();
+    if (first_shot_ >= options_.shots) throw CheckpointError("its shots are all done");
+    r.vec(times_.times);
+    r.vec(times_.censored);
+    if (times_.times.size() != first_shot_ || times_.censored.size() != first_shot_)
+        throw CheckpointError("its failure times do not match its shots");
+    r.vec(fidelity_shots_);
+    r.vec(fidelity_correct_);
+    batch_->restore_state(r);
 }
 
 void LecMemory::finish() {
     undecided_.add(batch_->undecided());
+    // The failures table is written here, from the failure times, so that checkpoints need not keep its rows.
+    for (std::size_t s = 0; s < times_.times.size(); ++s) {
+        const auto round = std::uint64_t(times_.times[s]);
+        failures_trace_.append({s, round, round * round_ps_, times_.censored[s]});
+    }
     if (times_.times.empty()) return;
     std::vector<double> t, f, n;
     for (std::size_t r = 0; r < fidelity_shots_.size(); ++r) {

@@ -49,6 +49,9 @@ class LecMemory final : public Component {
     static ComponentKind kind();
     void start() override;
     void finish() override;
+    std::string checkpoint_refusal() const override;
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
     const FailureTimes& failure_times() const { return times_; }
 

@@ -36,6 +36,8 @@ class ToomBatch final : public LecBatch {
     ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseModel& noise, const LecRule* custom = nullptr,
               const BiasedFlips* biased = nullptr);
     void state_of(std::size_t shot, std::vector<SiteBit>& out) const override;
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
   private:
     void restart() override;

@@ -190,4 +190,14 @@ void Toric4dBatch::advance(std::uint64_t* wrong) {
     }
 }
 
+void Toric4dBatch::save_state(StateWriter& w) const {
+    LecBatch::save_state(w);
+    w.u64(most_steps_);
+}
+
+void Toric4dBatch::restore_state(StateReader& r) {
+    LecBatch::restore_state(r);
+    most_steps_ = r.u64();
+}
+
 }  // namespace qdes::lec

@@ -93,6 +93,8 @@ class Toric4dBatch final : public LecBatch {
     std::uint64_t decode_bound() const { return bound_; }
     /// The most noiseless steps a decided readout needed so far.
     std::uint64_t most_decode_steps() const { return most_steps_; }
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
   private:
     void restart() override;
