@@ -4,6 +4,7 @@
 
 #include "models/quantum/codes/css_code.h"
 #include "models/quantum/noise.h"
+#include "sim/checkpoint.h"
 #include "sim/simulation.h"
 
 namespace qdes::quantum {
@@ -185,7 +186,30 @@ void QuantumMemory::finish_batch() {
     shots_.add(n);
     batches_.add();
     shots_started_ += n;
-    if (shots_started_ < shots_total_) start_batch();
+    if (shots_started_ < shots_total_) {
+        simulation().safe_point();  // between batches: the shots done and the generator are all that carries over
+        start_batch();
+    }
+}
+
+std::string QuantumMemory::checkpoint_refusal() const {
+    return events_trace_.enabled() || flips_trace_.enabled()
+               ? "its detection_events and observable_flips tables are written during the run and are not kept in "
+                 "checkpoints; record them in a run without record.checkpoint_interval"
+               : "";
+}
+
+void QuantumMemory::save_state(StateWriter& w) const {
+    w.u64(shots_started_);
+    w.vec(frame_->rng().state());
+}
+
+void QuantumMemory::restore_state(StateReader& r) {
+    shots_started_ = r.u64();
+    if (shots_started_ >= shots_total_) throw CheckpointError("its shots are all done");
+    std::vector<std::uint64_t> state;
+    r.vec(state);
+    frame_->rng().set_state(state);
 }
 
 void register_quantum_components(ComponentRegistry& registry) { registry.add(QuantumMemory::kind()); }

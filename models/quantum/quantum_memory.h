@@ -32,6 +32,9 @@ class QuantumMemory final : public Component {
     QuantumMemory(Simulation& sim, std::string name, const ParamValues& params);
     static ComponentKind kind();
     void start() override;
+    std::string checkpoint_refusal() const override;
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
     const Program& program() const { return program_; }
 

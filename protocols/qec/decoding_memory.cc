@@ -78,7 +78,10 @@ DecodingMemory::DecodingMemory(Simulation& sim, std::string name, const ParamVal
                   "measured CPU time of the decoder per detection event (varies run to run)");
 }
 
-void DecodingMemory::start() { schedule_at(now(), [this] { batch(); }); }
+void DecodingMemory::start() {
+    // A resumed run stopped after a batch, before the next was scheduled one batch's rounds later.
+    schedule_at(now() + (simulation().resumed() ? round_ps_ * TimePs(rounds_) : 0), [this] { batch(); });
+}
 
 void DecodingMemory::batch() {
     const std::uint64_t n = std::min(batch_shots_, shots_total_ - shots_.count());
@@ -88,7 +91,28 @@ void DecodingMemory::batch() {
         events_per_shot_.add(double(sample.defects.size()));
         shots_.add();
     });
-    if (shots_.count() < shots_total_) schedule_at(now() + round_ps_ * TimePs(rounds_), [this] { batch(); });
+    if (shots_.count() < shots_total_) {
+        simulation().safe_point();  // between batches: the generator and the run's totals are all that carries over
+        schedule_at(now() + round_ps_ * TimePs(rounds_), [this] { batch(); });
+    }
+}
+
+void DecodingMemory::save_state(StateWriter& w) const {
+    w.vec(rng_.state());
+    w.u64(run_.shots);
+    w.u64(run_.failures);
+    w.u64(run_.defects);
+    w.f64(run_.decode_seconds);
+}
+
+void DecodingMemory::restore_state(StateReader& r) {
+    std::vector<std::uint64_t> state;
+    r.vec(state);
+    rng_.set_state(state);
+    run_.shots = r.u64();
+    run_.failures = r.u64();
+    run_.defects = r.u64();
+    run_.decode_seconds = r.f64();
 }
 
 void DecodingMemory::finish() {

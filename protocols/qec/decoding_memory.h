@@ -23,6 +23,9 @@ class DecodingMemory final : public Component {
     static ComponentKind kind();
     void start() override;
     void finish() override;
+    std::string checkpoint_refusal() const override { return ""; }
+    void save_state(StateWriter& w) const override;
+    void restore_state(StateReader& r) override;
 
   private:
     void batch();
