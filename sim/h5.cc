@@ -168,17 +168,12 @@ Handle open_group(hid_t parent, const std::string& name) {
     return Handle(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose, ("open group " + name).c_str());
 }
 
-namespace {
-/// A transfer property list whose type-conversion buffer fits `bytes` of data (at least 4 KiB, at most HDF5's default
-/// 1 MiB): HDF5 zeroes the whole buffer on every converting write, and 1 MiB per small table was a third of the cost
-/// of writing a short run's file.
 Handle transfer_for(std::uint64_t bytes) {
     Handle plist(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create transfer properties");
     const std::uint64_t size = std::clamp<std::uint64_t>(2 * bytes, 4096, 1 << 20);
     check(H5Pset_buffer(plist.id(), size, nullptr, nullptr), "size the conversion buffer");
     return plist;
 }
-}  // namespace
 
 void write_string_dataset(hid_t parent, const std::string& name, const std::string& value) {
     Handle t = vlen_string_type();
@@ -193,7 +188,7 @@ std::string read_string_dataset(hid_t parent, const std::string& name) {
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, ("open dataset " + name).c_str());
     Handle t = vlen_string_type();
     char* p = nullptr;
-    check(H5Dread(ds.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "read dataset " + name);
+    check(H5Dread(ds.id(), t.id(), H5S_ALL, H5S_ALL, transfer_for(sizeof p).id(), &p), "read dataset " + name);
     std::string s = p ? p : "";
     H5free_memory(p);
     return s;

@@ -83,7 +83,11 @@ Handle compound_type(const TraceSchema& schema);
 /// A variable-length UTF-8 string type, for compound fields holding `const char*`.
 Handle vlen_string_type();
 
-/// An extendible 1-D table of compound rows, chunked `chunk_rows` rows at a time, shuffle + deflate compressed.
+/// A transfer property list whose type-conversion buffer fits `bytes` of data (at least 4 KiB, at most HDF5's
+/// default 1 MiB): HDF5 zeroes the whole buffer on every converting read or write, and 1 MiB per small table was a
+/// third of the cost of writing a short run's file and most of reading it back.
+Handle transfer_for(std::uint64_t bytes);
+
 /// Reads every row of the 1-D compound dataset `name` with the memory type `type` (matching `Row`), calls
 /// f(const Row&) for each, then frees the variable-length strings HDF5 allocated for them.
 template <class Row, class F>
@@ -94,11 +98,13 @@ void read_rows(hid_t parent, const std::string& name, const Handle& type, F&& f)
     H5Sget_simple_extent_dims(space.id(), &n, nullptr);
     if (n == 0) return;
     std::vector<Row> rows(n);
-    check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /" + name);
+    const Handle transfer = transfer_for(n * sizeof(Row));
+    check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, transfer.id(), rows.data()), "read /" + name);
     for (const Row& r : rows) f(r);
     check(H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, rows.data()), "free the strings of /" + name);
 }
 
+/// An extendible 1-D table of compound rows, chunked `chunk_rows` rows at a time, shuffle + deflate compressed.
 class Table {
   public:
     Table(hid_t parent, const std::string& name, Handle type, std::uint64_t chunk_rows);
