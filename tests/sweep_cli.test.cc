@@ -252,23 +252,25 @@ TEST(Sweep, ListCountShardsAndArrayIndicesGiveTheSerialCampaign) {
 namespace qdes::testing {
 
 // A worker killed outright (SIGKILL) in the middle of its point: no file under the point's name, the partial one
-// says running, the campaign says failed; the same command again runs that point only, and the campaign's results
-// are a serial run's, exactly.
+// says running, the campaign says failed; the same command again runs that point only, from the checkpoint its
+// killed run left, and the campaign's results are a serial run's, exactly.
 TEST(Sweep, AKilledWorkerLeavesNoCompletedFileAndTheSweepResumes) {
     TempDir dir;
     const std::string file = dir.write("long.yaml",
                                        "name: long\nseed: 3\ncomponents:\n"
                                        "  memory: {kind: lec_memory, rule: toom_automaton, size: 6, p: 0.03,"
-                                       " max_rounds: 400000, shots: 64}\n"
+                                       " max_rounds: 200000, shots: 64, batch: 16}\n"
+                                       "record: {checkpoint_interval: 0 s}\n"
                                        "sweep:\n  grid:\n    components.memory.p: [0.12, 0.03]\n")
                                  .string();
     const auto out = dir.path() / "out", serial = dir.path() / "serial";
     const std::string qdes = (binary_dir() / "bin" / "qdes").string();
+    const std::string checkpoint = (out / "long-p0001.h5.checkpoint").string();
     const std::string partial = (out / "long-p0001.h5.partial").string();
     const CommandResult killed =
         run_command("bash -c '" + qdes + " sweep " + file + " --jobs 2 --no-progress --out " + out.string() +
-                    " & sweep=$!; for i in $(seq 400); do [ -f " + partial +
-                    " ] && break; sleep 0.05; done; sleep 0.2; "
+                    " & sweep=$!; for i in $(seq 1000); do [ -f " + checkpoint +
+                    " ] && break; sleep 0.02; done; "
                     "for w in $(pgrep -P $sweep); do ls -l /proc/$w/fd | grep -q long-p0001.h5.partial && "
                     "kill -KILL $w; done; wait $sweep'");  // the worker that holds point 1's file open
     EXPECT_EQ(killed.exit_code, 1) << killed.out << killed.err;
@@ -276,6 +278,7 @@ TEST(Sweep, AKilledWorkerLeavesNoCompletedFileAndTheSweepResumes) {
     EXPECT_FALSE(std::filesystem::exists(out / "long-p0001.h5"));
     ASSERT_TRUE(std::filesystem::exists(partial));
     EXPECT_NE(run_command("h5dump -a status " + partial).out.find("\"running\""), std::string::npos);
+    ASSERT_TRUE(std::filesystem::exists(checkpoint));  // a batch or more of point 1 was done
     CommandResult rows = campaign_rows(out / "long-campaign.h5");
     EXPECT_NE(rows.out.find("0 completed long-p0000.h5"), std::string::npos) << rows.out;
     EXPECT_NE(rows.out.find("1 failed long-p0001.h5"), std::string::npos) << rows.out;
@@ -284,6 +287,7 @@ TEST(Sweep, AKilledWorkerLeavesNoCompletedFileAndTheSweepResumes) {
     EXPECT_NE(resumed.out.find("2 points: 1 run, 1 already complete, 0 failed or interrupted"), std::string::npos)
         << resumed.out;
     EXPECT_FALSE(std::filesystem::exists(partial));
+    EXPECT_FALSE(std::filesystem::exists(checkpoint));
     ASSERT_EQ(run_qdes("sweep " + file + " -q --jobs 1 --out " + serial.string()).exit_code, 0);
     const CommandResult a = campaign_results(serial / "long-campaign.h5"),
                         b = campaign_results(out / "long-campaign.h5");
