@@ -1,24 +1,21 @@
 // qdes sweep FILE [--set k=v]... [--jobs N | --mpi] [--out DIR] [--list | --count | --dry-run]
 //                 [--shard K/N | --run-index I] [--progress|--no-progress] [-q]
 //
-// Runs every point of the scenario's `sweep:` block (or this array task's share of them) in its own worker process
-// (a fork running it as `qdes run` would, up to N at once), or under mpirun as an MPI task farm (sweep_farm.h), one
+// Runs every point of the scenario's `sweep:` block (or this array task's share of them) on a local task farm of N
+// worker processes (forks running point after point as `qdes run` would), or under mpirun on an MPI one (both in
+// sweep_farm.h), one
 // HDF5 file per point, skipping points whose file is complete for the same resolved scenario, then writes the campaign
 // file DIR/<name>-campaign.h5 from every point's file found: one row per point (swept values, status, file) and one row
 // per point and statistic.
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <thread>
 
@@ -285,23 +282,20 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     }
 
     const bool progress = !vm.count("no-progress") && !quiet && (vm.count("progress") || isatty(STDERR_FILENO));
-    // Without SA_RESTART, so that waitpid returns on a signal and the children can be told at once.
+    // Without SA_RESTART, so that the local farm's poll returns on a signal and the workers can be told at once.
     struct sigaction action{}, old_int{}, old_term{};
     action.sa_handler = on_sweep_signal;
     sigemptyset(&action.sa_mask);
     sigaction(SIGINT, &action, &old_int);
     sigaction(SIGTERM, &action, &old_term);
-    std::map<pid_t, std::size_t> running;
     std::size_t finished = 0, failed = 0;
     const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
     auto report = [&] {
         if (!progress) return;
         std::size_t skipped = 0;
         for (const Point& p : points) skipped += p.status == "skipped";
-        std::fprintf(stderr, "\rqdes sweep: %zu/%zu points finished (%zu skipped, %zu failed)", finished + skipped,
+        std::fprintf(stderr, "\rqdes sweep: %zu/%zu points finished (%zu skipped, %zu failed)   ", finished + skipped,
                      points.size(), skipped, failed);
-        if (!farm) std::fprintf(stderr, ", %zu running", running.size());
-        std::fprintf(stderr, "   ");
     };
     auto command_of = [&](const Point& p) {
         std::vector<std::string> argv = {self, "run", file, "--out", dir.string()};
@@ -321,63 +315,18 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
             std::fprintf(stderr, "%sqdes sweep: point %zu (%s) failed; see %s\n", progress ? "\n" : "", p.spec.index,
                          p.spec.label().c_str(), p.file.c_str());
     };
-    if (farm) {
-        std::vector<FarmJob> jobs_of_farm;
-        for (const Point& p : points)
-            if (p.mine && p.status != "skipped")
-                jobs_of_farm.push_back({std::size_t(&p - points.data()), command_of(p)});
+    std::vector<FarmJob> farm_jobs;
+    for (const Point& p : points)
+        if (p.mine && p.status != "skipped") farm_jobs.push_back({std::size_t(&p - points.data()), command_of(p)});
+    report();
+    auto on_done = [&](std::size_t job, int code) {
+        finish(points[farm_jobs[job].point], code == kExitOk);
         report();
-        farm->farm(
-            jobs_of_farm,
-            [&](std::size_t job, int code) {
-                finish(points[jobs_of_farm[job].point], code == kExitOk);
-                report();
-            },
-            g_sweep_interrupted);
-    }
-    for (std::size_t next = 0; !farm;) {
-        while (!g_sweep_interrupted.load() && running.size() < jobs && next < points.size()) {
-            Point& p = points[next++];
-            if (p.status == "skipped" || !p.mine) continue;
-            // A worker is a fork of this process that runs the point as `qdes run` would: no exec, no loading of
-            // the shared libraries again (bench/run_sweep_bench.sh).
-            const std::vector<std::string> argv = command_of(p);
-            std::fflush(stdout);
-            std::fflush(stderr);
-            const pid_t pid = fork();
-            if (pid == 0) {
-                std::signal(SIGINT, SIG_DFL);
-                std::signal(SIGTERM, SIG_DFL);
-                _exit(run_in_process(argv));
-            }
-            if (pid < 0) {
-                std::fprintf(stderr, "qdes sweep: cannot start a worker for point %zu: %s\n", p.spec.index,
-                             std::strerror(errno));
-                p.status = "failed";
-                ++failed;
-                continue;
-            }
-            p.status = "running";
-            running[pid] = std::size_t(&p - points.data());
-        }
-        report();
-        if (running.empty()) break;
-        int status = 0;
-        pid_t pid = waitpid(-1, &status, 0);
-        if (pid < 0) {
-            if (errno == EINTR) {
-                if (g_sweep_interrupted.load())
-                    for (const auto& [child, index] : running) kill(child, SIGINT);
-                continue;
-            }
-            break;
-        }
-        auto it = running.find(pid);
-        if (it == running.end()) continue;
-        Point& p = points[it->second];
-        running.erase(it);
-        finish(p, WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
+    };
+    if (farm)
+        farm->farm(farm_jobs, on_done, g_sweep_interrupted);
+    else
+        local_farm(jobs, farm_jobs, on_done, g_sweep_interrupted);
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGTERM, &old_term, nullptr);
     if (progress) std::fprintf(stderr, "\n");

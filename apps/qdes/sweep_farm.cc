@@ -1,11 +1,19 @@
 #include "apps/qdes/sweep_farm.h"
 
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/mpi/nonblocking.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <thread>
@@ -48,6 +56,142 @@ int run_in_process(const std::vector<std::string>& argv) {
     std::fflush(stdout);
     std::fflush(stderr);
     return code;
+}
+
+namespace {
+
+/// Writes or reads all `n` bytes, retrying after signals. False at end of file or on an error.
+bool write_all(int fd, const void* data, std::size_t n) {
+    const auto* p = static_cast<const char*>(data);
+    while (n > 0) {
+        const ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        p += w;
+        n -= std::size_t(w);
+    }
+    return true;
+}
+
+bool read_all(int fd, void* data, std::size_t n) {
+    auto* p = static_cast<char*>(data);
+    while (n > 0) {
+        const ssize_t r = ::read(fd, p, n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return false;
+        p += r;
+        n -= std::size_t(r);
+    }
+    return true;
+}
+
+struct LocalWorker {
+    pid_t pid = -1;
+    int to = -1, from = -1;  ///< the parent's ends of the two pipes
+    std::int64_t job = -1;   ///< the job under way, -1 when idle
+};
+
+/// A worker's life: read a job index, run it, answer its exit code; leave at end of file.
+[[noreturn]] void worker_loop(int in, int out, const std::vector<FarmJob>& jobs) {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGPIPE, SIG_DFL);
+    std::uint64_t job = 0;
+    while (read_all(in, &job, sizeof job) && job < jobs.size()) {
+        const std::int32_t code = run_in_process(jobs[job].argv);
+        if (!write_all(out, &code, sizeof code)) break;
+    }
+    _exit(0);
+}
+
+}  // namespace
+
+void local_farm(unsigned workers, const std::vector<FarmJob>& jobs, const std::function<void(std::size_t, int)>& done,
+                const std::atomic<bool>& stop) {
+    std::vector<LocalWorker> pool;
+    std::size_t next = 0;
+    auto close_worker = [](LocalWorker& w) {
+        ::close(w.to);
+        ::close(w.from);
+        w.to = w.from = -1;
+    };
+    auto start_worker = [&]() -> bool {
+        int down[2], up[2];
+        if (::pipe(down) != 0) return false;
+        if (::pipe(up) != 0) {
+            ::close(down[0]);
+            ::close(down[1]);
+            return false;
+        }
+        std::fflush(stdout);
+        std::fflush(stderr);
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            for (LocalWorker& w : pool) close_worker(w);  // siblings' pipes: their end of file must reach them
+            ::close(down[1]);
+            ::close(up[0]);
+            worker_loop(down[0], up[1], jobs);
+        }
+        ::close(down[0]);
+        ::close(up[1]);
+        if (pid < 0) {
+            ::close(down[1]);
+            ::close(up[0]);
+            return false;
+        }
+        pool.push_back({pid, down[1], up[0], -1});
+        return true;
+    };
+    // A worker that died while idle is found when its pipe is written to: SIGPIPE must not end the sweep.
+    auto old_pipe = std::signal(SIGPIPE, SIG_IGN);
+    bool told_to_stop = false;
+    while (true) {
+        // Hand out points to idle workers, starting workers up to the limit while points remain.
+        while (!stop.load() && next < jobs.size()) {
+            auto idle = std::find_if(pool.begin(), pool.end(), [](const LocalWorker& w) { return w.job < 0; });
+            if (idle == pool.end()) {
+                if (pool.size() >= workers || !start_worker()) break;
+                idle = pool.end() - 1;
+            }
+            const std::uint64_t job = next;
+            if (!write_all(idle->to, &job, sizeof job)) {  // dead before it got the point: replace it
+                close_worker(*idle);
+                ::waitpid(idle->pid, nullptr, 0);
+                pool.erase(idle);
+                continue;
+            }
+            idle->job = std::int64_t(next++);
+        }
+        if (stop.load() && !told_to_stop) {
+            told_to_stop = true;
+            for (const LocalWorker& w : pool)
+                if (w.job >= 0) ::kill(w.pid, SIGINT);
+        }
+        std::vector<pollfd> fds;
+        for (const LocalWorker& w : pool)
+            if (w.job >= 0) fds.push_back({w.from, POLLIN, 0});
+        if (fds.empty()) break;
+        if (::poll(fds.data(), fds.size(), -1) < 0) continue;  // a signal: look at `stop` again
+        for (const pollfd& f : fds) {
+            if (f.revents == 0) continue;
+            auto w = std::find_if(pool.begin(), pool.end(), [&](const LocalWorker& x) { return x.from == f.fd; });
+            std::int32_t code = 0;
+            const std::size_t job = std::size_t(w->job);
+            w->job = -1;
+            if (read_all(w->from, &code, sizeof code)) {
+                done(job, code);
+                continue;
+            }
+            // The worker died during its point (killed, crashed): the point failed; the worker goes.
+            close_worker(*w);
+            ::waitpid(w->pid, nullptr, 0);
+            pool.erase(w);
+            done(job, kExitSimulationFailed);
+        }
+    }
+    for (LocalWorker& w : pool) close_worker(w);  // end of file: each worker leaves
+    for (const LocalWorker& w : pool) ::waitpid(w.pid, nullptr, 0);
+    std::signal(SIGPIPE, old_pipe);
 }
 
 struct MpiFarm::Impl {

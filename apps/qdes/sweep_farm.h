@@ -23,6 +23,14 @@ struct FarmJob {
     std::vector<std::string> argv;
 };
 
+/// The local task farm of `qdes sweep --jobs N`: up to N worker processes, forks of the sweep made once (no exec, no
+/// new loading of the shared libraries), each running point after point in process as the parent hands them out over
+/// a pipe. A worker that dies (killed, crashed) fails its point; a new one takes its place while points remain. Calls
+/// done(job index, exit code) as each point finishes; hands out nothing more once `stop` is set and then asks the
+/// points under way to stop (SIGINT), as Ctrl-C would. Returns when every point handed out has finished.
+void local_farm(unsigned workers, const std::vector<FarmJob>& jobs, const std::function<void(std::size_t, int)>& done,
+                const std::atomic<bool>& stop);
+
 class MpiFarm {
   public:
     /// Initialises MPI (once per process; MPI_Finalize runs when the farm is destroyed).
