@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <thread>
 
@@ -150,7 +151,13 @@ void local_farm(unsigned workers, const std::vector<FarmJob>& jobs, const std::f
         while (!stop.load() && next < jobs.size()) {
             auto idle = std::find_if(pool.begin(), pool.end(), [](const LocalWorker& w) { return w.job < 0; });
             if (idle == pool.end()) {
-                if (pool.size() >= workers || !start_worker()) break;
+                if (pool.size() >= workers) break;
+                if (!start_worker()) {
+                    const int error = errno;
+                    if (pool.empty())  // with no worker at all, nothing more runs: say why
+                        std::fprintf(stderr, "qdes sweep: cannot start a worker process: %s\n", std::strerror(error));
+                    break;
+                }
                 idle = pool.end() - 1;
             }
             const std::uint64_t job = next;
