@@ -47,13 +47,6 @@ std::vector<NamedState> read_group(hid_t file, const std::string& group) {
     return out;
 }
 
-std::uint64_t read_u64_attribute(hid_t object, const std::string& name) {
-    h5::Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
-    std::uint64_t v = 0;
-    h5::check(H5Aread(attr.id(), H5T_NATIVE_UINT64, &v), "read attribute " + name);
-    return v;
-}
-
 /// Flushes a file's data to the disk, so that the rename that follows never publishes an empty file.
 void sync_file(const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_RDONLY);
@@ -114,13 +107,13 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
         h5::Handle f = h5::open_file_read(path.string());
         if (!h5::has_attribute(f.id(), "format") || h5::read_string_attribute(f.id(), "format") != "qdes-checkpoint")
             throw CheckpointError(path.string() + " is not a qdes checkpoint");
-        const std::uint64_t version = read_u64_attribute(f.id(), "format_version");
+        const std::uint64_t version = h5::read_u64_attribute(f.id(), "format_version");
         if (version != kFormatVersion)
             throw CheckpointError(path.string() + " has checkpoint format " + std::to_string(version) +
                                   "; this qdes reads format " + std::to_string(kFormatVersion));
         c.code_version = h5::read_string_attribute(f.id(), "code_version");
-        c.now_ps = TimePs(read_u64_attribute(f.id(), "now_ps"));
-        c.events = read_u64_attribute(f.id(), "events");
+        c.now_ps = TimePs(h5::read_u64_attribute(f.id(), "now_ps"));
+        c.events = h5::read_u64_attribute(f.id(), "events");
         c.written_at = h5::read_string_attribute(f.id(), "written_at");
         c.scenario_json = h5::read_string_dataset(f.id(), "scenario_json");
         c.statistics = read_group(f.id(), "statistics");

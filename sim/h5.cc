@@ -90,6 +90,13 @@ bool has_attribute(hid_t object, const std::string& name) {
     return H5Aexists(object, name.c_str()) > 0;
 }
 
+std::uint64_t read_u64_attribute(hid_t object, const std::string& name) {
+    Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
+    std::uint64_t v = 0;
+    check(H5Aread(attr.id(), H5T_NATIVE_UINT64, &v), "read attribute " + name);
+    return v;
+}
+
 double read_number_attribute(hid_t object, const std::string& name) {
     Handle attr(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose, ("open attribute " + name).c_str());
     Handle type(H5Aget_type(attr.id()), H5Tclose, ("get the type of attribute " + name).c_str());

@@ -58,6 +58,8 @@ std::string read_string_attribute(hid_t object, const std::string& name);
 bool has_attribute(hid_t object, const std::string& name);
 /// Reads a scalar numeric attribute of any integer or float type, converted to double.
 double read_number_attribute(hid_t object, const std::string& name);
+/// Reads a scalar integer attribute as uint64, exactly (a double holds only 53 bits).
+std::uint64_t read_u64_attribute(hid_t object, const std::string& name);
 
 /// An n-dimensional array read from or written to a dataset (row-major, as HDF5 stores it).
 template <class T>

@@ -219,7 +219,7 @@ std::string Simulation::checkpoint_refusal() const {
 
 void Simulation::enable_checkpoints(CheckpointSettings settings) {
     if (const std::string why = checkpoint_refusal(); !why.empty()) throw std::invalid_argument(why);
-    checkpoints_ = std::make_unique<CheckpointSettings>(std::move(settings));
+    checkpoints_ = std::move(settings);
     last_checkpoint_ = std::chrono::steady_clock::now();
 }
 

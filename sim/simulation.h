@@ -11,6 +11,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -185,7 +186,7 @@ class Simulation {
     bool finished_ = false;
     bool stop_requested_ = false;
     std::string stop_message_;
-    std::unique_ptr<CheckpointSettings> checkpoints_;
+    std::optional<CheckpointSettings> checkpoints_;
     std::chrono::steady_clock::time_point last_checkpoint_;
     std::uint64_t checkpoints_written_ = 0;
     bool resumed_ = false;

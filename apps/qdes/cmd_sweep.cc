@@ -3,10 +3,9 @@
 //
 // Runs every point of the scenario's `sweep:` block (or this array task's share of them) on a local task farm of N
 // worker processes (forks running point after point as `qdes run` would), or under mpirun on an MPI one (both in
-// sweep_farm.h), one
-// HDF5 file per point, skipping points whose file is complete for the same resolved scenario, then writes the campaign
-// file DIR/<name>-campaign.h5 from every point's file found: one row per point (swept values, status, file) and one row
-// per point and statistic.
+// sweep_farm.h), one HDF5 file per point, skipping points whose file is complete for the same resolved scenario,
+// then writes the campaign file DIR/<name>-campaign.h5 from every point's file found: one row per point (swept
+// values, status, file) and one row per point and statistic.
 
 #include <unistd.h>
 
@@ -77,17 +76,22 @@ struct Point {
     fs::path file;
     std::string status = "pending";  ///< pending, skipped (already complete), completed, failed, interrupted
     bool mine = true;                ///< run by this invocation (its shard or index)
+    /// The statistics of its file, when status_on_disk found it completed (the campaign then need not read it again)
+    std::optional<std::vector<StatRecord>> statistics;
 };
 
-/// What a point's file says: completed (a complete run of the same resolved scenario), its file's status otherwise
-/// (failed, truncated), running while only its partial file exists, or pending.
-std::string status_on_disk(const Point& p) {
+/// What a point's file says: completed (a complete run of the same resolved scenario; its statistics are kept in
+/// the point), its file's status otherwise (failed, truncated), running while only its partial file exists, or
+/// pending.
+std::string status_on_disk(Point& p) {
     std::error_code ec;
     if (!fs::exists(p.file, ec)) return fs::exists(fs::path(p.file) += ".partial", ec) ? "running" : "pending";
     try {
-        const RunFileContents c = read_run_file(p.file);
-        if (c.status == "completed") return c.scenario_json == p.scenario_json ? "completed" : "pending";
-        return c.status;
+        RunFileContents c = read_run_file(p.file);
+        if (c.status != "completed") return c.status;
+        if (c.scenario_json != p.scenario_json) return "pending";
+        p.statistics = std::move(c.statistics);
+        return "completed";
     } catch (const std::exception&) {
         return "failed";  // unreadable
     }
@@ -101,13 +105,17 @@ Campaign campaign_of(const std::string& scenario_file, const std::string& comman
         c.points.push_back(CampaignPoint{p.spec.index, p.spec.replica, p.status, p.file.filename().string(),
                                          p.spec.values});
         if (p.status != "completed" && p.status != "skipped") continue;
-        RunFileContents contents;
-        try {
-            contents = read_run_file(p.file);
-        } catch (const std::exception&) {
-            continue;
+        std::vector<StatRecord> statistics;
+        if (p.statistics) {
+            statistics = *p.statistics;
+        } else {  // run by this invocation
+            try {
+                statistics = read_run_file(p.file).statistics;
+            } catch (const std::exception&) {
+                continue;
+            }
         }
-        for (const StatRecord& s : contents.statistics) {
+        for (const StatRecord& s : statistics) {
             const bool estimate = s.kind == "estimate";
             c.results.push_back(CampaignResult{p.spec.index, s.name, s.kind, s.unit, s.mean, s.std_error,
                                                estimate ? s.min : s.mean - s.std_error,
@@ -306,21 +314,21 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
         }
         return argv;
     };
-    auto finish = [&](Point& p, bool ok) {
-        ++finished;
-        p.status = ok ? "completed" : (g_sweep_interrupted.load() ? "interrupted" : "failed");
-        if (ok) return;
-        ++failed;
-        if (!g_sweep_interrupted.load())
-            std::fprintf(stderr, "%sqdes sweep: point %zu (%s) failed; see %s\n", progress ? "\n" : "", p.spec.index,
-                         p.spec.label().c_str(), p.file.c_str());
-    };
     std::vector<FarmJob> farm_jobs;
     for (const Point& p : points)
         if (p.mine && p.status != "skipped") farm_jobs.push_back({std::size_t(&p - points.data()), command_of(p)});
     report();
     auto on_done = [&](std::size_t job, int code) {
-        finish(points[farm_jobs[job].point], code == kExitOk);
+        Point& p = points[farm_jobs[job].point];
+        const bool ok = code == kExitOk;
+        ++finished;
+        p.status = ok ? "completed" : (g_sweep_interrupted.load() ? "interrupted" : "failed");
+        if (!ok) {
+            ++failed;
+            if (!g_sweep_interrupted.load())
+                std::fprintf(stderr, "%sqdes sweep: point %zu (%s) failed; see %s\n", progress ? "\n" : "",
+                             p.spec.index, p.spec.label().c_str(), p.file.c_str());
+        }
         report();
     };
     if (farm)
