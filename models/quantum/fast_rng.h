@@ -7,9 +7,9 @@
 
 #include <bit>
 #include <cstdint>
-#include <stdexcept>
 #include <vector>
 
+#include "sim/checkpoint.h"
 #include "sim/ints.h"
 #include "sim/random.h"
 
@@ -38,11 +38,14 @@ class FastRng {
     /// Uniform integer in [0, n) (multiply-shift; the bias is below n / 2^64).
     std::uint64_t uniform_below(std::uint64_t n) { return std::uint64_t((u128(next_u64()) * n) >> 64); }
 
-    /// The generator's position, for checkpoints (sim/checkpoint.h); set_state continues from it exactly.
-    std::vector<std::uint64_t> state() const { return {s_[0], s_[1], s_[2], s_[3]}; }
-    void set_state(const std::vector<std::uint64_t>& s) {
+    /// The generator's position, for checkpoints (sim/checkpoint.h); restore_state continues from it exactly and
+    /// throws CheckpointError for anything but four words, not all zero.
+    void save_state(StateWriter& w) const { w.vec(std::vector<std::uint64_t>(s_, s_ + 4)); }
+    void restore_state(StateReader& r) {
+        std::vector<std::uint64_t> s;
+        r.vec(s);
         if (s.size() != 4 || (s[0] | s[1] | s[2] | s[3]) == 0)
-            throw std::invalid_argument("a xoshiro256++ state is four words, not all zero");
+            throw CheckpointError("a xoshiro256++ state is four words, not all zero");
         for (int i = 0; i < 4; ++i) s_[i] = s[std::size_t(i)];
     }
 

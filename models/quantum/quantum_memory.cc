@@ -201,15 +201,13 @@ std::string QuantumMemory::checkpoint_refusal() const {
 
 void QuantumMemory::save_state(StateWriter& w) const {
     w.u64(shots_started_);
-    w.vec(frame_->rng().state());
+    frame_->rng().save_state(w);
 }
 
 void QuantumMemory::restore_state(StateReader& r) {
     shots_started_ = r.u64();
     if (shots_started_ >= shots_total_) throw CheckpointError("its shots are all done");
-    std::vector<std::uint64_t> state;
-    r.vec(state);
-    frame_->rng().set_state(state);
+    frame_->rng().restore_state(r);
 }
 
 void register_quantum_components(ComponentRegistry& registry) { registry.add(QuantumMemory::kind()); }

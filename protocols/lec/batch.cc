@@ -83,17 +83,13 @@ FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o) {
 void LecBatch::save_state(StateWriter& w) const {
     w.u64(undecided_);
     w.flag(sim_ != nullptr);
-    if (sim_) w.vec(sim_->rng().state());
+    if (sim_) sim_->rng().save_state(w);
 }
 
 void LecBatch::restore_state(StateReader& r) {
     undecided_ = r.u64();
     if (r.flag() != (sim_ != nullptr)) throw CheckpointError("the saved batch ran another kind of rule");
-    if (sim_) {
-        std::vector<std::uint64_t> state;
-        r.vec(state);
-        sim_->rng().set_state(state);
-    }
+    if (sim_) sim_->rng().restore_state(r);
 }
 
 }  // namespace qdes::lec

@@ -142,17 +142,13 @@ FailureTimes toom_automaton_lifetimes(const LecOptions& o, double q) {
 void ToomBatch::save_state(StateWriter& w) const {
     LecBatch::save_state(w);
     w.flag(rng_ != nullptr);
-    if (rng_) w.vec(rng_->state());
+    if (rng_) rng_->save_state(w);
 }
 
 void ToomBatch::restore_state(StateReader& r) {
     LecBatch::restore_state(r);
     if (r.flag() != (rng_ != nullptr)) throw CheckpointError("the saved batch ran another form of Toom's rule");
-    if (rng_) {
-        std::vector<std::uint64_t> state;
-        r.vec(state);
-        rng_->set_state(state);
-    }
+    if (rng_) rng_->restore_state(r);
 }
 
 }  // namespace qdes::lec

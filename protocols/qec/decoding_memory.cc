@@ -98,7 +98,7 @@ void DecodingMemory::batch() {
 }
 
 void DecodingMemory::save_state(StateWriter& w) const {
-    w.vec(rng_.state());
+    rng_.save_state(w);
     w.u64(run_.shots);
     w.u64(run_.failures);
     w.u64(run_.defects);
@@ -106,9 +106,7 @@ void DecodingMemory::save_state(StateWriter& w) const {
 }
 
 void DecodingMemory::restore_state(StateReader& r) {
-    std::vector<std::uint64_t> state;
-    r.vec(state);
-    rng_.set_state(state);
+    rng_.restore_state(r);
     run_.shots = r.u64();
     run_.failures = r.u64();
     run_.defects = r.u64();
