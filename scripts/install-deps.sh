@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libsystemc-dev
   libonnx-dev libprotobuf-dev zlib1g-dev
   dataset-fashion-mnist python3-sklearn
-  python3-h5py python3-matplotlib python3-numpy python3-pandas
+  python3-h5py python3-matplotlib python3-numpy python3-pandas python3-yaml
 )
 missing=()
 for p in "${packages[@]}"; do

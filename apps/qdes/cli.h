@@ -52,6 +52,7 @@ int inspect_main(const std::vector<std::string>& args);
 int detect_main(const std::vector<std::string>& args);
 int report_main(const std::vector<std::string>& args);
 int sweep_main(const std::vector<std::string>& args, const std::string& command_line);
+int search_main(const std::vector<std::string>& args, const std::string& command_line);
 int accel_main(const std::vector<std::string>& args, const std::string& command_line);
 
 }  // namespace qdes::cli

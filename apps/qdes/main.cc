@@ -24,6 +24,7 @@ constexpr const char* kUsage =
     "  sweep FILE          run every point of a scenario's sweep: block, N at a time, and write a campaign file\n"
     "  report CAMPAIGN     thresholds, D_eff and plots from a sweep's campaign file\n"
     "  accel               run a SCALE-Sim configuration and topology on the accelerator model\n"
+    "  search FILE         search for an LEC rule that outlives Toom's, by reinforcement learning and random search\n"
     "\n"
     "`qdes <command> --help` describes each command. Exit codes: 0 success, 1 simulation failure, 2 bad input.\n";
 
@@ -51,8 +52,12 @@ int main(int argc, char** argv) {
     if (command == "detect") return qdes::cli::detect_main(args);
     if (command == "report") return qdes::cli::report_main(args);
     if (command == "accel") return qdes::cli::accel_main(args, qdes::cli::quoted_command_line(argc, argv));
+    if (command == "search") return qdes::cli::search_main(args, qdes::cli::quoted_command_line(argc, argv));
     if (command == "sweep") return qdes::cli::sweep_main(args, qdes::cli::quoted_command_line(argc, argv));
     std::fprintf(stderr, "qdes: unknown command \"%s\"%s\n\n%s", command.c_str(),
-                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect", "sweep", "report", "accel"}).c_str(), kUsage);
+                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect", "sweep", "report",
+                                              "accel", "search"})
+                     .c_str(),
+                 kUsage);
     return qdes::cli::kExitBadInput;
 }

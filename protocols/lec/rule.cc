@@ -143,6 +143,41 @@ LecRule parse_lec_rule(const std::string& text, const std::string& source) {
     return rule;
 }
 
+std::string format_lec_rule(const LecRule& rule, const std::string& comment) {
+    std::ostringstream out;
+    std::istringstream lines(comment);
+    for (std::string line; std::getline(lines, line);) out << (line.empty() ? "#" : "# " + line) << "\n";
+    auto offset = [](const Offset& o) { return "[" + std::to_string(o[0]) + ", " + std::to_string(o[1]) + "]"; };
+    auto ref = [&](const AncillaRef& r) {
+        std::string t = (r.negated ? "!" : "") + rule.ancillas.at(r.ancilla).name;
+        if (r.offset != Offset{0, 0}) t += "(" + std::to_string(r.offset[0]) + ", " + std::to_string(r.offset[1]) + ")";
+        return t == rule.ancillas[r.ancilla].name ? t : "\"" + t + "\"";
+    };
+    auto list = [](const std::vector<std::string>& items) {
+        std::string s = "[";
+        for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
+        return s + "]";
+    };
+    out << "name: " << rule.name << "\nancillas:\n";
+    for (const auto& a : rule.ancillas) {
+        std::vector<std::string> items;
+        if (a.all_of.empty()) {
+            for (const Offset& o : a.parity) items.push_back(offset(o));
+            out << "  " << a.name << ": {parity: " << list(items) << "}\n";
+        } else {
+            for (const AncillaRef& r : a.all_of) items.push_back(ref(r));
+            out << "  " << a.name << ": {and: " << list(items) << "}\n";
+        }
+    }
+    out << "corrections:\n";
+    for (const auto& c : rule.corrections) {
+        std::vector<std::string> items;
+        for (const AncillaRef& r : c.when) items.push_back(ref(r));
+        out << "  - {if: " << list(items) << ", flip: " << offset(c.flip) << "}\n";
+    }
+    return out.str();
+}
+
 LecRule load_lec_rule(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error(path + ": cannot open the rule file");
@@ -252,42 +287,38 @@ void add_controlled_layers(quantum::CircuitBuilder& b, const std::vector<std::ve
     }
 }
 
-quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const quantum::NoiseModel& noise) {
-    using quantum::Gate;
+namespace {
+
+/// The gates of one round on the L x L torus, each a list of qubits (controls, then the target), in the order the
+/// circuit emits them: the parity CX pairs, each AND ancilla's controlled gates, the corrections'.
+struct RoundGates {
+    std::uint32_t total = 0;  ///< qubits
+    std::vector<std::vector<std::uint32_t>> parity_pairs;
+    struct Controlled {
+        std::vector<std::vector<std::uint32_t>> gates;
+        std::vector<std::vector<bool>> negated;
+    };
+    std::vector<Controlled> ands;  ///< one per AND ancilla, in file order
+    Controlled corrections;
+};
+
+RoundGates round_gates(const LecRule& rule, std::uint32_t L, const std::string& source) {
     if (L < 2) throw std::invalid_argument("a rule needs L >= 2");
     const std::uint32_t N = L * L;
-    const std::uint32_t total = N * std::uint32_t(1 + rule.ancillas.size());
+    RoundGates g;
+    g.total = N * std::uint32_t(1 + rule.ancillas.size());
     auto site = [L](std::uint32_t s, Offset o) {
         const std::uint32_t r = (s / L + std::uint32_t(int(L) * 64 + o[0])) % L;
         const std::uint32_t c = (s % L + std::uint32_t(int(L) * 64 + o[1])) % L;
         return r * L + c;
     };
     auto anc = [&](std::size_t a, std::uint32_t s) { return std::uint32_t(N * (1 + a) + s); };
-    quantum::Circuit circuit;
-    circuit.source = rule.source.empty() ? rule.name : rule.source;
-    quantum::CircuitBuilder b(circuit);
-    std::vector<std::uint32_t> all_anc;
-    for (std::uint32_t q = N; q < total; ++q) all_anc.push_back(q);
-    b.add(Gate::kR, all_anc).tick();
-
     // Parities: one CX per (ancilla, offset, site), in that order.
-    std::vector<std::vector<std::uint32_t>> pairs;
     for (std::size_t a = 0; a < rule.ancillas.size(); ++a)
         for (const Offset& o : rule.ancillas[a].parity)
-            for (std::uint32_t s = 0; s < N; ++s) pairs.push_back({site(s, o), anc(a, s)});
-    for (const auto& layer : layers_of(pairs, total)) {
-        std::vector<std::uint32_t> targets;
-        for (std::size_t g : layer) targets.insert(targets.end(), pairs[g].begin(), pairs[g].end());
-        b.add(Gate::kCX, targets).tick();
-    }
-    // Controlled layers (ANDs, then corrections): negated controls get X gates around their layer; gates of one
-    // layer with the same number of controls share an instruction (CX, CCX, or one MCX each).
-    auto controlled = [&](const std::vector<std::vector<std::uint32_t>>& gates,
-                          const std::vector<std::vector<bool>>& negated) {
-        add_controlled_layers(b, gates, negated, total);
-    };
+            for (std::uint32_t s = 0; s < N; ++s) g.parity_pairs.push_back({site(s, o), anc(a, s)});
     auto make_gate = [&](const std::vector<AncillaRef>& when, std::uint32_t s, std::uint32_t target,
-                         std::vector<std::vector<std::uint32_t>>& gates, std::vector<std::vector<bool>>& negated) {
+                         RoundGates::Controlled& out) {
         std::vector<std::uint32_t> q;
         std::vector<bool> neg;
         for (const AncillaRef& r : when) {
@@ -297,25 +328,55 @@ quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const q
         q.push_back(target);
         std::set<std::uint32_t> distinct(q.begin(), q.end());
         if (distinct.size() != q.size())
-            throw std::invalid_argument(circuit.source + ": a gate of rule '" + rule.name +
+            throw std::invalid_argument(source + ": a gate of rule '" + rule.name +
                                         "' would act twice on one qubit at L=" + std::to_string(L) +
                                         " (offsets wrap around the torus)");
-        gates.push_back(q);
-        negated.push_back(neg);
+        out.gates.push_back(q);
+        out.negated.push_back(neg);
     };
     for (std::size_t a = 0; a < rule.ancillas.size(); ++a) {
         if (rule.ancillas[a].all_of.empty()) continue;
-        std::vector<std::vector<std::uint32_t>> gates;
-        std::vector<std::vector<bool>> negated;
-        for (std::uint32_t s = 0; s < N; ++s) make_gate(rule.ancillas[a].all_of, s, anc(a, s), gates, negated);
-        controlled(gates, negated);
+        RoundGates::Controlled c;
+        for (std::uint32_t s = 0; s < N; ++s) make_gate(rule.ancillas[a].all_of, s, anc(a, s), c);
+        g.ands.push_back(std::move(c));
     }
-    std::vector<std::vector<std::uint32_t>> gates;
-    std::vector<std::vector<bool>> negated;
     for (const auto& c : rule.corrections)
-        for (std::uint32_t s = 0; s < N; ++s) make_gate(c.when, s, site(s, c.flip), gates, negated);
-    controlled(gates, negated);
+        for (std::uint32_t s = 0; s < N; ++s) make_gate(c.when, s, site(s, c.flip), g.corrections);
+    return g;
+}
+
+std::string source_of(const LecRule& rule) {
+    return rule.source.empty() ? rule.name : rule.source;
+}
+
+}  // namespace
+
+quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const quantum::NoiseModel& noise) {
+    using quantum::Gate;
+    quantum::Circuit circuit;
+    circuit.source = source_of(rule);
+    const RoundGates g = round_gates(rule, L, circuit.source);
+    quantum::CircuitBuilder b(circuit);
+    std::vector<std::uint32_t> all_anc;
+    for (std::uint32_t q = L * L; q < g.total; ++q) all_anc.push_back(q);
+    b.add(Gate::kR, all_anc).tick();
+    for (const auto& layer : layers_of(g.parity_pairs, g.total)) {
+        std::vector<std::uint32_t> targets;
+        for (std::size_t i : layer) targets.insert(targets.end(), g.parity_pairs[i].begin(), g.parity_pairs[i].end());
+        b.add(Gate::kCX, targets).tick();
+    }
+    // Controlled layers (ANDs, then corrections): negated controls get X gates around their layer; gates of one
+    // layer with the same number of controls share an instruction (CX, CCX, or one MCX each).
+    for (const auto& c : g.ands) add_controlled_layers(b, c.gates, c.negated, g.total);
+    add_controlled_layers(b, g.corrections.gates, g.corrections.negated, g.total);
     return quantum::add_gate_noise(circuit, noise);
+}
+
+std::size_t lec_round_layers(const LecRule& rule, std::uint32_t L) {
+    const RoundGates g = round_gates(rule, L, source_of(rule));
+    std::size_t layers = 1 + layers_of(g.parity_pairs, g.total).size();  // the ancilla reset, the parities
+    for (const auto& c : g.ands) layers += layers_of(c.gates, g.total).size();
+    return layers + layers_of(g.corrections.gates, g.total).size();
 }
 
 }  // namespace qdes::lec

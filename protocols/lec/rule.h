@@ -53,6 +53,9 @@ struct LecRule {
 /// later ancillas, empty lists, a correction without conditions).
 LecRule load_lec_rule(const std::string& path);
 LecRule parse_lec_rule(const std::string& text, const std::string& source);
+/// The rule as a rule file that parse_lec_rule reads back to the same rule; `comment` (any lines) goes first, as
+/// YAML comments.
+std::string format_lec_rule(const LecRule& rule, const std::string& comment = "");
 
 /// Gates (each a list of qubits) in layers where no qubit appears twice: each gate goes to the earliest layer that
 /// has room for it. Returns the gates' indices per layer.
@@ -76,5 +79,7 @@ void add_controlled_layers(quantum::CircuitBuilder& b, const std::vector<std::ve
 /// Throws std::invalid_argument when a gate would act twice on one qubit (an offset pointing back to the site
 /// itself in an AND, say).
 quantum::Circuit lec_round_circuit(const LecRule& rule, std::uint32_t L, const quantum::NoiseModel& noise);
+/// The gate layers of that round (the ancilla reset included), without building it; the same exceptions.
+std::size_t lec_round_layers(const LecRule& rule, std::uint32_t L);
 
 }  // namespace qdes::lec
