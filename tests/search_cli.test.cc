@@ -81,6 +81,37 @@ TEST(Search, WritesTheBestRuleTheResultFileAndThePictureReproduciblyFromTheSeed)
     EXPECT_NE(r.err.find("exists; pass --overwrite"), std::string::npos) << r.err;
 }
 
+TEST(Search, TheFourDimensionalSearchWritesARuleFileThatLecMemoryRuns) {
+    TempDir dir;
+    const std::string file = (source_dir() / "scenarios" / "search" / "toric4d_gates.yaml").string();
+    CommandResult r =
+        run_qdes("search " + file +
+                 " --set agents.budget=4 --set training.size=2 --set training.shots=64"
+                 " --set training.max_rounds=300 --set evaluation.shots=64 --set evaluation.max_rounds=300"
+                 " --set evaluation.points=[] --no-plots -q --out " +
+                 dir.path().string());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string best = read_text(dir.path() / "toric4d_gates-best.yaml");
+    EXPECT_NE(best.find("lattice: toric4d\ncorrections:\n  - {if: ["), std::string::npos) << best;
+    const std::string run = dir.write("run.yaml",
+                                      "name: learned4d\nseed: 1\ncomponents:\n  memory: {kind: lec_memory, rule: "
+                                      "toric4d_circuit, rule_file: toric4d_gates-best.yaml, size: 2, p: 0.001, "
+                                      "shots: 64, max_rounds: 100}\n")
+                                .string();
+    r = run_qdes("run " + run + " -q --out " + dir.path().string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    // A 2D rule file where a 4D one belongs is refused with its file and line.
+    const std::string wrong =
+        dir.write("wrong.yaml",
+                  "name: w\nseed: 1\ncomponents:\n  memory: {kind: lec_memory, rule: toric4d_circuit, "
+                  "rule_file: " +
+                      (source_dir() / "scenarios/lec/rules/toom.yaml").string() + ", size: 2, p: 0.001}\n")
+            .string();
+    r = run_qdes("run " + wrong + " -q --out " + dir.path().string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("toom.yaml:5:1: lattice: a 4D rule file says lattice: toric4d"), std::string::npos) << r.err;
+}
+
 TEST(Search, EverySearchScenarioOfTheLibraryChecksAndHoldsToomsRule) {
     std::size_t checked = 0;
     for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios" / "search")) {

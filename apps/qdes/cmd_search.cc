@@ -38,13 +38,15 @@ extern "C" void on_search_signal(int sig) {
 
 constexpr const char* kSearchHelp =
     "usage: qdes search FILE [options]\n\n"
-    "Searches for a local error correction rule on the 2D Ising memory that keeps the memory alive longest at the\n"
-    "scenario's (p, L), over the rules its gate set and bounds allow (docs/search_format.md). Each agent (reinforce:\n"
-    "a policy network trained by REINFORCE; random: random search) gets the same budget of distinct rules scored.\n"
-    "Then each agent's best rule and the reference rule (Toom's) are evaluated again with fresh random numbers at\n"
-    "the training point and the held-out points, and compared with intervals.\n\n"
-    "Writes DIR/<name>-best.yaml (a rule file for lec_memory's rule: file), DIR/<name>-<agent>-best.yaml,\n"
-    "DIR/<name>-search.h5 (training curves, every rule scored, the re-evaluation) and DIR/<name>-search.png.\n";
+    "Searches for a local error correction rule on the 2D Ising memory or the 4D toric code that keeps the\n"
+    "memory alive longest at the scenario's (p, L), over the rules its gate set and bounds allow\n"
+    "(docs/search_format.md). Each agent (reinforce: a policy network trained by REINFORCE with PPO steps;\n"
+    "random: random search) gets the same budget of distinct rules scored. Then each agent's best rule and the\n"
+    "reference rule (Toom's) are evaluated again with fresh random numbers at the training point and the held-out\n"
+    "points, and compared with intervals.\n\n"
+    "Writes DIR/<name>-best.yaml (a rule file for lec_memory: rule: file in 2D, rule: toric4d_circuit with\n"
+    "rule_file in 4D), DIR/<name>-<agent>-best.yaml, DIR/<name>-search.h5 (training curves, every rule scored,\n"
+    "the re-evaluation) and DIR/<name>-search.png.\n";
 
 std::string fmt(double v, const char* f = "%.4g") {
     if (std::isnan(v)) return "-";
@@ -52,13 +54,6 @@ std::string fmt(double v, const char* f = "%.4g") {
     char b[64];
     std::snprintf(b, sizeof b, f, v);
     return b;
-}
-
-std::string describe(const lec::LecRule& rule) {
-    std::string s;
-    for (const auto& a : rule.ancillas) s += (s.empty() ? "" : ", ") + a.name;
-    return std::to_string(rule.ancillas.size()) + " ancillas (" + s + "), " + std::to_string(rule.corrections.size()) +
-           " correction" + (rule.corrections.size() == 1 ? "" : "s");
 }
 
 }  // namespace
@@ -102,13 +97,14 @@ int search_main(const std::vector<std::string>& args, const std::string& command
         return bad(e.what());
     }
     if (vm.count("check")) {
-        const search::RuleSpace space(sc.space);
-        std::size_t toom = search::toom_actions(space).size();
+        const std::unique_ptr<search::Space> space = search::make_space(sc);
+        const std::size_t toom = space->toom_actions().size();
         std::printf(
-            "%s: ok (%zu actions, %zu features; Toom's rule %s the space; %zu agents, budget %zu rules "
+            "%s: ok (%s, %zu actions, %zu features; Toom's rule %s the space; %zu agents, budget %zu rules "
             "each; %zu evaluation points)\n",
-            sc.source.c_str(), space.num_actions(), space.num_features(), toom ? "lies in" : "is not in",
-            sc.agents.size(), sc.agents.empty() ? 0 : sc.agents[0].budget, sc.points.size());
+            sc.source.c_str(), sc.lattice.c_str(), space->num_actions(), space->num_features(),
+            toom ? "lies in" : "is not in", sc.agents.size(), sc.agents.empty() ? 0 : sc.agents[0].budget,
+            sc.points.size());
         return kExitOk;
     }
     const fs::path dir = vm["out"].as<std::string>();
@@ -128,8 +124,8 @@ int search_main(const std::vector<std::string>& args, const std::string& command
     }
 
     h5::silence_library_errors();
-    const search::RuleSpace space(sc.space);
-    search::Evaluator evaluator(sc.training, sc.space.symmetry, jobs);
+    const std::unique_ptr<search::Space> space = search::make_space(sc);
+    search::Evaluator evaluator(sc.training, space->symmetry(), jobs);
     search::SearchOutcome outcome;
     g_search_interrupted.store(false);
     auto old_int = std::signal(SIGINT, on_search_signal);
@@ -138,7 +134,7 @@ int search_main(const std::vector<std::string>& args, const std::string& command
         std::printf(
             "search %s: %zu actions, training at p = %g, L = %u (%llu shots, cap %llu rounds), budget %zu "
             "rules per agent, %u threads\n",
-            sc.name.c_str(), space.num_actions(), sc.training.noise.p, sc.training.L,
+            sc.name.c_str(), space->num_actions(), sc.training.noise.p, sc.training.L,
             (unsigned long long)sc.training.shots, (unsigned long long)sc.training.max_rounds,
             sc.agents.empty() ? 0 : sc.agents[0].budget, jobs);
     try {
@@ -153,13 +149,13 @@ int search_main(const std::vector<std::string>& args, const std::string& command
                              r.agent.c_str(), (unsigned long long)c.iteration, (unsigned long long)c.evaluations,
                              budget, fmt(c.best_so_far).c_str(), fmt(c.mean_objective).c_str(), r.seconds);
             };
-            outcome.agents.push_back(search::run_agent(space, evaluator, spec, report, &g_search_interrupted));
+            outcome.agents.push_back(search::run_agent(*space, evaluator, spec, report, &g_search_interrupted));
             if (g_search_interrupted.load()) break;
         }
         // Re-evaluation with fresh random numbers: each agent's best and the reference, at every point.
         struct Job {
             std::string rule, agent;
-            const lec::LecRule* r;
+            const search::Rule* r;
             search::EvalPoint point;
         };
         std::vector<Job> jobs_list;
@@ -192,6 +188,11 @@ int search_main(const std::vector<std::string>& args, const std::string& command
                     if (jobs_list[j].rule == "reference" && jobs_list[j].point.p == jobs_list[i].point.p &&
                         jobs_list[j].point.L == jobs_list[i].point.L) {
                         search::Comparison c = search::compare(scores[i], scores[j], sc.training.confidence);
+                        if (search::rule_key(*jobs_list[i].r, search::Symmetry::kTranslation) ==
+                            search::rule_key(*jobs_list[j].r, search::Symmetry::kTranslation)) {
+                            c.log_ratio = c.lower = c.upper = 0;  // the reference itself, on the same numbers
+                            c.verdict = "the reference itself";
+                        }
                         c.agent = jobs_list[i].agent;
                         c.point = jobs_list[i].point;
                         outcome.comparisons.push_back(c);
@@ -218,28 +219,27 @@ int search_main(const std::vector<std::string>& args, const std::string& command
     auto rule_comment = [&](const search::AgentResult& a) {
         const search::EvaluatedRule& e = a.rules[a.best];
         char line[512];
-        std::snprintf(line, sizeof line,
-                      "Found by qdes search (%s, agent %s, seed %llu%s) as rule %llu of %zu scored.\n"
-                      "Training point p = %g, L = %u: tau = %s [%s, %s] %s, objective %s; %zu layers and %zu "
-                      "faulty operations per cell per round.\n",
-                      sc.source.c_str(), a.agent.c_str(), (unsigned long long)sc.seed,
-                      interrupted ? ", interrupted" : "", (unsigned long long)e.evaluation, a.rules.size(),
-                      sc.training.noise.p, sc.training.L, fmt(e.score.lifetime.tau).c_str(),
-                      fmt(e.score.lifetime.lower).c_str(), fmt(e.score.lifetime.upper).c_str(),
-                      sc.training.unit == search::LifetimeUnit::kRounds ? "rounds" : "layers",
-                      fmt(e.score.objective).c_str(), e.score.layers, e.score.gates);
+        std::snprintf(
+            line, sizeof line,
+            "Found by qdes search (%s, agent %s, seed %llu%s) as rule %llu of %zu scored.\n"
+            "Training point p = %g, L = %u: tau = %s [%s, %s] %s, objective %s; %zu layers and %g "
+            "faulty operations per %s per round.\n",
+            sc.source.c_str(), a.agent.c_str(), (unsigned long long)sc.seed, interrupted ? ", interrupted" : "",
+            (unsigned long long)e.evaluation, a.rules.size(), sc.training.noise.p, sc.training.L,
+            fmt(e.score.lifetime.tau).c_str(), fmt(e.score.lifetime.lower).c_str(), fmt(e.score.lifetime.upper).c_str(),
+            sc.training.unit == search::LifetimeUnit::kRounds ? "rounds" : "layers", fmt(e.score.objective).c_str(),
+            e.score.layers, e.score.gates, sc.lattice == "toric4d" ? "plaquette" : "cell");
         return std::string(line);
     };
     try {
         for (const search::AgentResult& a : outcome.agents) {
             if (a.rules.empty()) continue;
-            lec::LecRule r = a.rules[a.best].rule;
-            r.name = sc.name + "_" + a.agent;
-            const std::string text = lec::format_lec_rule(r, rule_comment(a));
-            std::ofstream(dir / (sc.name + "-" + a.agent + "-best.yaml")) << text;
+            search::Rule r = a.rules[a.best].rule;
+            search::rename_rule(r, sc.name + "_" + a.agent);
+            std::ofstream(dir / (sc.name + "-" + a.agent + "-best.yaml")) << search::format_rule(r, rule_comment(a));
             if (&a == winner) {
-                r.name = sc.name;
-                std::ofstream(best_path) << lec::format_lec_rule(r, rule_comment(a));
+                search::rename_rule(r, sc.name);
+                std::ofstream(best_path) << search::format_rule(r, rule_comment(a));
             }
         }
         search::write_search_file(h5_path, sc, outcome, command_line, overrides);
@@ -254,7 +254,7 @@ int search_main(const std::vector<std::string>& args, const std::string& command
             std::printf("%-10s %8zu %8llu %9s %8.1f %s\n", a.agent.c_str(), a.rules.size(),
                         (unsigned long long)a.episodes,
                         a.rules.empty() ? "-" : fmt(a.rules[a.best].score.objective).c_str(), a.seconds,
-                        a.rules.empty() ? "none" : describe(a.rules[a.best].rule).c_str());
+                        a.rules.empty() ? "none" : search::describe_rule(a.rules[a.best].rule).c_str());
         if (!outcome.reevaluations.empty()) {
             std::printf("\nevaluated again (%llu shots, fresh random numbers; %g%% intervals; lifetimes in %s):\n",
                         (unsigned long long)sc.eval_shots, 100 * sc.training.confidence,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 #include "models/quantum/frame_kernels.h"
 #include "models/quantum/noise.h"
@@ -17,7 +18,12 @@ std::size_t default_batch_shots(std::uint32_t num_qubits) {
 }
 
 FrameSimulator::FrameSimulator(const Program& program, std::size_t shots, std::uint64_t seed, std::uint64_t stream)
-    : program_(program), shots_(shots), words_(BitTable::words_for(shots)), rng_(RandomStream(seed, stream)) {
+    : program_(program),
+      shots_(shots),
+      words_(BitTable::words_for(shots)),
+      rng_(RandomStream(seed, stream)),
+      seed_(seed),
+      stream_(stream) {
     if (shots == 0) throw std::invalid_argument("a frame simulator needs at least one shot");
     x_.resize(program.num_qubits, shots);
     z_.resize(program.num_qubits, shots);
@@ -43,6 +49,39 @@ const GeometricSampler& FrameSimulator::gap(const Op& op) const {
     return samplers_[sampler_of_op_[std::size_t(&op - program_.ops.data())]];
 }
 
+std::uint64_t FrameSimulator::layer_key(std::size_t first) {
+    const auto& ops = program_.ops;
+    if (layer_hash_.empty()) layer_hash_.assign(ops.size() + 1, 0);
+    std::uint64_t& h = layer_hash_[first];
+    if (h == 0) {
+        // FNV-1a over the layer's operations up to its TICK (or a loop marker): code, probability, targets.
+        std::uint64_t v = 14695981039346656037ull;
+        auto mix = [&v](std::uint64_t x) {
+            for (int i = 0; i < 8; ++i) v = (v ^ ((x >> (8 * i)) & 0xff)) * 1099511628211ull;
+        };
+        for (std::size_t i = first; i < ops.size(); ++i) {
+            const Op& op = ops[i];
+            if (op.code == OpCode::kLoopBegin || op.code == OpCode::kLoopEnd) break;
+            mix(std::uint64_t(op.code));
+            std::uint64_t bits = 0;
+            static_assert(sizeof(bits) == sizeof(op.p));
+            std::memcpy(&bits, &op.p, sizeof bits);
+            mix(bits);
+            for (std::uint32_t t = op.begin; t < op.end; ++t) mix(program_.targets[t]);
+            if (op.code == OpCode::kTick) break;
+        }
+        h = v | 1;
+    }
+    // The how-many-th layer of this content in the run (a round circuit has few layers: a list will do).
+    std::uint64_t times = 0;
+    const auto it = std::find_if(seen_.begin(), seen_.end(), [&](const auto& e) { return e.first == h; });
+    if (it == seen_.end())
+        seen_.emplace_back(h, 1);
+    else
+        times = it->second++;
+    return derive_seed(stream_ ^ h, times);
+}
+
 void FrameSimulator::randomize(std::uint64_t* row) {
     for (std::size_t w = 0; w < words_; ++w) row[w] = rng_.next_u64();
 }
@@ -57,6 +96,9 @@ void FrameSimulator::start() {
     measured_ = 0;
     detected_ = 0;
     layers_done_ = 0;
+    ++batch_;
+    run_ = 0;
+    seen_.clear();
 }
 
 void FrameSimulator::run() {
@@ -66,6 +108,8 @@ void FrameSimulator::run() {
 }
 
 void FrameSimulator::run_again() {
+    ++run_;
+    seen_.clear();
     pc_ = 0;
     loop_remaining_.clear();
     detected_ = 0;
@@ -76,6 +120,7 @@ void FrameSimulator::run_again() {
 
 bool FrameSimulator::step_layer() {
     const auto& ops = program_.ops;
+    if (aligned_) rng_ = FastRng(RandomStream(derive_seed(derive_seed(seed_, batch_), run_), layer_key(pc_)));
     while (pc_ < ops.size()) {
         const Op& op = ops[pc_];
         switch (op.code) {

@@ -52,6 +52,14 @@ class FrameSimulator {
     /// The X and Z frames, one row per qubit (for tests and the quantum_memory component).
     const BitTable& x_frame() const { return x_; }
     const BitTable& z_frame() const { return z_; }
+    /// Common random numbers across circuits (for comparing circuits, as the circuit search does): when on, each
+    /// layer draws its noise from a stream of its own, keyed by (seed, stream, batch since construction, run of the
+    /// program since start(), the layer's content: its operations, targets and probabilities, and how often that
+    /// content came before in this run), instead of continuing one stream. Two circuits that share a layer, wherever
+    /// it sits in their rounds, then draw the same noise in it in every round, whatever their other layers did;
+    /// with one stream a single extra gate shifts every later draw. Off by default; a checkpoint does not keep the
+    /// counters, so components that checkpoint leave it off.
+    void set_layer_aligned_noise(bool on) { aligned_ = on; }
     /// The noise generator, whose position a checkpoint saves between batches.
     FastRng& rng() { return rng_; }
     const FastRng& rng() const { return rng_; }
@@ -76,6 +84,12 @@ class FrameSimulator {
     std::uint64_t measured_ = 0;
     std::uint64_t detected_ = 0;
     std::uint64_t layers_done_ = 0;
+    bool aligned_ = false;
+    std::uint64_t seed_, stream_;
+    std::uint64_t batch_ = 0, run_ = 0;                          ///< the keys of layer-aligned noise
+    std::vector<std::uint64_t> layer_hash_;                      ///< by the index of a layer's first op; 0: not yet
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> seen_;  ///< content hash -> times run in this run
+    std::uint64_t layer_key(std::size_t first_op);
     std::vector<GeometricSampler> samplers_;
     std::vector<std::uint32_t> sampler_of_op_;
 };

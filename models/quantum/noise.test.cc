@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 
 #include "models/quantum/fast_rng.h"
+#include "models/quantum/frame_simulator.h"
+#include "models/quantum/program.h"
 
 namespace qdes::quantum {
 namespace {
@@ -50,6 +53,48 @@ TEST(GeometricSampler, GridVisitsEachSiteWithProbabilityP) {
         });
     const double n = 50.0 * 4096, expect = 0.02 * n, se = std::sqrt(n * 0.02 * 0.98);
     for (double c : per_row) EXPECT_NEAR(c, expect, 5 * se);
+}
+
+}  // namespace
+}  // namespace qdes::quantum
+
+namespace qdes::quantum {
+namespace {
+
+// Layer-aligned noise (common random numbers across circuits): a layer that two circuits share draws the same
+// noise in both, whatever their other layers are; without it the draws fall out of step; repeated runs, batches
+// and repeated layers within a run still draw fresh noise.
+TEST(LayerAlignedNoise, ASharedLayerDrawsTheSameNoiseInEveryCircuit) {
+    auto frames_of = [](const char* text, bool aligned, int runs) {
+        const Program p = compile(parse_circuit(text));
+        FrameSimulator sim(p, 512, 5, 9);
+        sim.set_layer_aligned_noise(aligned);
+        sim.run();
+        for (int r = 1; r < runs; ++r) sim.run_again();
+        std::vector<std::vector<std::uint64_t>> rows;
+        for (std::uint32_t q = 0; q < p.num_qubits; ++q)
+            rows.emplace_back(sim.x_frame().row(q), sim.x_frame().row(q) + sim.x_frame().words());
+        return rows;
+    };
+    // The second layer (X_ERROR on 3 and 4) is shared; the first differs in probability and in length.
+    const char* a = "X_ERROR(0.3) 0 1 2\nTICK\nX_ERROR(0.2) 3 4\nTICK\n";
+    const char* b = "X_ERROR(0.1) 0 1 2\nX_ERROR(0.4) 0 1 2 5\nTICK\nX_ERROR(0.2) 3 4\nTICK\n";
+    for (int runs : {1, 3}) {
+        const auto fa = frames_of(a, true, runs), fb = frames_of(b, true, runs);
+        EXPECT_EQ(fa[3], fb[3]) << runs;
+        EXPECT_EQ(fa[4], fb[4]) << runs;
+        EXPECT_NE(fa[0], fb[0]);
+        const auto ua = frames_of(a, false, runs), ub = frames_of(b, false, runs);
+        EXPECT_NE(ua[3], ub[3]);  // one stream: b's longer first layer shifts the draws
+    }
+    // A layer that occurs twice in a run draws fresh noise the second time: the frame of qubit 3 after two equal
+    // layers is not all zero (it would be if both drew the same flips), and its rate is 2 p (1 - p) within 5
+    // standard errors.
+    const auto twice = frames_of("X_ERROR(0.2) 3\nTICK\nX_ERROR(0.2) 3\nTICK\n", true, 1);
+    std::uint64_t ones = 0;
+    for (std::uint64_t w : twice[3]) ones += std::uint64_t(std::popcount(w));
+    const double rate = double(ones) / 512, expected = 2 * 0.2 * 0.8;
+    EXPECT_NEAR(rate, expected, 5 * std::sqrt(expected * (1 - expected) / 512));
 }
 
 }  // namespace

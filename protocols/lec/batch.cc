@@ -62,6 +62,7 @@ void LecBatch::use_round_circuit(const quantum::Circuit& round, const LecOptions
     capacity_ = o.batch ? o.batch : quantum::default_batch_shots(program_->num_qubits);
     capacity_ = std::min<std::size_t>(capacity_, o.shots);
     sim_ = std::make_unique<quantum::FrameSimulator>(*program_, capacity_, o.seed, o.stream);
+    sim_->set_layer_aligned_noise(o.aligned_noise);
 }
 
 FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o) {

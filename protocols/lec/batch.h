@@ -24,6 +24,9 @@ struct LecOptions {
     std::uint64_t seed = 1;
     std::uint64_t stream = 0;
     std::size_t batch = 0;  ///< shots advanced together; 0: sized to the circuit
+    /// Circuit rules: layer-aligned noise (FrameSimulator::set_layer_aligned_noise), so that rules sharing layers
+    /// share their noise: common random numbers for comparing rules. Not for checkpointed studies.
+    bool aligned_noise = false;
 };
 
 /// One set bit of a memory's state, for spacetime histories: a data error or a fired syndrome bit (an ancilla, or

@@ -19,7 +19,11 @@ ComponentKind LecMemory::kind() {
                     "the LEC rule: Toom's on the Ising memory as a circuit or an automaton, a rule file (rule_file), "
                     "or the 4D Toom rule on the 4D toric code as a circuit")
         .with_default("toom_circuit");
-    k.params.string("rule_file", "user-defined rule (protocols/lec/rule.h), relative to the scenario's folder")
+    k.params
+        .string("rule_file",
+                "user-defined rule, relative to the scenario's folder: with rule: file a 2D rule "
+                "(protocols/lec/rule.h), with rule: toric4d_circuit a 4D rule (lattice: toric4d; "
+                "protocols/lec/toric4d.h) in place of the 4D Toom rule")
         .with_default("");
     k.params.integer("size", "lattice side L (L x L spins on a torus; the 4D toric code: an L^4 torus)")
         .with_default("8")
@@ -99,28 +103,36 @@ LecOptions options_of(const Simulation& sim, const std::string& name, const Para
 
 }  // namespace
 
-static std::unique_ptr<LecRule> rule_of(const Simulation& sim, const ParamValues& p) {
+static CustomRules rules_of(const Simulation& sim, const ParamValues& p) {
     const std::string& rule = p.string("rule");
     const std::string& file = p.string("rule_file");
     if (rule == "file" && file.empty()) throw std::invalid_argument("rule: file needs rule_file");
-    if (rule != "file" && !file.empty()) throw std::invalid_argument("rule_file needs rule: file");
-    if (rule != "file") return nullptr;
-    return std::make_unique<LecRule>(load_lec_rule(sim.resolve_path(file).string()));
+    if (rule != "file" && rule != "toric4d_circuit" && !file.empty())
+        throw std::invalid_argument("rule_file needs rule: file (a 2D rule) or rule: toric4d_circuit (a 4D rule)");
+    CustomRules r;
+    if (file.empty()) return r;
+    const std::string path = sim.resolve_path(file).string();
+    if (rule == "file") {
+        r.ising = std::make_unique<LecRule>(load_lec_rule(path));
+    } else {
+        r.toric4d = std::make_unique<Toric4dRule>(load_toric4d_rule(path));
+    }
+    return r;
 }
 
-static std::unique_ptr<LecBatch> batch_of(const LecOptions& o, const ParamValues& p, const LecRule* custom) {
+static std::unique_ptr<LecBatch> batch_of(const LecOptions& o, const ParamValues& p, const CustomRules& custom) {
     const std::string& rule = p.string("rule");
     if (rule != "toric4d_circuit" && p.integer("decode_rounds") != 0)
         throw std::invalid_argument("decode_rounds applies to rule: toric4d_circuit only");
     if (rule == "toric4d_circuit") {
         Toric4dOptions t;
         t.decode_rounds = std::uint64_t(p.integer("decode_rounds"));
-        return std::make_unique<Toric4dBatch>(o, noise_of(p), t);
+        return std::make_unique<Toric4dBatch>(o, noise_of(p), t, custom.toric4d.get());
     }
     const double p01 = p.real("p01"), p10 = p.real("p10");
     if (p01 < 0 && p10 < 0)
         return std::make_unique<ToomBatch>(rule == "toom_automaton" ? ToomRule::kAutomaton : ToomRule::kCircuit, o,
-                                           noise_of(p), custom);
+                                           noise_of(p), custom.ising.get());
     if (rule != "toom_automaton")
         throw std::invalid_argument("p01 and p10 (biased noise) apply to rule: toom_automaton only; the circuits' "
                                     "noise is the engine's gate_bitflip or gate_depolarizing");
@@ -133,8 +145,8 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
       options_(options_of(sim, this->name(), params)),
       round_ps_(params.duration_ps("round_duration")),
       confidence_(params.real("confidence")),
-      custom_(rule_of(sim, params)),
-      batch_(batch_of(options_, params, custom_.get())),
+      custom_(rules_of(sim, params)),
+      batch_(batch_of(options_, params, custom_)),
       failures_trace_(open_trace(
           TraceSchemaBuilder<FailureRow>("failures", "one row per shot: its failure round, or the cap if censored")
               .field("shot", &FailureRow::shot, "", "shot index from 0")
@@ -143,16 +155,18 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
                      "toric code: a logical read as flipped after the noiseless readout)")
               .field("time_ps", &FailureRow::time_ps, "ps", "round x the round's duration")
               .field("censored", &FailureRow::censored, "", "1: alive at max_rounds (round is then the cap)"))),
-      fidelity_trace_(open_trace(
-          TraceSchemaBuilder<FidelityRow>("fidelity", "one row per round: shots simulated and shots logically "
-                                                      "correct after it, over all batches")
-              .field("round", &FidelityRow::round, "", "round from 1")
-              .field("shots", &FidelityRow::shots, "", "shots still simulated at this round")
-              .field("correct", &FidelityRow::correct, "", "of them, logically correct"))),
+      fidelity_trace_(
+          open_trace(TraceSchemaBuilder<FidelityRow>("fidelity",
+                                                     "one row per round: shots simulated and shots logically "
+                                                     "correct after it, over all batches")
+                         .field("round", &FidelityRow::round, "", "round from 1")
+                         .field("shots", &FidelityRow::shots, "", "shots still simulated at this round")
+                         .field("correct", &FidelityRow::correct, "", "of them, logically correct"))),
       history_trace_(open_trace(
           TraceSchemaBuilder<HistoryRow>(
-              "history", "spacetime history of the first history_shots shots: one row per data error or fired "
-                         "syndrome bit after each of the first history_rounds rounds")
+              "history",
+              "spacetime history of the first history_shots shots: one row per data error or fired "
+              "syndrome bit after each of the first history_rounds rounds")
               .field("shot", &HistoryRow::shot, "", "shot index from 0")
               .field("round", &HistoryRow::round, "", "round from 1")
               .field("what", &HistoryRow::what, "", "0: data error (a wrong spin or plaquette), 1: syndrome bit")

@@ -10,6 +10,7 @@
 
 #include "protocols/lec/batch.h"
 #include "protocols/lec/rule.h"
+#include "protocols/lec/toric4d.h"
 #include "sim/component.h"
 #include "sim/registry.h"
 #include "sim/statistics.h"
@@ -43,6 +44,12 @@ struct HistoryRow {
     std::uint32_t x0, x1, x2, x3;
 };
 
+/// A study's rule file, when it names one.
+struct CustomRules {
+    std::unique_ptr<LecRule> ising;        ///< rule: file
+    std::unique_ptr<Toric4dRule> toric4d;  ///< rule: toric4d_circuit with a rule_file
+};
+
 class LecMemory final : public Component {
   public:
     LecMemory(Simulation& sim, std::string name, const ParamValues& params);
@@ -63,7 +70,7 @@ class LecMemory final : public Component {
     LecOptions options_;
     TimePs round_ps_;
     double confidence_;
-    std::unique_ptr<LecRule> custom_;  ///< rule: file
+    CustomRules custom_;
     std::unique_ptr<LecBatch> batch_;
     std::uint64_t first_shot_ = 0;
     std::size_t in_batch_ = 0;

@@ -1,11 +1,17 @@
 #include "protocols/lec/toric4d.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <bit>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "models/quantum/codes/css_code.h"
 #include "protocols/lec/rule.h"
+#include "protocols/lec/rule_yaml.h"
+#include "sim/diagnostics.h"
 
 namespace qdes::lec {
 
@@ -144,13 +150,195 @@ std::uint64_t NoiselessDecoder::decode(const std::uint64_t* errors, std::size_t 
     return any_undecided ? max_steps + 1 : steps;
 }
 
-Toric4dBatch::Toric4dBatch(const LecOptions& o, const quantum::NoiseModel& noise, const Toric4dOptions& t)
-    : code_((check_options(o), toric4d_toom_rule(o.L))), L_(o.L), bound_(t.decode_rounds ? t.decode_rounds : 8ull * o.L) {
+Toric4dRule toric4d_toom() {
+    Toric4dRule r;
+    r.name = "toric4d_toom";
+    r.corrections = {{{Toric4dRule::kAFar, false}, {Toric4dRule::kBFar, false}}};
+    return r;
+}
+
+const char* edge_name(Toric4dRule::Edge e) {
+    static const char* names[4] = {"a_near", "b_near", "a_far", "b_far"};
+    return names[e];
+}
+
+bool is_toric4d_rule_text(const std::string& text) {
+    try {
+        const YAML::Node root = YAML::Load(text);
+        return root.IsMap() && root["lattice"] && root["lattice"].IsScalar() && root["lattice"].Scalar() == "toric4d";
+    } catch (const YAML::Exception&) {
+        return false;
+    }
+}
+
+Toric4dRule parse_toric4d_rule(const std::string& text, const std::string& source) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                 std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
+    }
+    if (!root.IsMap()) fail(source, root, "", "a 4D rule file is a map with name, lattice: toric4d and corrections");
+    if (!root["lattice"] || root["lattice"].Scalar() != "toric4d")
+        fail(source, root["lattice"] ? root["lattice"] : root, "lattice",
+             "a 4D rule file says lattice: toric4d (is this a 2D rule file? those go with rule: file)");
+    expect_keys(source, root, "", {"name", "description", "lattice", "corrections"});
+    Toric4dRule rule;
+    rule.source = source;
+    if (root["name"]) rule.name = root["name"].as<std::string>();
+    const YAML::Node corrections = root["corrections"];
+    if (!corrections || !corrections.IsSequence() || corrections.size() == 0)
+        fail(source, corrections ? corrections : root, "corrections", "expected a list of {if: [edge, ...]}");
+    const std::vector<std::string> names{"a_near", "b_near", "a_far", "b_far"};
+    for (std::size_t c = 0; c < corrections.size(); ++c) {
+        const YAML::Node n = corrections[c];
+        const std::string key = "corrections[" + std::to_string(c) + "]";
+        if (!n.IsMap()) fail(source, n, key, "expected {if: [edge, ...]}");
+        expect_keys(source, n, key, {"if"});
+        if (!n["if"] || !n["if"].IsSequence() || n["if"].size() == 0)
+            fail(source, n["if"] ? n["if"] : n, key + ".if", "expected a non-empty list of edges");
+        std::vector<Toric4dRule::Literal> literals;
+        bool positive = false;
+        for (const auto& e : n["if"]) {
+            if (!e.IsScalar()) fail(source, e, key + ".if", "expected an edge name, optionally negated: !a_near");
+            std::string t = e.Scalar();
+            Toric4dRule::Literal lit;
+            if (!t.empty() && t[0] == '!') {
+                lit.negated = true;
+                t = t.substr(1);
+            }
+            const auto it = std::find(names.begin(), names.end(), t);
+            if (it == names.end())
+                fail(source, e, key + ".if",
+                     "unknown edge '" + t + "'" + did_you_mean(t, names) + " (known: a_near, b_near, a_far, b_far)");
+            lit.edge = Toric4dRule::Edge(it - names.begin());
+            for (const auto& l : literals)
+                if (l.edge == lit.edge) fail(source, e, key + ".if", "edge '" + t + "' appears twice");
+            positive |= !lit.negated;
+            literals.push_back(lit);
+        }
+        if (!positive)
+            fail(source, n["if"], key + ".if",
+                 "needs at least one edge that is not negated: otherwise it fires on the error-free memory");
+        rule.corrections.push_back(std::move(literals));
+    }
+    return rule;
+}
+
+Toric4dRule load_toric4d_rule(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot open the rule file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_toric4d_rule(ss.str(), path);
+}
+
+std::string format_toric4d_rule(const Toric4dRule& rule, const std::string& comment) {
+    std::ostringstream out;
+    std::istringstream lines(comment);
+    for (std::string line; std::getline(lines, line);) out << (line.empty() ? "#" : "# " + line) << "\n";
+    out << "name: " << rule.name << "\nlattice: toric4d\ncorrections:\n";
+    for (const auto& c : rule.corrections) {
+        out << "  - {if: [";
+        for (std::size_t i = 0; i < c.size(); ++i)
+            out << (i ? ", " : "") << (c[i].negated ? "\"!" : "") << edge_name(c[i].edge) << (c[i].negated ? "\"" : "");
+        out << "]}\n";
+    }
+    return out.str();
+}
+
+namespace {
+
+/// The edge checks (edge (v, d) is check d L^4 + v) of plaquette q's four edges, in Toric4dRule::Edge order.
+std::array<std::uint32_t, 4> plaquette_edges(std::uint32_t L, std::uint32_t q) {
+    const std::uint32_t V = L * L * L * L;
+    const std::uint32_t stride[4] = {1, L, L * L, L * L * L};
+    auto forward = [&](std::uint32_t v, std::uint32_t d) {
+        const std::uint32_t coord = (v / stride[d]) % L;
+        return coord + 1 == L ? v - coord * stride[d] : v + stride[d];
+    };
+    static const std::uint32_t pair_a[6] = {0, 0, 0, 1, 1, 2}, pair_b[6] = {1, 2, 3, 2, 3, 3};  // toric4d_code's
+    const std::uint32_t pair = q / V, v = q % V, a = pair_a[pair], b = pair_b[pair];
+    return {a * V + v, b * V + v, a * V + forward(v, b), b * V + forward(v, a)};
+}
+
+struct Toric4dGates {
+    std::uint32_t n = 0, total = 0;
+    std::vector<std::vector<std::uint32_t>> pairs[2];  ///< CX data -> ancilla: other edges, then the edges read
+    std::vector<std::vector<std::uint32_t>> gates;     ///< the corrections' controlled gates
+    std::vector<std::vector<bool>> negated;
+};
+
+Toric4dGates toric4d_gates(std::uint32_t L, const Toric4dRule& rule) {
+    const LocalRuleCode code = toric4d_toom_rule(L);
+    Toric4dGates g;
+    g.n = code.num_data;
+    g.total = g.n + std::uint32_t(code.checks.size());
+    std::vector<std::array<std::uint32_t, 4>> edges(g.n);
+    std::vector<std::uint8_t> read(4, 0);  // which of a plaquette's edges some correction reads
+    for (const auto& c : rule.corrections)
+        for (const auto& l : c) read[l.edge] = 1;
+    for (std::uint32_t q = 0; q < g.n; ++q) edges[q] = plaquette_edges(L, q);
+    for (std::uint32_t c = 0; c < code.checks.size(); ++c)
+        for (std::uint32_t q : code.checks[c]) {
+            bool last = false;
+            for (int e = 0; e < 4; ++e) last |= read[e] && edges[q][e] == c;
+            g.pairs[last ? 1 : 0].push_back({q, g.n + c});
+        }
+    for (const auto& c : rule.corrections)
+        for (std::uint32_t q = 0; q < g.n; ++q) {
+            std::vector<std::uint32_t> qs;
+            std::vector<bool> neg;
+            for (const auto& l : c) {
+                qs.push_back(g.n + edges[q][l.edge]);
+                neg.push_back(l.negated);
+            }
+            qs.push_back(q);
+            g.gates.push_back(std::move(qs));
+            g.negated.push_back(std::move(neg));
+        }
+    return g;
+}
+
+}  // namespace
+
+quantum::Circuit toric4d_rule_round(std::uint32_t L, const Toric4dRule& rule, const quantum::NoiseModel& noise) {
+    using quantum::Gate;
+    const Toric4dGates g = toric4d_gates(L, rule);
+    quantum::Circuit circuit;
+    circuit.source = rule.source.empty() ? rule.name + "(L=" + std::to_string(L) + ")" : rule.source;
+    quantum::CircuitBuilder b(circuit);
+    std::vector<std::uint32_t> ancillas;
+    for (std::uint32_t q = g.n; q < g.total; ++q) ancillas.push_back(q);
+    b.add(Gate::kR, ancillas).tick();
+    for (const auto& part : g.pairs)
+        for (const auto& layer : bipartite_layers(part, g.total)) {
+            std::vector<std::uint32_t> targets;
+            for (std::size_t i : layer) targets.insert(targets.end(), part[i].begin(), part[i].end());
+            b.add(Gate::kCX, targets).tick();
+        }
+    add_controlled_layers(b, g.gates, g.negated, g.total);
+    return quantum::add_gate_noise(circuit, noise);
+}
+
+std::size_t toric4d_rule_layers(std::uint32_t L, const Toric4dRule& rule) {
+    const Toric4dGates g = toric4d_gates(L, rule);
+    std::size_t layers = 1;
+    for (const auto& part : g.pairs) layers += bipartite_layers(part, g.total).size();
+    return layers + layers_of(g.gates, g.total).size();
+}
+
+Toric4dBatch::Toric4dBatch(const LecOptions& o, const quantum::NoiseModel& noise, const Toric4dOptions& t,
+                           const Toric4dRule* rule)
+    : code_((check_options(o), toric4d_toom_rule(o.L))),
+      L_(o.L),
+      bound_(t.decode_rounds ? t.decode_rounds : 8ull * o.L) {
     if (noise.kind == quantum::NoiseModel::Kind::kPhenomenological)
         throw std::invalid_argument("the 4D Toom circuit has no syndrome measurements; use gate_bitflip or "
                                     "gate_depolarizing");
-    const quantum::Circuit round =
-        local_rule_round(code_, noise, "toric4d_toom(L=" + std::to_string(o.L) + ")");
+    const quantum::Circuit round = rule ? toric4d_rule_round(o.L, *rule, noise)
+                                        : local_rule_round(code_, noise, "toric4d_toom(L=" + std::to_string(o.L) + ")");
     use_round_circuit(round, o);
     decoder_ = std::make_unique<NoiselessDecoder>(code_, (capacity_ + 63) / 64);
     undecided_now_.resize((capacity_ + 63) / 64);

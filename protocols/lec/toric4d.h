@@ -23,6 +23,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "models/quantum/bit_table.h"
@@ -81,13 +82,60 @@ class NoiselessDecoder {
     std::vector<std::uint64_t> busy_, parity_, flipped_;
 };
 
+/// A local rule on the 4D toric code's plaquettes, the same for every plaquette (v; a, b) (a < b) and for every
+/// plane: flip the plaquette when every literal of one of its corrections holds. A literal reads the edge ancilla
+/// of one of the plaquette's four edges, maybe negated:
+///   a_near (v; a), b_near (v; b), a_far (v + e_b; a), b_far (v + e_a; b)
+/// (the far edges are the ones on the plaquette's far side; the 4D Toom rule is one correction [a_far, b_far]).
+/// Written as a rule file:
+///
+///   name: toric4d_toom
+///   lattice: toric4d
+///   corrections:
+///     - {if: [a_far, b_far]}          # "!b_near" means the ancilla must be 0
+struct Toric4dRule {
+    enum Edge : std::uint8_t { kANear = 0, kBNear = 1, kAFar = 2, kBFar = 3 };
+    struct Literal {
+        Edge edge = kAFar;
+        bool negated = false;
+    };
+    std::string name = "toric4d";
+    std::string source;
+    std::vector<std::vector<Literal>> corrections;
+};
+
+/// The 4D Toom rule as a Toric4dRule.
+Toric4dRule toric4d_toom();
+/// "a_near", "b_near", "a_far", "b_far".
+const char* edge_name(Toric4dRule::Edge e);
+/// Reads a 4D rule file; std::runtime_error "file:line:column: key: message" on any problem (unknown keys or
+/// edges, an edge twice in one correction, a correction without a positive literal, which would fire on the
+/// error-free memory).
+Toric4dRule parse_toric4d_rule(const std::string& text, const std::string& source);
+Toric4dRule load_toric4d_rule(const std::string& path);
+std::string format_toric4d_rule(const Toric4dRule& rule, const std::string& comment = "");
+/// Whether the text is a 4D rule file (its `lattice` key says toric4d), so that one reader serves both kinds.
+bool is_toric4d_rule_text(const std::string& text);
+
+/// One LEC round of the rule on the 4D toric code's bit-flip sector (local_rule_round's layout): resets the edge
+/// ancillas, copies each edge's check in conflict-free CX layers (the CX to the edges a plaquette's corrections
+/// read go last, as local_rule_round does for the designated edges), then the corrections as controlled gates in
+/// conflict-free layers (CX, CCX or MCX by their number of literals; X gates around negated ones); the engine's
+/// gate noise is added. With toric4d_toom() it is local_rule_round's circuit exactly.
+quantum::Circuit toric4d_rule_round(std::uint32_t L, const Toric4dRule& rule, const quantum::NoiseModel& noise);
+/// The gate layers of that round (the reset included).
+std::size_t toric4d_rule_layers(std::uint32_t L, const Toric4dRule& rule);
+
 struct Toric4dOptions {
     std::uint64_t decode_rounds = 0;  ///< bound of the noiseless readout; 0: 8 L
 };
 
 class Toric4dBatch final : public LecBatch {
   public:
-    Toric4dBatch(const LecOptions& o, const quantum::NoiseModel& noise, const Toric4dOptions& t = {});
+    /// With `rule`, the round runs that rule (toric4d_rule_round) instead of the 4D Toom rule; the readout is the
+    /// noiseless 4D Toom rule either way, so that every rule is read alike.
+    Toric4dBatch(const LecOptions& o, const quantum::NoiseModel& noise, const Toric4dOptions& t = {},
+                 const Toric4dRule* rule = nullptr);
     void state_of(std::size_t shot, std::vector<SiteBit>& out) const override;
     const LocalRuleCode& code() const { return code_; }
     std::uint64_t decode_bound() const { return bound_; }

@@ -27,9 +27,9 @@ struct Step {
 
 struct Episode {
     std::vector<Step> steps;
-    RuleBuilder builder;
+    std::unique_ptr<Builder> builder;
     double entropy = 0;  ///< summed over the steps
-    explicit Episode(const RuleSpace& s) : builder(s) {}
+    explicit Episode(const Space& s) : builder(s.builder()) {}
 };
 
 std::size_t sample(const Eigen::VectorXd& p, RandomStream& rng) {
@@ -47,8 +47,8 @@ std::size_t sample(const Eigen::VectorXd& p, RandomStream& rng) {
 
 }  // namespace
 
-AgentResult run_agent(const RuleSpace& space, Evaluator& evaluator, const AgentSpec& spec,
-                      const AgentProgress& progress, const std::atomic<bool>* interrupt) {
+AgentResult run_agent(const Space& space, Evaluator& evaluator, const AgentSpec& spec, const AgentProgress& progress,
+                      const std::atomic<bool>* interrupt) {
     const auto t0 = std::chrono::steady_clock::now();
     AgentResult out;
     out.agent = agent_name(spec.kind);
@@ -69,9 +69,9 @@ AgentResult run_agent(const RuleSpace& space, Evaluator& evaluator, const AgentS
         for (std::size_t e = 0; e < episodes; ++e) {
             batch.emplace_back(space);
             Episode& ep = batch.back();
-            while (!ep.builder.done()) {
-                Step st{Eigen::VectorXd(space.num_features()), ep.builder.mask(), 0};
-                ep.builder.features(st.x.data());
+            while (!ep.builder->done()) {
+                Step st{Eigen::VectorXd(space.num_features()), ep.builder->mask(), 0};
+                ep.builder->features(st.x.data());
                 Eigen::VectorXd p;
                 if (policy) {
                     p = policy->probabilities(st.x, st.mask);
@@ -84,24 +84,24 @@ AgentResult run_agent(const RuleSpace& space, Evaluator& evaluator, const AgentS
                     if (p[i] > 0) ep.entropy -= p[i] * std::log(p[i]);
                 st.action = sample(p, rng);
                 st.p_old = p[Eigen::Index(st.action)];
-                ep.builder.apply(st.action);
+                ep.builder->apply(st.action);
                 ep.steps.push_back(std::move(st));
             }
-            out.dead_ends += ep.builder.dead_ends();
+            out.dead_ends += ep.builder->dead_ends();
         }
         out.episodes += episodes;
         // The episodes this iteration scores: those with a rule, new rules only while the budget lasts.
-        std::vector<lec::LecRule> rules;
+        std::vector<Rule> rules;
         std::vector<std::size_t> which;  // episode of each rule
         std::set<std::string> fresh;
         for (std::size_t e = 0; e < batch.size(); ++e) {
-            if (!batch[e].builder.has_rule()) continue;
-            const std::string k = evaluator.key(batch[e].builder.rule());
+            if (!batch[e].builder->has_rule()) continue;
+            const std::string k = evaluator.key(batch[e].builder->rule());
             if (!seen.count(k) && !fresh.count(k)) {
                 if (seen.size() + fresh.size() >= spec.budget) continue;
                 fresh.insert(k);
             }
-            rules.push_back(batch[e].builder.rule());
+            rules.push_back(batch[e].builder->rule());
             which.push_back(e);
         }
         const std::vector<Score> scores = evaluator.score(rules);
@@ -141,7 +141,7 @@ AgentResult run_agent(const RuleSpace& space, Evaluator& evaluator, const AgentS
             // Episodes without a rule, or beyond the budget, learn from the floor and nothing respectively.
             std::vector<double> r;
             for (std::size_t e = 0; e < batch.size(); ++e) {
-                if (!batch[e].builder.has_rule()) {
+                if (!batch[e].builder->has_rule()) {
                     ++out.empty_episodes;
                     reward[e] = worst;
                 }
@@ -171,7 +171,7 @@ AgentResult run_agent(const RuleSpace& space, Evaluator& evaluator, const AgentS
                 }
             }
         } else {
-            for (const Episode& ep : batch) out.empty_episodes += ep.builder.has_rule() ? 0 : 1;
+            for (const Episode& ep : batch) out.empty_episodes += ep.builder->has_rule() ? 0 : 1;
         }
         out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (progress) progress(out, spec.budget);

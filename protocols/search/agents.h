@@ -57,7 +57,7 @@ struct EvaluatedRule {
     std::uint64_t evaluation = 0;  ///< 1 for the agent's first distinct rule
     std::uint64_t iteration = 0;
     std::string key;
-    lec::LecRule rule;
+    Rule rule;
     Score score;
 };
 
@@ -76,7 +76,7 @@ struct AgentResult {
 using AgentProgress = std::function<void(const AgentResult& so_far, std::size_t budget)>;
 
 /// Runs the agent; stops before the next iteration once *interrupt is set.
-AgentResult run_agent(const RuleSpace& space, Evaluator& evaluator, const AgentSpec& spec,
+AgentResult run_agent(const Space& space, Evaluator& evaluator, const AgentSpec& spec,
                       const AgentProgress& progress = nullptr, const std::atomic<bool>* interrupt = nullptr);
 
 }  // namespace qdes::search

@@ -8,10 +8,11 @@
 #include <thread>
 
 #include "protocols/lec/toom.h"
+#include "protocols/lec/toric4d.h"
 
 namespace qdes::search {
 
-Score evaluate_rule(const lec::LecRule& rule, const EvalSpec& spec) {
+Score evaluate_rule(const Rule& rule, const EvalSpec& spec) {
     const auto t0 = std::chrono::steady_clock::now();
     lec::LecOptions o;
     o.L = spec.L;
@@ -19,11 +20,18 @@ Score evaluate_rule(const lec::LecRule& rule, const EvalSpec& spec) {
     o.max_rounds = spec.max_rounds;
     o.seed = spec.seed;
     o.stream = spec.stream;
+    o.aligned_noise = spec.common_random_numbers;
     lec::check_options(o);
     Score s;
-    s.layers = lec::lec_round_layers(rule, spec.L);
+    s.layers = round_layers(rule, spec.L);
     s.gates = gates_per_cell(rule);
-    FailureTimes times = lec::toom_lifetimes(lec::ToomRule::kCircuit, o, spec.noise, &rule);
+    FailureTimes times;
+    if (const auto* r = std::get_if<lec::LecRule>(&rule)) {
+        times = lec::toom_lifetimes(lec::ToomRule::kCircuit, o, spec.noise, r);
+    } else {
+        lec::Toric4dBatch batch(o, spec.noise, {}, &std::get<lec::Toric4dRule>(rule));
+        times = lec::run_lifetimes(batch, o);
+    }
     if (spec.unit == LifetimeUnit::kLayers)
         for (double& t : times.times) t *= double(s.layers);
     s.lifetime = exponential_lifetime(times, spec.confidence);
@@ -63,7 +71,7 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
 Evaluator::Evaluator(EvalSpec spec, Symmetry symmetry, unsigned threads)
     : spec_(std::move(spec)), symmetry_(symmetry), threads_(std::max(1u, threads)) {}
 
-std::vector<Score> Evaluator::score(const std::vector<lec::LecRule>& rules) {
+std::vector<Score> Evaluator::score(const std::vector<Rule>& rules) {
     std::vector<std::string> keys;
     std::vector<std::size_t> todo;  // the first rule of each new key
     std::map<std::string, std::size_t> first;

@@ -2,11 +2,13 @@
 /// The objective of the circuit search: a rule's estimated memory lifetime at one (p, L), as log tau with its
 /// likelihood-ratio interval (sim/lifetime.h), less a penalty per faulty operation per cell.
 ///
-/// Common random numbers: every candidate is run with the same seed and generator stream, so two rules meet the
-/// same stream of noise draws, and whatever part of the noise both circuits consume alike cancels in their
-/// difference. Evaluations are cached by the rule's key (space.h: rule_key), and a batch of new rules is run on
-/// several threads; a rule's score depends only on the rule and the evaluation settings, never on the thread or on
-/// the order of evaluation.
+/// Common random numbers: every candidate is run with the same seed and stream and with layer-aligned noise
+/// (quantum::FrameSimulator::set_layer_aligned_noise): each gate layer of each round draws from a stream keyed by
+/// its place (batch, round, layer), so two rules that share a layer meet the same noise in it, and the noise both
+/// meet cancels in their difference. (With one stream per run the draws of two different circuits fall out of
+/// step at their first difference, and measured no variance reduction; see docs/search_format.md.) Evaluations are
+/// cached by the rule's key (space.h: rule_key), and a batch of new rules is run on several threads; a rule's score
+/// depends only on the rule and the evaluation settings, never on the thread or on the order of evaluation.
 
 #include <cstddef>
 #include <cstdint>
@@ -37,30 +39,34 @@ struct EvalSpec {
     double gate_penalty = 0;  ///< subtracted from log tau per faulty operation per cell
     LifetimeUnit unit = LifetimeUnit::kRounds;
     double confidence = 0.95;
+    /// Common random numbers: layer-aligned noise (lec::LecOptions::aligned_noise), so that candidates that share
+    /// layers draw the same noise in them.
+    bool common_random_numbers = true;
 };
 
 struct Score {
     LifetimeEstimate lifetime;  ///< in the spec's unit
     double log_tau = 0;         ///< log of tau, or of its lower bound when no shot failed
     double log_lower = 0, log_upper = 0;
-    std::size_t gates = 0;   ///< per cell per round (gates_per_cell)
+    double gates = 0;        ///< per cell (2D) or plaquette (4D) per round (gates_per_cell)
     std::size_t layers = 0;  ///< per round
     double objective = 0;    ///< log_tau - gate_penalty x gates
     double seconds = 0;      ///< wall time of the evaluation
 };
 
-/// Runs the rule's lifetime study (lec::ToomBatch with the rule file's circuit) and scores it.
-Score evaluate_rule(const lec::LecRule& rule, const EvalSpec& spec);
+/// Runs the rule's lifetime study (lec::ToomBatch with a 2D rule's circuit, lec::Toric4dBatch with a 4D rule's)
+/// and scores it.
+Score evaluate_rule(const Rule& rule, const EvalSpec& spec);
 
 /// Scores for many rules, cached by key, new ones run `threads` at a time.
 class Evaluator {
   public:
     Evaluator(EvalSpec spec, Symmetry symmetry, unsigned threads);
     const EvalSpec& spec() const { return spec_; }
-    std::string key(const lec::LecRule& rule) const { return rule_key(rule, symmetry_); }
+    std::string key(const Rule& rule) const { return rule_key(rule, symmetry_); }
     bool cached(const std::string& key) const { return cache_.count(key) != 0; }
     /// The scores of `rules`, in order; rules not in the cache are evaluated in parallel first.
-    std::vector<Score> score(const std::vector<lec::LecRule>& rules);
+    std::vector<Score> score(const std::vector<Rule>& rules);
     std::size_t evaluations() const { return cache_.size(); }
 
   private:

@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
 
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/program.h"
 #include "protocols/search/agents.h"
 #include "protocols/search/policy.h"
 #include "protocols/search/search_file.h"
+#include "protocols/search/toric4d_space.h"
 #include "sim/random.h"
 #include "tests/support/test_util.h"
 
@@ -48,24 +50,24 @@ lec::LecRule build(const RuleSpace& space, const std::vector<std::size_t>& actio
         b.apply(a);
     }
     EXPECT_TRUE(b.done());
-    return b.rule();
+    return b.ising_rule();
 }
 
 TEST(SearchSpace, ToomsRuleLiesInTheSpaceAndBuildsTheBuiltInCircuit) {
     const quantum::NoiseModel noise{quantum::NoiseModel::Kind::kGateBitflip, 0.01, -1, 0};
     for (const SpaceSpec& spec : {toom_gates(), extended_gates()}) {
         const RuleSpace space(spec);
-        const std::vector<std::size_t> actions = toom_actions(space);
+        const std::vector<std::size_t> actions = space.toom_actions();
         ASSERT_EQ(actions.size(), 7u);
         const lec::LecRule rule = build(space, actions);
         const lec::LecRule toom = rule_file("toom.yaml");
         EXPECT_EQ(lec::lec_round_circuit(rule, 5, noise).to_text(), lec::lec_round_circuit(toom, 5, noise).to_text());
         EXPECT_EQ(lec::lec_round_layers(rule, 4), 6u);  // reset, 4 CX layers, the CCX
-        EXPECT_EQ(gates_per_cell(rule), 7u);            // 2 resets, 4 CX, 1 CCX
+        EXPECT_EQ(gates_per_cell(rule), 7);             // 2 resets, 4 CX, 1 CCX
     }
     SpaceSpec no_ccx = toom_gates();
     no_ccx.gates.ccx = false;
-    EXPECT_TRUE(toom_actions(RuleSpace(no_ccx)).empty());
+    EXPECT_TRUE(RuleSpace(no_ccx).toom_actions().empty());
 }
 
 TEST(SearchSpace, LayerCountIsTheCircuitsOwn) {
@@ -97,7 +99,7 @@ TEST(SearchSpace, EveryEpisodeBuildsAValidRuleWithinTheBounds) {
                 ++empty;
                 continue;
             }
-            const lec::LecRule& r = b.rule();
+            const lec::LecRule& r = b.ising_rule();
             EXPECT_LE(r.ancillas.size(), spec.max_ancillas);
             EXPECT_LE(r.corrections.size(), spec.max_corrections);
             EXPECT_LE(lec::lec_round_layers(r, spec.L), spec.max_depth);
@@ -186,7 +188,7 @@ TEST(SearchObjective, ScoresAreCachedAndCommonToEveryCandidate) {
     EXPECT_EQ(s[0].log_tau, s[2].log_tau);
     // The same seed and stream for every candidate: a rule scored alone scores the same.
     EXPECT_EQ(evaluate_rule(hier, e).log_tau, s[1].log_tau);
-    EXPECT_EQ(s[1].gates, 4u + 4u + 1u + 3u + 2u);  // 4 resets, 4 CX, the ANDs (one control negated), 2 corrections
+    EXPECT_EQ(s[1].gates, 4 + 4 + 1 + 3 + 2);  // 4 resets, 4 CX, the ANDs (one control negated), 2 corrections
     EXPECT_DOUBLE_EQ(s[0].objective, s[0].log_tau);
     e.gate_penalty = 0.1;
     EXPECT_DOUBLE_EQ(evaluate_rule(toom, e).objective, s[0].log_tau - 0.7);
@@ -231,11 +233,103 @@ TEST(SearchAgents, FromScratchTheLearnerFindsARuleWithinErrorOfToomsAndRandomSea
     e.seed = 99;
     const Score toom = evaluate_rule(rule_file("toom.yaml"), e);
     const Comparison c = compare(evaluate_rule(learned.rules[learned.best].rule, e), toom, 0.95);
-    EXPECT_NE(c.verdict, "shorter") << lec::format_lec_rule(learned.rules[learned.best].rule) << c.log_ratio;
+    EXPECT_NE(c.verdict, "shorter") << format_rule(learned.rules[learned.best].rule) << c.log_ratio;
     EXPECT_GT(c.log_ratio, -0.1);
     const Comparison r = compare(evaluate_rule(random.rules[random.best].rule, e), toom, 0.95);
     EXPECT_EQ(r.verdict, "shorter");
     EXPECT_LT(r.log_ratio, c.log_ratio);
+}
+
+TEST(SearchToric4d, TheToomRuleThroughTheGenericBuilderIsTheBuiltInCircuit) {
+    const quantum::NoiseModel noise{quantum::NoiseModel::Kind::kGateBitflip, 0.001, -1, 0};
+    for (std::uint32_t L : {2u, 3u}) {
+        const lec::LocalRuleCode code = lec::toric4d_toom_rule(L);
+        EXPECT_EQ(lec::toric4d_rule_round(L, lec::toric4d_toom(), noise).to_text(),
+                  lec::local_rule_round(code, noise, "x").to_text())
+            << "L=" << L;
+        EXPECT_EQ(lec::toric4d_rule_layers(L, lec::toric4d_toom()), 10u);  // reset, 6 CX layers, 3 CCX layers
+    }
+    // So a study given the Toom rule as a rule file draws exactly the built-in study's samples.
+    lec::LecOptions o;
+    o.L = 2;
+    o.shots = 128;
+    o.max_rounds = 400;
+    const lec::Toric4dRule toom = lec::parse_toric4d_rule(lec::format_toric4d_rule(lec::toric4d_toom(), "c"), "f");
+    lec::Toric4dBatch built_in(o, noise), from_file(o, noise, {}, &toom);
+    const FailureTimes a = lec::run_lifetimes(built_in, o), b = lec::run_lifetimes(from_file, o);
+    EXPECT_EQ(a.times, b.times);
+    EXPECT_GT(exponential_lifetime(a).failures, 20u);
+}
+
+TEST(SearchToric4d, RuleFilesReadBackAndBadOnesNameTheLineAndKey) {
+    const std::string text =
+        "name: r\nlattice: toric4d\ncorrections:\n  - {if: [a_far, \"!b_near\"]}\n  - {if: [b_far]}\n";
+    const lec::Toric4dRule r = lec::parse_toric4d_rule(text, "r.yaml");
+    ASSERT_EQ(r.corrections.size(), 2u);
+    EXPECT_TRUE(r.corrections[0][1].negated);
+    EXPECT_EQ(r.corrections[0][1].edge, lec::Toric4dRule::kBNear);
+    EXPECT_EQ(lec::format_toric4d_rule(r), text);
+    EXPECT_TRUE(lec::is_toric4d_rule_text(text));
+    auto error = [](const std::string& t) {
+        try {
+            lec::parse_toric4d_rule(t, "bad.yaml");
+        } catch (const std::runtime_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(error("lattice: toric4d\ncorrections:\n  - {if: [a_fat]}\n"),
+              "bad.yaml:3:11: corrections[0].if: unknown edge 'a_fat' (did you mean \"a_far\"?) (known: a_near, "
+              "b_near, a_far, b_far)");
+    EXPECT_NE(error("lattice: toric4d\ncorrections:\n  - {if: [\"!a_far\"]}\n")
+                  .find("bad.yaml:3:10: corrections[0].if: "
+                        "needs at least one edge"),
+              std::string::npos);
+    EXPECT_NE(error("lattice: toric4d\ncorrections:\n  - {if: [a_far, a_far]}\n").find("appears twice"),
+              std::string::npos);
+    EXPECT_NE(error("corrections:\n  - {if: [a_far]}\n").find("lattice: a 4D rule file says lattice: toric4d"),
+              std::string::npos);
+}
+
+TEST(SearchToric4d, EveryEpisodeBuildsAValidRuleAndTheToomRuleLiesInTheSpace) {
+    Toric4dSpaceSpec spec;
+    spec.gates = GateSet{true, true, true, 3};
+    spec.L = 2;
+    const Toric4dSpace space(spec);
+    std::unique_ptr<Builder> toom = space.builder();
+    for (std::size_t a : space.toom_actions()) {
+        ASSERT_TRUE(toom->mask()[a]) << space.action_name(a);
+        toom->apply(a);
+    }
+    EXPECT_EQ(format_rule(toom->rule()), lec::format_toric4d_rule([] {
+                  lec::Toric4dRule t = lec::toric4d_toom();
+                  t.name = "searched";
+                  return t;
+              }()));
+    RandomStream rng(3, 3);
+    std::set<std::string> distinct;
+    for (int e = 0; e < 300; ++e) {
+        std::unique_ptr<Builder> b = space.builder();
+        while (!b->done()) {
+            std::vector<std::size_t> allowed;
+            for (std::size_t a = 0; a < b->mask().size(); ++a)
+                if (b->mask()[a]) allowed.push_back(a);
+            b->apply(allowed[rng.uniform_below(allowed.size())]);
+        }
+        ASSERT_TRUE(b->has_rule());
+        const lec::Toric4dRule r = std::get<lec::Toric4dRule>(b->rule());
+        EXPECT_LE(r.corrections.size(), spec.max_corrections);
+        EXPECT_LE(lec::toric4d_rule_layers(spec.L, r), spec.max_depth);
+        // A valid rule file (a positive literal per correction, no edge twice), whose circuit compiles with
+        // classical controls and leaves a perfect memory perfect.
+        const lec::Toric4dRule back = lec::parse_toric4d_rule(lec::format_toric4d_rule(r), "back");
+        const quantum::Program p = quantum::compile(lec::toric4d_rule_round(spec.L, back, quantum::NoiseModel{}));
+        quantum::FrameSimulator sim(p, 512, 3);
+        sim.run();
+        for (std::uint32_t q = 0; q < 6 * 16; ++q) ASSERT_EQ(sim.x_frame().get(q, 0), 0);
+        distinct.insert(rule_key(b->rule(), Symmetry::kTranslation));
+    }
+    EXPECT_GT(distinct.size(), 50u);
 }
 
 }  // namespace

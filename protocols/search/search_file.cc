@@ -147,11 +147,11 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
         fail(sc.source, root["name"], "name", "must be a non-empty file name without '/'");
     if (root["description"]) sc.description = r.scalar<std::string>(root["description"], "description", "text");
     sc.seed = r.integer(root, "seed", "seed", 1, 0, ~std::uint64_t(0) >> 1);
-    r.choice(root, "lattice", "lattice", "ising2d", {"ising2d"});
+    sc.lattice = r.choice(root, "lattice", "lattice", "ising2d", {"ising2d", "toric4d"});
+    const bool ising = sc.lattice == "ising2d";
 
     // The gate set.
-    SpaceSpec& s = sc.space;
-    s.gates = GateSet{false, false, false, 2};
+    GateSet gate_set{false, false, false, 2};
     const YAML::Node gates = root["gates"];
     if (!gates || !gates.IsSequence() || gates.size() == 0)
         fail(sc.source, gates ? gates : root, "gates", "expected a list of gates from CX, CCX, MCX");
@@ -159,11 +159,11 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
         const std::string key = "gates[" + std::to_string(i) + "]";
         const std::string g = r.scalar<std::string>(gates[i], key, "a gate name");
         if (g == "CX")
-            s.gates.cx = true;
+            gate_set.cx = true;
         else if (g == "CCX")
-            s.gates.ccx = true;
+            gate_set.ccx = true;
         else if (g == "MCX")
-            s.gates.mcx = true;
+            gate_set.mcx = true;
         else
             fail(sc.source, gates[i], key,
                  "unknown gate '" + g + "'" + did_you_mean(g, {"CX", "CCX", "MCX"}) + " (known: CX, CCX, MCX)");
@@ -171,21 +171,32 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
     const YAML::Node space =
         r.map(root, "space", "space",
               {"max_ancillas", "max_corrections", "max_depth", "max_controls", "radius", "hierarchical", "symmetry"});
+    if (!ising)
+        for (const char* k : {"max_ancillas", "radius", "hierarchical", "symmetry"})
+            if (space[k])
+                fail(sc.source, space[k], std::string("space.") + k,
+                     "applies to lattice: ising2d only (a 4D rule reads its plaquette's four edge ancillas, and only "
+                     "the lattice's translations map its round circuit onto itself)");
+    gate_set.max_controls = int(r.integer(space, "max_controls", "space.max_controls", gate_set.mcx ? 3 : 2, 1, 8));
+    if (gate_set.mcx && gate_set.max_controls < 3)
+        fail(sc.source, space["max_controls"], "space.max_controls", "MCX needs max_controls of at least 3");
+    if (!gate_set.cx) fail(sc.source, gates, "gates", "needs CX: parities are copied onto ancillas by CX");
+    SpaceSpec& s = sc.space;
+    s.gates = gate_set;
     s.max_ancillas = r.integer(space, "max_ancillas", "space.max_ancillas", 2, 1, 16);
     s.max_corrections = r.integer(space, "max_corrections", "space.max_corrections", 2, 1, 16);
-    s.max_depth = r.integer(space, "max_depth", "space.max_depth", 8, 4, 64);
-    s.gates.max_controls = int(r.integer(space, "max_controls", "space.max_controls", s.gates.mcx ? 3 : 2, 1, 8));
-    if (s.gates.mcx && s.gates.max_controls < 3)
-        fail(sc.source, space["max_controls"], "space.max_controls", "MCX needs max_controls of at least 3");
+    s.max_depth = r.integer(space, "max_depth", "space.max_depth", ising ? 8 : 16, 4, 64);
     s.radius = int(r.integer(space, "radius", "space.radius", 1, 1, 3));
     s.hierarchical = r.flag(space, "hierarchical", "space.hierarchical", false);
     s.symmetry =
         r.choice(space, "symmetry", "space.symmetry", "point_group", {"point_group", "translation"}) == "translation"
             ? Symmetry::kTranslation
             : Symmetry::kPointGroup;
-    if (!s.gates.cx) fail(sc.source, gates, "gates", "needs CX: parities are copied onto ancillas by CX");
     if (s.hierarchical && s.gates.most_controls() < 2)
         fail(sc.source, space["hierarchical"], "space.hierarchical", "needs CCX or MCX in gates");
+    sc.space4d.gates = gate_set;
+    sc.space4d.max_corrections = s.max_corrections;
+    sc.space4d.max_depth = s.max_depth;
 
     // Noise and training point.
     EvalSpec& t = sc.training;
@@ -196,13 +207,14 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
     t.noise.p = r.real(noise, "p", "noise.p", 0, 0, 1, true);
     t.noise.idle = r.real(noise, "idle", "noise.idle", 0, 0, 1);
     const YAML::Node training = r.map(root, "training", "training", {"size", "shots", "max_rounds"});
-    t.L = std::uint32_t(r.integer(training, "size", "training.size", 4, 2, 256));
+    t.L = std::uint32_t(r.integer(training, "size", "training.size", ising ? 4 : 3, 2, ising ? 256 : 16));
     t.shots = r.integer(training, "shots", "training.shots", 512, 1, std::uint64_t(1) << 32);
     t.max_rounds = r.integer(training, "max_rounds", "training.max_rounds", 2000, 1, std::uint64_t(1) << 40);
-    if (t.L < std::uint32_t(2 * s.radius + 1))
+    if (ising && t.L < std::uint32_t(2 * s.radius + 1))
         fail(sc.source, training["size"] ? training["size"] : root, "training.size",
              "must be at least 2 space.radius + 1 = " + std::to_string(2 * s.radius + 1));
     s.L = t.L;
+    sc.space4d.L = t.L;
     t.seed = sc.seed;
     t.stream = stream_id("search", "training");
     const YAML::Node objective = r.map(root, "objective", "objective", {"gate_penalty", "lifetime_unit", "confidence"});
@@ -258,14 +270,22 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
         const std::filesystem::path p =
             std::filesystem::path(file).is_absolute() ? std::filesystem::path(file) : path.parent_path() / file;
         try {
-            sc.reference = lec::load_lec_rule(p.string());
+            if (ising)
+                sc.reference = lec::load_lec_rule(p.string());
+            else
+                sc.reference = lec::load_toric4d_rule(p.string());
         } catch (const std::exception& e) {
             fail(sc.source, ref, "evaluation.reference", e.what());
         }
         sc.reference_file = file;
     } else {
-        sc.reference = lec::parse_lec_rule(kToomRule, "toom");
-        sc.reference_file = "toom (built in: scenarios/lec/rules/toom.yaml)";
+        if (ising) {
+            sc.reference = lec::parse_lec_rule(kToomRule, "toom");
+            sc.reference_file = "toom (built in: scenarios/lec/rules/toom.yaml)";
+        } else {
+            sc.reference = lec::toric4d_toom();
+            sc.reference_file = "toric4d_toom (built in: the 4D Toom rule)";
+        }
     }
     sc.points.push_back({t.noise.p, t.L});
     if (const YAML::Node points = eval["points"]) {
@@ -276,20 +296,25 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
             expect_keys(sc.source, points[i], key, {"p", "size"});
             EvalPoint pt;
             pt.p = r.real(points[i], "p", key + ".p", t.noise.p, 0, 1);
-            pt.L = std::uint32_t(r.integer(points[i], "size", key + ".size", t.L, 2, 256));
-            if (pt.L < std::uint32_t(2 * s.radius + 1))
+            pt.L = std::uint32_t(r.integer(points[i], "size", key + ".size", t.L, 2, ising ? 256 : 16));
+            if (ising && pt.L < std::uint32_t(2 * s.radius + 1))
                 fail(sc.source, points[i], key + ".size",
                      "must be at least 2 space.radius + 1 = " + std::to_string(2 * s.radius + 1));
             sc.points.push_back(pt);
         }
     }
     try {
-        RuleSpace check(s);
-        lec::lec_round_layers(sc.reference, t.L);
+        make_space(sc);
+        round_layers(sc.reference, t.L);
     } catch (const std::exception& e) {
         fail(sc.source, root["space"] ? root["space"] : root, "space", e.what());
     }
     return sc;
+}
+
+std::unique_ptr<Space> make_space(const SearchScenario& sc) {
+    if (sc.lattice == "toric4d") return std::make_unique<Toric4dSpace>(sc.space4d);
+    return std::make_unique<RuleSpace>(sc.space);
 }
 
 Comparison compare(const Score& rule, const Score& reference, double confidence) {
@@ -318,7 +343,8 @@ struct RuleRowH5 {
     std::uint64_t evaluation, iteration;
     const char* key;
     const char* rule;
-    std::uint64_t gates, layers;
+    double gates;
+    std::uint64_t layers;
     double tau, lower, upper, log_tau;
     std::uint64_t failures, censored;
     double objective, seconds;
@@ -329,7 +355,8 @@ struct ReevalRowH5 {
     double p;
     std::uint64_t size, shots, max_rounds;
     double tau, lower, upper, log_tau;
-    std::uint64_t failures, censored, layers, gates;
+    std::uint64_t failures, censored, layers;
+    double gates;
 };
 struct ComparisonRowH5 {
     const char* agent;
@@ -383,7 +410,8 @@ void write_search_file(const std::filesystem::path& path, const SearchScenario& 
         std::string ov;
         for (const auto& o : overrides) ov += o + "\n";
         h5::write_string_dataset(f, "overrides", ov);
-        h5::write_string_dataset(f, "reference_rule", lec::format_lec_rule(sc.reference));
+        h5::write_attribute(f, "lattice", sc.lattice);
+        h5::write_string_dataset(f, "reference_rule", format_rule(sc.reference));
 
         std::vector<CurveRowH5> curve;
         std::vector<RuleRowH5> rules;
@@ -398,7 +426,7 @@ void write_search_file(const std::filesystem::path& path, const SearchScenario& 
             for (const EvaluatedRule& e : a.rules) {
                 texts.push_back(e.key);
                 const char* key = texts.back().c_str();
-                texts.push_back(lec::format_lec_rule(e.rule));
+                texts.push_back(format_rule(e.rule));
                 const char* rule = texts.back().c_str();
                 const Score& s = e.score;
                 rules.push_back({a.agent.c_str(), e.evaluation, e.iteration, key, rule, s.gates, s.layers,
@@ -427,7 +455,7 @@ void write_search_file(const std::filesystem::path& path, const SearchScenario& 
                         .u64("iteration", offsetof(RuleRowH5, iteration))
                         .text("key", offsetof(RuleRowH5, key))
                         .text("rule", offsetof(RuleRowH5, rule))
-                        .u64("gates", offsetof(RuleRowH5, gates))
+                        .f64("gates", offsetof(RuleRowH5, gates))
                         .u64("layers", offsetof(RuleRowH5, layers))
                         .f64("tau", offsetof(RuleRowH5, tau))
                         .f64("lower", offsetof(RuleRowH5, lower))
@@ -461,7 +489,7 @@ void write_search_file(const std::filesystem::path& path, const SearchScenario& 
                         .u64("failures", offsetof(ReevalRowH5, failures))
                         .u64("censored", offsetof(ReevalRowH5, censored))
                         .u64("layers", offsetof(ReevalRowH5, layers))
-                        .u64("gates", offsetof(ReevalRowH5, gates))
+                        .f64("gates", offsetof(ReevalRowH5, gates))
                         .take(),
                     reeval,
                     "each agent's best rule and the reference rule, evaluated again with fresh random "

@@ -13,7 +13,8 @@
 ///   reevaluation: rule (an agent's best, or the reference), agent, p, size, shots, max_rounds, tau, lower,
 ///                 upper, log_tau, failures, censored, layers, gates
 ///   comparison:   agent, p, size, log_ratio (log tau of the agent's best over the reference's) and its interval,
-///                 verdict (longer, shorter, within error)
+///                 verdict (longer, shorter, within error; censored when a lifetime has no upper bound; "the
+///                 reference itself" when the best rule is the reference rule)
 /// with the attributes format, format_version, code_version, status (completed, interrupted), scenario_file,
 /// command_line, seed, and the datasets scenario (the file's text) and overrides.
 
@@ -25,6 +26,7 @@
 #include "protocols/search/agents.h"
 #include "protocols/search/objective.h"
 #include "protocols/search/space.h"
+#include "protocols/search/toric4d_space.h"
 
 namespace qdes::search {
 
@@ -37,15 +39,20 @@ struct SearchScenario {
     std::string name, description, source;
     std::string text;  ///< the file as read
     std::uint64_t seed = 1;
-    SpaceSpec space;
+    std::string lattice = "ising2d";  ///< ising2d or toric4d
+    SpaceSpec space;                  ///< ising2d
+    Toric4dSpaceSpec space4d;         ///< toric4d
     EvalSpec training;
     std::vector<AgentSpec> agents;
     /// Re-evaluation: the reference rule, and the points (the training point first).
-    lec::LecRule reference;
+    Rule reference;
     std::string reference_file;
     std::uint64_t eval_shots = 4096, eval_max_rounds = 20000;
     std::vector<EvalPoint> points;
 };
+
+/// The scenario's search space.
+std::unique_ptr<Space> make_space(const SearchScenario& scenario);
 
 /// Reads a search scenario, with "key.path=value" overrides applied first; std::runtime_error
 /// "file:line:column: key: message" on any problem.
@@ -62,7 +69,7 @@ struct Comparison {
     std::string agent;
     EvalPoint point;
     double log_ratio = 0, lower = 0, upper = 0;
-    std::string verdict;  ///< longer, shorter, within error
+    std::string verdict;  ///< longer, shorter, within error; censored; the reference itself
 };
 
 /// log tau of `rule` over the reference's, with an interval from the two (independent) estimates' intervals

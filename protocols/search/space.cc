@@ -37,6 +37,10 @@ RuleSpace::RuleSpace(const SpaceSpec& spec) : spec_(spec) {
     refs_ = spec.max_ancillas * offsets_ * 2;
 }
 
+std::unique_ptr<Builder> RuleSpace::builder() const {
+    return std::make_unique<RuleBuilder>(*this);
+}
+
 std::size_t RuleSpace::num_features() const {
     return parities_ + 3 * refs_ + 8;
 }
@@ -331,7 +335,7 @@ std::string rule_key(const lec::LecRule& rule, Symmetry symmetry) {
     return best;
 }
 
-std::size_t gates_per_cell(const lec::LecRule& rule) {
+double gates_per_cell(const lec::LecRule& rule) {
     std::size_t n = 0;
     auto controlled = [&](const std::vector<lec::AncillaRef>& refs) {
         n += 1;
@@ -343,24 +347,73 @@ std::size_t gates_per_cell(const lec::LecRule& rule) {
         if (!a.all_of.empty()) controlled(a.all_of);
     }
     for (const auto& c : rule.corrections) controlled(c.when);
+    return double(n);
+}
+
+double gates_per_cell(const Rule& rule) {
+    if (const auto* r = std::get_if<lec::LecRule>(&rule)) return gates_per_cell(*r);
+    double n = 4.0 / 6.0 + 4.0;  // the edge ancillas' resets and CX, per plaquette
+    for (const auto& c : std::get<lec::Toric4dRule>(rule).corrections) {
+        n += 1;
+        for (const auto& l : c) n += l.negated ? 2 : 0;
+    }
     return n;
 }
 
-std::vector<std::size_t> toom_actions(const RuleSpace& space) {
-    const SpaceSpec& s = space.spec();
+std::string rule_key(const Rule& rule, Symmetry symmetry) {
+    if (const auto* r = std::get_if<lec::LecRule>(&rule)) return rule_key(*r, symmetry);
+    std::string key = "4D|";
+    for (const auto& c : std::get<lec::Toric4dRule>(rule).corrections) {
+        std::vector<std::string> parts;
+        for (const auto& l : c) parts.push_back((l.negated ? "!" : "") + std::string(lec::edge_name(l.edge)));
+        std::sort(parts.begin(), parts.end());
+        key += "C";
+        for (const auto& p : parts) key += p + ";";
+        key += "|";
+    }
+    return key;
+}
+
+std::size_t round_layers(const Rule& rule, std::uint32_t L) {
+    if (const auto* r = std::get_if<lec::LecRule>(&rule)) return lec::lec_round_layers(*r, L);
+    return lec::toric4d_rule_layers(L, std::get<lec::Toric4dRule>(rule));
+}
+
+std::string format_rule(const Rule& rule, const std::string& comment) {
+    if (const auto* r = std::get_if<lec::LecRule>(&rule)) return lec::format_lec_rule(*r, comment);
+    return lec::format_toric4d_rule(std::get<lec::Toric4dRule>(rule), comment);
+}
+
+void rename_rule(Rule& rule, const std::string& name) {
+    std::visit([&](auto& r) { r.name = name; }, rule);
+}
+
+std::string describe_rule(const Rule& rule) {
+    if (const auto* r = std::get_if<lec::LecRule>(&rule)) {
+        std::string s;
+        for (const auto& a : r->ancillas) s += (s.empty() ? "" : ", ") + a.name;
+        return std::to_string(r->ancillas.size()) + " ancillas (" + s + "), " + std::to_string(r->corrections.size()) +
+               " correction" + (r->corrections.size() == 1 ? "" : "s");
+    }
+    std::string s;
+    for (const auto& c : std::get<lec::Toric4dRule>(rule).corrections) {
+        s += s.empty() ? "flip if " : " or ";
+        for (std::size_t i = 0; i < c.size(); ++i)
+            s += (i ? "&" : "") + std::string(c[i].negated ? "!" : "") + lec::edge_name(c[i].edge);
+    }
+    return s;
+}
+
+std::vector<std::size_t> RuleSpace::toom_actions() const {
+    const SpaceSpec& s = spec_;
     if (!s.gates.cx || !s.gates.ccx || s.max_ancillas < 2 || s.max_depth < 6) return {};
     std::size_t north = 0, east = 0;
-    for (std::size_t k = 0; k < space.offsets(); ++k) {
-        if (space.offset(k) == lec::Offset{-1, 0}) north = k;
-        if (space.offset(k) == lec::Offset{0, 1}) east = k;
+    for (std::size_t k = 0; k < offsets(); ++k) {
+        if (offset(k) == lec::Offset{-1, 0}) north = k;
+        if (offset(k) == lec::Offset{0, 1}) east = k;
     }
-    return {space.parity_action(north),
-            space.parity_action(east),
-            space.correction_action(),
-            space.ref_action(0, space.centre(), false),
-            space.ref_action(1, space.centre(), false),
-            space.end_action(),
-            space.stop_action()};
+    return {parity_action(north),           parity_action(east), correction_action(), ref_action(0, centre(), false),
+            ref_action(1, centre(), false), end_action(),        stop_action()};
 }
 
 }  // namespace qdes::search

@@ -27,12 +27,18 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "protocols/lec/rule.h"
+#include "protocols/lec/toric4d.h"
 
 namespace qdes::search {
+
+/// A rule of either lattice: the 2D Ising memory's unit cell, or the 4D toric code's plaquette rule.
+using Rule = std::variant<lec::LecRule, lec::Toric4dRule>;
 
 /// Which gates a rule may use: CX (one control), CCX (two), MCX (three up to max_controls).
 struct GateSet {
@@ -58,17 +64,51 @@ struct SpaceSpec {
     std::uint32_t L = 4;  ///< the lattice on which layers are counted; needs L >= 2 radius + 1
 };
 
+/// An episode: a rule under construction, one action at a time.
+class Builder {
+  public:
+    virtual ~Builder() = default;
+    /// 1 for each action allowed now; all 0 once done().
+    virtual const std::vector<std::uint8_t>& mask() const = 0;
+    virtual bool done() const = 0;
+    /// Applies an allowed action; std::logic_error for a masked one.
+    virtual void apply(std::size_t action) = 0;
+    /// The state as the policy sees it (the space's num_features() values in [0, 1]).
+    virtual void features(double* out) const = 0;
+    /// Whether the episode built a rule (done, with at least one correction).
+    virtual bool has_rule() const = 0;
+    virtual Rule rule() const = 0;
+    /// Gates dropped at a dead end.
+    virtual std::size_t dead_ends() const = 0;
+};
+
+/// A space of rules: its actions, the features an episode shows the policy, and new episodes.
+class Space {
+  public:
+    virtual ~Space() = default;
+    virtual std::size_t num_actions() const = 0;
+    virtual std::size_t num_features() const = 0;
+    virtual std::string action_name(std::size_t action) const = 0;
+    virtual std::unique_ptr<Builder> builder() const = 0;
+    /// The actions that build the lattice's Toom rule, or empty when the space does not hold it.
+    virtual std::vector<std::size_t> toom_actions() const = 0;
+    virtual Symmetry symmetry() const = 0;
+};
+
 /// The actions and their numbering (fixed for a spec):
 ///   [0, P)          parity with offset k (the (2r+1)^2 - 1 offsets other than (0, 0), row-major)
 ///   P, P+1, P+2, P+3  and, correction, stop, end
 ///   [P+4, P+4+R)    a control: ancilla a at offset o, maybe negated: P + 4 + (a (2r+1)^2 + o) 2 + negated
-class RuleSpace {
+class RuleSpace final : public Space {
   public:
     explicit RuleSpace(const SpaceSpec& spec);  ///< std::invalid_argument on an unusable spec
     const SpaceSpec& spec() const { return spec_; }
-    std::size_t num_actions() const { return first_ref_ + refs_; }
-    std::size_t num_features() const;
-    std::string action_name(std::size_t action) const;
+    std::size_t num_actions() const override { return first_ref_ + refs_; }
+    std::size_t num_features() const override;
+    std::string action_name(std::size_t action) const override;
+    std::unique_ptr<Builder> builder() const override;
+    std::vector<std::size_t> toom_actions() const override;
+    Symmetry symmetry() const override { return spec_.symmetry; }
 
     std::size_t offsets() const { return offsets_; }  ///< (2r+1)^2
     lec::Offset offset(std::size_t k) const;          ///< offset k of the (2r+1)^2, row-major
@@ -88,23 +128,20 @@ class RuleSpace {
     std::size_t offsets_, parities_, first_ref_, refs_;
 };
 
-/// One episode: a rule under construction.
-class RuleBuilder {
+/// One episode in a RuleSpace.
+class RuleBuilder final : public Builder {
   public:
     explicit RuleBuilder(const RuleSpace& space);
-    /// 1 for each action allowed now; all 0 once done().
-    const std::vector<std::uint8_t>& mask() const { return mask_; }
-    bool done() const { return done_; }
-    /// Applies an allowed action; std::logic_error for a masked one.
-    void apply(std::size_t action);
-    /// The state as the policy sees it (space.num_features() values in [0, 1]).
-    void features(double* out) const;
-    /// The rule built (when done(); has_rule() is false for an episode that ended without a correction).
-    bool has_rule() const { return done_ && !rule_.corrections.empty(); }
-    const lec::LecRule& rule() const { return rule_; }
+    const std::vector<std::uint8_t>& mask() const override { return mask_; }
+    bool done() const override { return done_; }
+    void apply(std::size_t action) override;
+    void features(double* out) const override;
+    bool has_rule() const override { return done_ && !rule_.corrections.empty(); }
+    Rule rule() const override { return rule_; }
+    /// The rule built so far.
+    const lec::LecRule& ising_rule() const { return rule_; }
     const std::vector<std::size_t>& actions() const { return actions_; }
-    /// Gates dropped at a dead end.
-    std::size_t dead_ends() const { return dead_ends_; }
+    std::size_t dead_ends() const override { return dead_ends_; }
 
   private:
     enum Open { kNone, kAnd, kCorrection };
@@ -134,16 +171,24 @@ class RuleBuilder {
 };
 
 /// A key that identifies a rule's circuit: ancillas by index, controls sorted within each gate. Under kPointGroup,
-/// the least key of the rule's images under the 8 symmetries of the square lattice.
+/// the least key of the rule's images under the 8 symmetries of the square lattice (2D rules only).
 std::string rule_key(const lec::LecRule& rule, Symmetry symmetry);
+std::string rule_key(const Rule& rule, Symmetry symmetry);
 
 /// Faulty operations per cell per round: the ancilla resets, CX gates of the parities, one gate per AND and per
-/// correction, and the X gates before and after each negated control.
-std::size_t gates_per_cell(const lec::LecRule& rule);
+/// correction, and the X gates before and after each negated control. For a 4D rule, per plaquette: the edge
+/// ancillas' resets and CX (4 edges per 4-cube vertex against 6 plaquettes: 4/6 reset and 4 CX), its corrections
+/// and their negations' X gates.
+double gates_per_cell(const lec::LecRule& rule);
+double gates_per_cell(const Rule& rule);
 
-/// The actions that build Toom's rule (north and east parities, one CCX correction), or empty when the space
-/// does not hold it.
-std::vector<std::size_t> toom_actions(const RuleSpace& space);
+/// Gate layers of one round at size L.
+std::size_t round_layers(const Rule& rule, std::uint32_t L);
+/// The rule as a rule file (with `comment` first), and renamed.
+std::string format_rule(const Rule& rule, const std::string& comment = "");
+void rename_rule(Rule& rule, const std::string& name);
+/// "2 ancillas (north, east), 1 correction".
+std::string describe_rule(const Rule& rule);
 
 /// Ancilla names by offset: north, east, south, west, northeast, ...; beyond radius 1 "d<row>_<column>".
 std::string offset_name(lec::Offset o);
