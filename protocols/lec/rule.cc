@@ -15,6 +15,15 @@
 
 namespace qdes::lec {
 
+YAML::Node load_yaml(const std::string& text, const std::string& source) {
+    try {
+        return YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                 std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
+    }
+}
+
 [[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& key, const std::string& m) {
     std::string where = source;
     if (at.IsDefined() && at.Mark().line >= 0)
@@ -81,13 +90,7 @@ AncillaRef parse_ref(const std::string& source, const YAML::Node& n, const std::
 }  // namespace
 
 LecRule parse_lec_rule(const std::string& text, const std::string& source) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
-                                 ": YAML syntax error: " + e.msg);
-    }
+    YAML::Node root = load_yaml(text, source);
     if (!root.IsMap()) fail(source, root, "", "a rule file is a map with name, ancillas and corrections");
     expect_keys(source, root, "", {"name", "description", "ancillas", "corrections"});
     LecRule rule;

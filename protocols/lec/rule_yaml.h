@@ -10,6 +10,8 @@
 
 namespace qdes::lec {
 
+/// Parses YAML text; a syntax error becomes std::runtime_error "source:line:column: YAML syntax error: ...".
+YAML::Node load_yaml(const std::string& text, const std::string& source);
 /// Throws std::runtime_error "source:line:column: key: message" (the position of `at` when it has one).
 [[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& key, const std::string& m);
 /// [row, column] as two whole numbers.

@@ -162,23 +162,8 @@ const char* edge_name(Toric4dRule::Edge e) {
     return names[e];
 }
 
-bool is_toric4d_rule_text(const std::string& text) {
-    try {
-        const YAML::Node root = YAML::Load(text);
-        return root.IsMap() && root["lattice"] && root["lattice"].IsScalar() && root["lattice"].Scalar() == "toric4d";
-    } catch (const YAML::Exception&) {
-        return false;
-    }
-}
-
 Toric4dRule parse_toric4d_rule(const std::string& text, const std::string& source) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                 std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
-    }
+    YAML::Node root = load_yaml(text, source);
     if (!root.IsMap()) fail(source, root, "", "a 4D rule file is a map with name, lattice: toric4d and corrections");
     if (!root["lattice"] || root["lattice"].Scalar() != "toric4d")
         fail(source, root["lattice"] ? root["lattice"] : root, "lattice",

@@ -114,8 +114,6 @@ const char* edge_name(Toric4dRule::Edge e);
 Toric4dRule parse_toric4d_rule(const std::string& text, const std::string& source);
 Toric4dRule load_toric4d_rule(const std::string& path);
 std::string format_toric4d_rule(const Toric4dRule& rule, const std::string& comment = "");
-/// Whether the text is a 4D rule file (its `lattice` key says toric4d), so that one reader serves both kinds.
-bool is_toric4d_rule_text(const std::string& text);
 
 /// One LEC round of the rule on the 4D toric code's bit-flip sector (local_rule_round's layout): resets the edge
 /// ancillas, copies each edge's check in conflict-free CX layers (the CX to the edges a plaquette's corrections

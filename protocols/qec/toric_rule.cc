@@ -46,13 +46,7 @@ std::vector<ToricLecRule::Correction> parse_list(const std::string& source, cons
 }  // namespace
 
 ToricLecRule parse_toric_rule(const std::string& text, const std::string& source) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw std::runtime_error(source + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                 std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
-    }
+    YAML::Node root = lec::load_yaml(text, source);
     if (!root.IsMap()) lec::fail(source, root, "", "a toric rule file is a map with name and corrections");
     lec::expect_keys(source, root, "", {"name", "description", "corrections"});
     ToricLecRule rule;

@@ -29,7 +29,7 @@ struct Episode {
     std::vector<Step> steps;
     std::unique_ptr<Builder> builder;
     double entropy = 0;  ///< summed over the steps
-    explicit Episode(const Space& s) : builder(s.builder()) {}
+    Episode(const Space& s, bool small) : builder(small ? s.small_builder() : s.builder()) {}
 };
 
 std::size_t sample(const Eigen::VectorXd& p, RandomStream& rng) {
@@ -66,8 +66,10 @@ AgentResult run_agent(const Space& space, Evaluator& evaluator, const AgentSpec&
         if (interrupt && interrupt->load()) break;
         std::vector<Episode> batch;
         batch.reserve(episodes);
+        const bool small = double(seen.size()) < spec.curriculum * double(spec.budget) &&
+                           double(it) <= spec.curriculum * double(max_iterations);
         for (std::size_t e = 0; e < episodes; ++e) {
-            batch.emplace_back(space);
+            batch.emplace_back(space, small);
             Episode& ep = batch.back();
             while (!ep.builder->done()) {
                 Step st{Eigen::VectorXd(space.num_features()), ep.builder->mask(), 0};

@@ -128,13 +128,7 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
     std::stringstream text;
     text << in.rdbuf();
     sc.text = text.str();
-    YAML::Node root;
-    try {
-        root = YAML::Load(sc.text);
-    } catch (const YAML::ParserException& e) {
-        throw std::runtime_error(sc.source + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                 std::to_string(e.mark.column + 1) + ": YAML syntax error: " + e.msg);
-    }
+    YAML::Node root = lec::load_yaml(sc.text, sc.source);
     if (!root.IsMap()) fail(sc.source, root, "", "a search scenario is a map (see docs/search_format.md)");
     for (const std::string& o : overrides) apply_override(root, o);
     const Reader r{sc.source};
@@ -226,7 +220,7 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
 
     // Agents.
     const YAML::Node agents =
-        r.map(root, "agents", "agents", {"run", "budget", "episodes", "max_iterations", "reinforce"});
+        r.map(root, "agents", "agents", {"run", "budget", "episodes", "max_iterations", "curriculum", "reinforce"});
     const YAML::Node reinforce =
         r.map(agents, "reinforce", "agents.reinforce", {"hidden", "learning_rate", "entropy", "epochs", "clip"});
     AgentSpec base;
@@ -238,6 +232,7 @@ SearchScenario load_search_scenario(const std::filesystem::path& path, const std
     base.entropy = r.real(reinforce, "entropy", "agents.reinforce.entropy", 0.03, 0, 10);
     base.epochs = r.integer(reinforce, "epochs", "agents.reinforce.epochs", 4, 1, 64);
     base.clip = r.real(reinforce, "clip", "agents.reinforce.clip", 0.2, 0.01, 10);
+    base.curriculum = r.real(agents, "curriculum", "agents.curriculum", 0.5, 0, 1);
     base.seed = sc.seed;
     std::vector<std::string> run{"reinforce", "random"};
     if (const YAML::Node list = agents["run"]) {

@@ -33,12 +33,16 @@ RuleSpace::RuleSpace(const SpaceSpec& spec) : spec_(spec) {
         throw std::invalid_argument("hierarchical rules need CCX or MCX (an AND has at least two controls)");
     offsets_ = std::size_t(2 * spec.radius + 1) * std::size_t(2 * spec.radius + 1);
     parities_ = offsets_ - 1;
+    sources_ = parities_ + (spec.hierarchical ? spec.max_ancillas - 1 : 0);
     first_ref_ = parities_ + 4;
-    refs_ = spec.max_ancillas * offsets_ * 2;
+    refs_ = sources_ * offsets_ * 2;
 }
 
 std::unique_ptr<Builder> RuleSpace::builder() const {
     return std::make_unique<RuleBuilder>(*this);
+}
+std::unique_ptr<Builder> RuleSpace::small_builder() const {
+    return std::make_unique<RuleBuilder>(*this, true);
 }
 
 std::size_t RuleSpace::num_features() const {
@@ -55,15 +59,20 @@ std::size_t RuleSpace::parity_action(std::size_t offset_index) const {
     return offset_index < centre() ? offset_index : offset_index - 1;
 }
 
-std::size_t RuleSpace::ref_action(std::size_t ancilla, std::size_t offset_index, bool negated) const {
-    return first_ref_ + (ancilla * offsets_ + offset_index) * 2 + (negated ? 1 : 0);
+std::size_t RuleSpace::ref_action(std::size_t source, std::size_t offset_index, bool negated) const {
+    return first_ref_ + (source * offsets_ + offset_index) * 2 + (negated ? 1 : 0);
 }
 
-void RuleSpace::ref_of(std::size_t action, std::size_t& ancilla, std::size_t& offset_index, bool& negated) const {
+void RuleSpace::ref_of(std::size_t action, std::size_t& source, std::size_t& offset_index, bool& negated) const {
     const std::size_t r = action - first_ref_;
     negated = r % 2;
     offset_index = (r / 2) % offsets_;
-    ancilla = r / 2 / offsets_;
+    source = r / 2 / offsets_;
+}
+
+std::string RuleSpace::source_name(std::size_t source) const {
+    if (source >= parities_) return "and" + std::to_string(source - parities_ + 1);
+    return offset_name(offset(source < centre() ? source : source + 1));
 }
 
 std::string offset_name(lec::Offset o) {
@@ -87,16 +96,22 @@ std::string RuleSpace::action_name(std::size_t action) const {
     bool neg = false;
     ref_of(action, a, o, neg);
     const lec::Offset off = offset(o);
-    return std::string(neg ? "!" : "") + "ancilla" + std::to_string(a) + "(" + std::to_string(off[0]) + ", " +
-           std::to_string(off[1]) + ")";
+    return std::string(neg ? "!" : "") + source_name(a) + "(" + std::to_string(off[0]) + ", " + std::to_string(off[1]) +
+           ")";
 }
 
-RuleBuilder::RuleBuilder(const RuleSpace& space)
+RuleBuilder::RuleBuilder(const RuleSpace& space, bool small)
     : space_(space),
+      max_ancillas_(small ? std::min<std::size_t>(2, space.spec().max_ancillas) : space.spec().max_ancillas),
+      most_controls_(small && space.spec().gates.most_controls() > 2 && space.spec().gates.allows(2)
+                         ? 2
+                         : space.spec().gates.most_controls()),
+      hierarchical_(space.spec().hierarchical && !small),
       mask_(space.num_actions(), 0),
       parity_taken_(space.offsets(), 0),
-      and_refs_(space.num_actions() - space.ref_action(0, 0, false), 0),
-      correction_refs_(and_refs_.size(), 0) {
+      and_refs_(space.num_actions() - space.first_ref(), 0),
+      correction_refs_(and_refs_.size(), 0),
+      ancilla_of_source_(space.sources(), -1) {
     rule_.name = "searched";
     depth_ = 1;
     update_mask();
@@ -108,7 +123,9 @@ std::vector<lec::AncillaRef> RuleBuilder::refs_of(const std::vector<std::size_t>
         lec::AncillaRef ref;
         std::size_t o = 0;
         bool neg = false;
-        space_.ref_of(r, ref.ancilla, o, neg);
+        std::size_t source = 0;
+        space_.ref_of(r, source, o, neg);
+        ref.ancilla = std::size_t(ancilla_of_source_.at(source));
         ref.offset = space_.offset(o);
         ref.negated = neg;
         out.push_back(ref);
@@ -149,16 +166,24 @@ bool RuleBuilder::end_allowed() const {
     return could_end(open_refs_);
 }
 
-bool RuleBuilder::completable(std::vector<std::size_t>& refs, std::size_t to) const {
+bool RuleBuilder::exists(std::size_t ref_action) const {
+    std::size_t source = 0, o = 0;
+    bool neg = false;
+    space_.ref_of(ref_action, source, o, neg);
+    return ancilla_of_source_[source] >= 0;
+}
+
+bool RuleBuilder::completable(std::vector<std::size_t>& refs) const {
     if (could_end(refs)) return true;
-    if (refs.size() >= space_.spec().gates.most_controls()) return false;
-    const std::size_t first = space_.ref_action(0, 0, false);
-    for (std::size_t b = refs.back() + 1; b < to; ++b) {
+    if (refs.size() >= most_controls_) return false;
+    const std::size_t first = space_.first_ref();
+    for (std::size_t b = refs.back() + 1; b < space_.num_actions(); ++b) {
+        if (!exists(b)) continue;
         bool repeated = false;
         for (std::size_t r : refs) repeated |= (r - first) / 2 == (b - first) / 2;
         if (repeated) continue;
         refs.push_back(b);
-        const bool ok = completable(refs, to);
+        const bool ok = completable(refs);
         refs.pop_back();
         if (ok) return true;
     }
@@ -172,7 +197,7 @@ void RuleBuilder::update_mask() {
     const std::size_t ancillas = rule_.ancillas.size();
     if (open_ == kNone) {
         const bool parity_phase = ands_ == 0 && rule_.corrections.empty();
-        if (parity_phase && ancillas < s.max_ancillas)
+        if (parity_phase && ancillas < max_ancillas_)
             for (std::size_t k = any_parity_ ? last_parity_ + 1 : 0; k < space_.offsets(); ++k) {
                 if (k == space_.centre()) continue;
                 lec::LecRule r = rule_;
@@ -180,30 +205,27 @@ void RuleBuilder::update_mask() {
                 // Room is left for the correction layer.
                 if (lec::lec_round_layers(r, s.L) + 1 <= s.max_depth) mask_[space_.parity_action(k)] = 1;
             }
-        if (s.hierarchical && !ands_closed_ && rule_.corrections.empty() && ancillas >= 1 &&
-            ancillas < s.max_ancillas && depth_ + 2 <= s.max_depth)  // its layer and a correction's
+        if (hierarchical_ && !ands_closed_ && rule_.corrections.empty() && ancillas >= 1 && ancillas < max_ancillas_ &&
+            depth_ + 2 <= s.max_depth)  // its layer and a correction's
             mask_[space_.and_action()] = 1;
         if (!corrections_closed_ && ancillas >= 1 && rule_.corrections.size() < s.max_corrections &&
             depth_ + 1 <= s.max_depth)
             mask_[space_.correction_action()] = 1;
         if (!rule_.corrections.empty()) mask_[space_.stop_action()] = 1;
     } else {
-        const std::size_t most = s.gates.most_controls();
+        const std::size_t most = most_controls_;
         if (open_refs_.size() < most) {
-            const std::size_t from = open_refs_.empty() ? space_.ref_action(0, 0, false) : open_refs_.back() + 1;
-            const std::size_t to = space_.ref_action(ancillas, 0, false);  // controls are earlier ancillas
+            const std::size_t first = space_.first_ref();
+            const std::size_t from = open_refs_.empty() ? first : open_refs_.back() + 1;
             std::vector<std::size_t> refs = open_refs_;
             refs.push_back(0);
-            for (std::size_t a = from; a < to; ++a) {
-                std::size_t anc = 0, o = 0;
-                bool neg = false;
-                space_.ref_of(a, anc, o, neg);
-                bool repeated = false;  // the same (ancilla, offset) with the other sign
-                for (std::size_t r : open_refs_)
-                    repeated |= (r - space_.ref_action(0, 0, false)) / 2 == (a - space_.ref_action(0, 0, false)) / 2;
+            for (std::size_t a = from; a < space_.num_actions(); ++a) {
+                if (!exists(a)) continue;  // controls are ancillas computed already
+                bool repeated = false;     // the same source and offset with the other sign
+                for (std::size_t r : open_refs_) repeated |= (r - first) / 2 == (a - first) / 2;
                 if (repeated) continue;
                 refs.back() = a;
-                if (completable(refs, to) && fits(refs)) mask_[a] = 1;
+                if (completable(refs) && fits(refs)) mask_[a] = 1;
             }
         }
         if (end_allowed()) mask_[space_.end_action()] = 1;
@@ -227,6 +249,7 @@ void RuleBuilder::apply(std::size_t action) {
     if (action < space_.and_action()) {
         const std::size_t k = action < space_.centre() ? action : action + 1;
         const lec::Offset o = space_.offset(k);
+        ancilla_of_source_[space_.parity_source(k)] = long(rule_.ancillas.size());
         rule_.ancillas.push_back({offset_name(o), {{0, 0}, o}, {}});
         clean_.push_back(false);
         parity_taken_[k] = 1;
@@ -240,12 +263,13 @@ void RuleBuilder::apply(std::size_t action) {
         done_ = true;
     } else if (action == space_.end_action()) {
         auto& bag = open_ == kAnd ? and_refs_ : correction_refs_;
-        for (std::size_t r : open_refs_) bag[r - space_.ref_action(0, 0, false)] += 1;
+        for (std::size_t r : open_refs_) bag[r - space_.first_ref()] += 1;
         const std::vector<lec::AncillaRef> refs = refs_of(open_refs_);
         if (open_ == kAnd) {
             bool value = true;
             for (const lec::AncillaRef& r : refs) value = value && (clean_[r.ancilla] != r.negated);
             lec::LecRule::Ancilla a;
+            ancilla_of_source_[space_.and_source(ands_)] = long(rule_.ancillas.size());
             a.name = "and" + std::to_string(++ands_);
             a.all_of = refs;
             rule_.ancillas.push_back(a);
@@ -269,7 +293,7 @@ void RuleBuilder::features(double* out) const {
         if (k != space_.centre()) out[i++] = parity_taken_[k];
     for (double v : and_refs_) out[i++] = std::min(v, 1.0);
     for (double v : correction_refs_) out[i++] = std::min(v, 1.0);
-    const std::size_t first = space_.ref_action(0, 0, false);
+    const std::size_t first = space_.first_ref();
     for (std::size_t r = 0; r < and_refs_.size(); ++r) out[i + r] = 0;
     for (std::size_t r : open_refs_) out[i + r - first] = 1;
     i += and_refs_.size();
@@ -412,8 +436,13 @@ std::vector<std::size_t> RuleSpace::toom_actions() const {
         if (offset(k) == lec::Offset{-1, 0}) north = k;
         if (offset(k) == lec::Offset{0, 1}) east = k;
     }
-    return {parity_action(north),           parity_action(east), correction_action(), ref_action(0, centre(), false),
-            ref_action(1, centre(), false), end_action(),        stop_action()};
+    return {parity_action(north),
+            parity_action(east),
+            correction_action(),
+            ref_action(parity_source(north), centre(), false),
+            ref_action(parity_source(east), centre(), false),
+            end_action(),
+            stop_action()};
 }
 
 }  // namespace qdes::search

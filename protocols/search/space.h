@@ -6,7 +6,8 @@
 ///   1. parity ancillas: "parity d" adds an ancilla holding the parity of the cell's bit and the bit at offset d
 ///      (two CX per cell), offsets in increasing order (the order of ancillas is then canonical);
 ///   2. with `hierarchical`, AND ancillas: "and", then its controls one "ref" at a time (an earlier ancilla at an
-///      offset, maybe negated), then "end"; an ancilla computed from ancillas by CCX or MCX;
+///      offset, maybe negated; the ancilla named by what it holds, see RuleSpace), then "end"; an ancilla computed
+///      from ancillas by CCX or MCX;
 ///   3. corrections: "correction", its controls, "end": flip the cell's bit when every control holds (CX for one
 ///      control, CCX for two, MCX for more);
 /// and "stop" ends the rule once it has a correction. Controls are taken in increasing order, each (ancilla,
@@ -90,6 +91,9 @@ class Space {
     virtual std::size_t num_features() const = 0;
     virtual std::string action_name(std::size_t action) const = 0;
     virtual std::unique_ptr<Builder> builder() const = 0;
+    /// An episode in the space's small part, for a curriculum that starts small (the smallest rules that can hold
+    /// a useful correction); the whole space where there is no smaller part.
+    virtual std::unique_ptr<Builder> small_builder() const { return builder(); }
     /// The actions that build the lattice's Toom rule, or empty when the space does not hold it.
     virtual std::vector<std::size_t> toom_actions() const = 0;
     virtual Symmetry symmetry() const = 0;
@@ -98,7 +102,10 @@ class Space {
 /// The actions and their numbering (fixed for a spec):
 ///   [0, P)          parity with offset k (the (2r+1)^2 - 1 offsets other than (0, 0), row-major)
 ///   P, P+1, P+2, P+3  and, correction, stop, end
-///   [P+4, P+4+R)    a control: ancilla a at offset o, maybe negated: P + 4 + (a (2r+1)^2 + o) 2 + negated
+///   [P+4, P+4+R)    a control: source s at offset o, maybe negated: P + 4 + (s (2r+1)^2 + o) 2 + negated
+/// A control names its ancilla by what it holds, not by its place in the list: sources [0, P) are the parity
+/// ancillas by offset (the same numbering as the parity actions), sources P, P+1, ... the first, second, ... AND
+/// ancilla. So "the north parity here" is one action whatever else the rule holds, and the policy can learn it.
 class RuleSpace final : public Space {
   public:
     explicit RuleSpace(const SpaceSpec& spec);  ///< std::invalid_argument on an unusable spec
@@ -107,6 +114,8 @@ class RuleSpace final : public Space {
     std::size_t num_features() const override;
     std::string action_name(std::size_t action) const override;
     std::unique_ptr<Builder> builder() const override;
+    /// At most two ancillas, both parities, and gates of at most two controls.
+    std::unique_ptr<Builder> small_builder() const override;
     std::vector<std::size_t> toom_actions() const override;
     Symmetry symmetry() const override { return spec_.symmetry; }
 
@@ -118,20 +127,26 @@ class RuleSpace final : public Space {
     std::size_t correction_action() const { return parities_ + 1; }
     std::size_t stop_action() const { return parities_ + 2; }
     std::size_t end_action() const { return parities_ + 3; }
-    std::size_t ref_action(std::size_t ancilla, std::size_t offset_index, bool negated) const;
+    /// Sources of controls: the parity ancilla with offset k (k != centre()), the j-th AND ancilla (from 0).
+    std::size_t parity_source(std::size_t offset_index) const { return parity_action(offset_index); }
+    std::size_t and_source(std::size_t j) const { return parities_ + j; }
+    std::size_t sources() const { return sources_; }
+    std::size_t ref_action(std::size_t source, std::size_t offset_index, bool negated) const;
+    std::size_t first_ref() const { return first_ref_; }
     bool is_ref(std::size_t action) const { return action >= first_ref_; }
-    /// The ancilla, offset index and negation of a control action.
-    void ref_of(std::size_t action, std::size_t& ancilla, std::size_t& offset_index, bool& negated) const;
+    /// The source, offset index and negation of a control action.
+    void ref_of(std::size_t action, std::size_t& source, std::size_t& offset_index, bool& negated) const;
+    std::string source_name(std::size_t source) const;
 
   private:
     SpaceSpec spec_;
-    std::size_t offsets_, parities_, first_ref_, refs_;
+    std::size_t offsets_, parities_, sources_, first_ref_, refs_;
 };
 
 /// One episode in a RuleSpace.
 class RuleBuilder final : public Builder {
   public:
-    explicit RuleBuilder(const RuleSpace& space);
+    explicit RuleBuilder(const RuleSpace& space, bool small = false);
     const std::vector<std::uint8_t>& mask() const override { return mask_; }
     bool done() const override { return done_; }
     void apply(std::size_t action) override;
@@ -154,13 +169,17 @@ class RuleBuilder final : public Builder {
     bool could_end(const std::vector<std::size_t>& refs) const;
     /// Whether the controls `refs` (later ones taken from below action `to`) can still make a gate the gate set
     /// and the clean-memory condition allow; the layer bound is left to fits().
-    bool completable(std::vector<std::size_t>& refs, std::size_t to) const;
+    bool completable(std::vector<std::size_t>& refs) const;
+    bool exists(std::size_t ref_action) const;
 
     const RuleSpace& space_;
+    std::size_t max_ancillas_, most_controls_;  ///< the spec's, or less in the small part
+    bool hierarchical_;
     lec::LecRule rule_;
     std::vector<std::size_t> actions_;
     std::vector<std::uint8_t> mask_;
     std::vector<bool> clean_;  ///< each ancilla's value on the error-free memory
+    std::vector<long> ancilla_of_source_;  ///< -1 while the source has no ancilla
     std::vector<double> parity_taken_, and_refs_, correction_refs_;
     std::size_t last_parity_ = 0, ands_ = 0;
     bool any_parity_ = false, done_ = false, ands_closed_ = false, corrections_closed_ = false;
