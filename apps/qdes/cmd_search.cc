@@ -56,6 +56,18 @@ std::string fmt(double v, const char* f = "%.4g") {
     return b;
 }
 
+/// Writes a whole file (to a temporary name, renamed over it); std::runtime_error when it cannot.
+void write_text(const fs::path& path, const std::string& text) {
+    const fs::path tmp = path.string() + ".partial." + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        out.flush();
+        if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    fs::rename(tmp, path);
+}
+
 }  // namespace
 
 int search_main(const std::vector<std::string>& args, const std::string& command_line) {
@@ -164,12 +176,12 @@ int search_main(const std::vector<std::string>& args, const std::string& command
                 if (!a.rules.empty()) jobs_list.push_back({"best", a.agent, &a.rules[a.best].rule, pt});
             jobs_list.push_back({"reference", "", &sc.reference, pt});
         }
+        std::vector<search::Score> scores(jobs_list.size());
         if (!g_search_interrupted.load()) {
             if (!quiet)
                 std::fprintf(stderr, "evaluating %zu rule-point pairs again (%llu shots, cap %llu rounds)...\n",
                              jobs_list.size(), (unsigned long long)sc.eval_shots,
                              (unsigned long long)sc.eval_max_rounds);
-            std::vector<search::Score> scores(jobs_list.size());
             search::parallel_for(jobs_list.size(), jobs, [&](std::size_t i) {
                 search::EvalSpec e = sc.training;
                 e.L = jobs_list[i].point.L;
@@ -178,8 +190,11 @@ int search_main(const std::vector<std::string>& args, const std::string& command
                 e.max_rounds = sc.eval_max_rounds;
                 e.seed = derive_seed(sc.seed, 1);
                 e.stream = stream_id("search", "reevaluation");
-                scores[i] = search::evaluate_rule(*jobs_list[i].r, e);
+                if (!g_search_interrupted.load()) scores[i] = search::evaluate_rule(*jobs_list[i].r, e);
             });
+        }
+        // An interrupted re-evaluation is left out whole: its rows would mix finished and unfinished runs.
+        if (!g_search_interrupted.load()) {
             for (std::size_t i = 0; i < jobs_list.size(); ++i)
                 outcome.reevaluations.push_back({jobs_list[i].rule, jobs_list[i].agent, jobs_list[i].point, scores[i]});
             for (std::size_t i = 0; i < jobs_list.size(); ++i) {
@@ -236,10 +251,10 @@ int search_main(const std::vector<std::string>& args, const std::string& command
             if (a.rules.empty()) continue;
             search::Rule r = a.rules[a.best].rule;
             search::rename_rule(r, sc.name + "_" + a.agent);
-            std::ofstream(dir / (sc.name + "-" + a.agent + "-best.yaml")) << search::format_rule(r, rule_comment(a));
+            write_text(dir / (sc.name + "-" + a.agent + "-best.yaml"), search::format_rule(r, rule_comment(a)));
             if (&a == winner) {
                 search::rename_rule(r, sc.name);
-                std::ofstream(best_path) << search::format_rule(r, rule_comment(a));
+                write_text(best_path, search::format_rule(r, rule_comment(a)));
             }
         }
         search::write_search_file(h5_path, sc, outcome, command_line, overrides);
