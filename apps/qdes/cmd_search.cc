@@ -149,6 +149,7 @@ int search_main(const std::vector<std::string>& args, const std::string& command
             sc.name.c_str(), space->num_actions(), sc.training.noise.p, sc.training.L,
             (unsigned long long)sc.training.shots, (unsigned long long)sc.training.max_rounds,
             sc.agents.empty() ? 0 : sc.agents[0].budget, jobs);
+    std::fflush(stdout);  // before the progress lines on stderr
     try {
         for (const search::AgentSpec& spec : sc.agents) {
             std::size_t reported = 0;
