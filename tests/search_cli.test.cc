@@ -112,6 +112,27 @@ TEST(Search, TheFourDimensionalSearchWritesARuleFileThatLecMemoryRuns) {
     EXPECT_NE(r.err.find("toom.yaml:5:1: lattice: a 4D rule file says lattice: toric4d"), std::string::npos) << r.err;
 }
 
+TEST(Search, CtrlCStopsAfterTheIterationAndKeepsWhatWasScored) {
+    TempDir dir;
+    const std::string qdes = (binary_dir() / "bin" / "qdes").string();
+    const std::string out = dir.path().string(), err = (dir.path() / "err").string();
+    // A budget that would take hours; SIGINT once the first iteration has reported.
+    const CommandResult r = run_command("bash -c '" + qdes + " search " + scenario() +
+                                        " --progress --no-plots --set agents.run=[random] --set agents.budget=1000000 "
+                                        "--set agents.max_iterations=1000000"
+                                        " --out " +
+                                        out + " 2> " + err + " & run=$!; for i in $(seq 1000); do grep -q iteration " +
+                                        err + " && break; sleep 0.01; done; kill -INT $run; wait $run'");
+    EXPECT_EQ(r.exit_code, 1) << read_text(err);
+    EXPECT_NE(read_text(err).find("qdes search: interrupted;"), std::string::npos) << read_text(err);
+    const CommandResult check = run_command(
+        "/usr/bin/python3 -c \"import h5py,sys; f=h5py.File(sys.argv[1]); "
+        "print(f.attrs['status'], len(f['rules']) > 0, len(f['reevaluation']), len(f['comparison']))\" " +
+        (dir.path() / "ising_toom_gates-search.h5").string());
+    EXPECT_EQ(check.out, "interrupted True 0 0\n") << check.err;
+    EXPECT_NE(read_text(dir.path() / "ising_toom_gates-best.yaml").find(", interrupted)"), std::string::npos);
+}
+
 TEST(Search, EverySearchScenarioOfTheLibraryChecksAndHoldsToomsRule) {
     std::size_t checked = 0;
     for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios" / "search")) {
