@@ -15,6 +15,21 @@
 
 namespace qdes::lec {
 
+std::string read_rule_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot open the rule file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string yaml_comment(const std::string& comment) {
+    std::string out;
+    std::istringstream lines(comment);
+    for (std::string line; std::getline(lines, line);) out += (line.empty() ? "#" : "# " + line) + "\n";
+    return out;
+}
+
 YAML::Node load_yaml(const std::string& text, const std::string& source) {
     try {
         return YAML::Load(text);
@@ -148,8 +163,7 @@ LecRule parse_lec_rule(const std::string& text, const std::string& source) {
 
 std::string format_lec_rule(const LecRule& rule, const std::string& comment) {
     std::ostringstream out;
-    std::istringstream lines(comment);
-    for (std::string line; std::getline(lines, line);) out << (line.empty() ? "#" : "# " + line) << "\n";
+    out << yaml_comment(comment);
     auto offset = [](const Offset& o) { return "[" + std::to_string(o[0]) + ", " + std::to_string(o[1]) + "]"; };
     auto ref = [&](const AncillaRef& r) {
         std::string t = (r.negated ? "!" : "") + rule.ancillas.at(r.ancilla).name;
@@ -182,11 +196,7 @@ std::string format_lec_rule(const LecRule& rule, const std::string& comment) {
 }
 
 LecRule load_lec_rule(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open the rule file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_lec_rule(ss.str(), path);
+    return parse_lec_rule(read_rule_file(path), path);
 }
 
 std::vector<std::vector<std::size_t>> layers_of(const std::vector<std::vector<std::uint32_t>>& gates,

@@ -10,6 +10,10 @@
 
 namespace qdes::lec {
 
+/// The whole of a rule file; std::runtime_error "path: cannot open the rule file".
+std::string read_rule_file(const std::string& path);
+/// `comment` as YAML comment lines ("# ..."), one per line of it.
+std::string yaml_comment(const std::string& comment);
 /// Parses YAML text; a syntax error becomes std::runtime_error "source:line:column: YAML syntax error: ...".
 YAML::Node load_yaml(const std::string& text, const std::string& source);
 /// Throws std::runtime_error "source:line:column: key: message" (the position of `at` when it has one).

@@ -212,17 +212,12 @@ Toric4dRule parse_toric4d_rule(const std::string& text, const std::string& sourc
 }
 
 Toric4dRule load_toric4d_rule(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw std::runtime_error(path + ": cannot open the rule file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_toric4d_rule(ss.str(), path);
+    return parse_toric4d_rule(read_rule_file(path), path);
 }
 
 std::string format_toric4d_rule(const Toric4dRule& rule, const std::string& comment) {
     std::ostringstream out;
-    std::istringstream lines(comment);
-    for (std::string line; std::getline(lines, line);) out << (line.empty() ? "#" : "# " + line) << "\n";
+    out << yaml_comment(comment);
     out << "name: " << rule.name << "\nlattice: toric4d\ncorrections:\n";
     for (const auto& c : rule.corrections) {
         out << "  - {if: [";

@@ -65,11 +65,7 @@ ToricLecRule parse_toric_rule(const std::string& text, const std::string& source
 }
 
 ToricLecRule load_toric_rule(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error(path + ": cannot read the rule file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_toric_rule(text.str(), path);
+    return parse_toric_rule(lec::read_rule_file(path), path);
 }
 
 void toric_rule_gates(const ToricLecRule& rule, std::uint32_t L, std::vector<std::vector<std::uint32_t>>& gates,
