@@ -95,23 +95,26 @@ AgentResult run_agent(const Space& space, Evaluator& evaluator, const AgentSpec&
         out.episodes += episodes;
         // The episodes this iteration scores: those with a rule, new rules only while the budget lasts.
         std::vector<Rule> rules;
+        std::vector<std::string> keys;
         std::vector<std::size_t> which;  // episode of each rule
         std::set<std::string> fresh;
         for (std::size_t e = 0; e < batch.size(); ++e) {
             if (!batch[e].builder->has_rule()) continue;
-            const std::string k = evaluator.key(batch[e].builder->rule());
+            Rule rule = batch[e].builder->rule();
+            std::string k = evaluator.key(rule);
             if (!seen.count(k) && !fresh.count(k)) {
                 if (seen.size() + fresh.size() >= spec.budget) continue;
                 fresh.insert(k);
             }
-            rules.push_back(batch[e].builder->rule());
+            rules.push_back(std::move(rule));
+            keys.push_back(std::move(k));
             which.push_back(e);
         }
-        const std::vector<Score> scores = evaluator.score(rules);
+        const std::vector<Score> scores = evaluator.score(rules, keys);
         std::vector<double> reward(batch.size(), std::nan(""));
         double sum = 0, top = -std::numeric_limits<double>::infinity();
         for (std::size_t i = 0; i < rules.size(); ++i) {
-            const std::string k = evaluator.key(rules[i]);
+            const std::string& k = keys[i];
             if (!seen.count(k)) {
                 seen.emplace(k, out.rules.size());
                 out.rules.push_back({seen.size(), it, k, rules[i], scores[i]});

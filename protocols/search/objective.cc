@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "protocols/lec/toom.h"
@@ -73,12 +74,16 @@ Evaluator::Evaluator(EvalSpec spec, Symmetry symmetry, unsigned threads)
 
 std::vector<Score> Evaluator::score(const std::vector<Rule>& rules) {
     std::vector<std::string> keys;
+    for (const Rule& r : rules) keys.push_back(key(r));
+    return score(rules, keys);
+}
+
+std::vector<Score> Evaluator::score(const std::vector<Rule>& rules, const std::vector<std::string>& keys) {
+    if (keys.size() != rules.size()) throw std::invalid_argument("Evaluator::score: one key per rule");
     std::vector<std::size_t> todo;  // the first rule of each new key
     std::map<std::string, std::size_t> first;
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-        keys.push_back(key(rules[i]));
+    for (std::size_t i = 0; i < rules.size(); ++i)
         if (!cached(keys[i]) && first.emplace(keys[i], i).second) todo.push_back(i);
-    }
     std::vector<Score> fresh(todo.size());
     parallel_for(todo.size(), threads_, [&](std::size_t j) { fresh[j] = evaluate_rule(rules[todo[j]], spec_); });
     for (std::size_t j = 0; j < todo.size(); ++j) cache_.emplace(keys[todo[j]], fresh[j]);

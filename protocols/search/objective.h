@@ -67,6 +67,8 @@ class Evaluator {
     bool cached(const std::string& key) const { return cache_.count(key) != 0; }
     /// The scores of `rules`, in order; rules not in the cache are evaluated in parallel first.
     std::vector<Score> score(const std::vector<Rule>& rules);
+    /// The same, with the rules' keys already known (key(rules[i]) for each i).
+    std::vector<Score> score(const std::vector<Rule>& rules, const std::vector<std::string>& keys);
     std::size_t evaluations() const { return cache_.size(); }
 
   private:
