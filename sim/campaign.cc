@@ -37,50 +37,36 @@ struct ResultRow {
     std::uint64_t count;
 };
 
-void add(const h5::Handle& t, const char* name, std::size_t offset, hid_t type) {
-    h5::check(H5Tinsert(t.id(), name, offset, type), std::string("add field ") + name);
-}
-
 h5::Handle point_type() {
-    h5::Handle str = h5::vlen_string_type();
-    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(PointRow)), H5Tclose, "create compound type");
-    add(t, "index", offsetof(PointRow, index), H5T_NATIVE_UINT64);
-    add(t, "replica", offsetof(PointRow, replica), H5T_NATIVE_UINT64);
-    add(t, "status", offsetof(PointRow, status), str.id());
-    add(t, "file", offsetof(PointRow, file), str.id());
-    add(t, "values", offsetof(PointRow, values), str.id());
-    return t;
+    return h5::CompoundType(sizeof(PointRow))
+        .u64("index", offsetof(PointRow, index))
+        .u64("replica", offsetof(PointRow, replica))
+        .text("status", offsetof(PointRow, status))
+        .text("file", offsetof(PointRow, file))
+        .text("values", offsetof(PointRow, values))
+        .take();
 }
 
 h5::Handle value_type() {
-    h5::Handle str = h5::vlen_string_type();
-    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(ValueRow)), H5Tclose, "create compound type");
-    add(t, "point", offsetof(ValueRow, point), H5T_NATIVE_UINT64);
-    add(t, "key", offsetof(ValueRow, key), str.id());
-    add(t, "value", offsetof(ValueRow, value), str.id());
-    return t;
+    return h5::CompoundType(sizeof(ValueRow))
+        .u64("point", offsetof(ValueRow, point))
+        .text("key", offsetof(ValueRow, key))
+        .text("value", offsetof(ValueRow, value))
+        .take();
 }
 
 h5::Handle result_type() {
-    h5::Handle str = h5::vlen_string_type();
-    h5::Handle t(H5Tcreate(H5T_COMPOUND, sizeof(ResultRow)), H5Tclose, "create compound type");
-    add(t, "point", offsetof(ResultRow, point), H5T_NATIVE_UINT64);
-    add(t, "statistic", offsetof(ResultRow, statistic), str.id());
-    add(t, "kind", offsetof(ResultRow, kind), str.id());
-    add(t, "unit", offsetof(ResultRow, unit), str.id());
-    add(t, "value", offsetof(ResultRow, value), H5T_NATIVE_DOUBLE);
-    add(t, "std_error", offsetof(ResultRow, std_error), H5T_NATIVE_DOUBLE);
-    add(t, "lower", offsetof(ResultRow, lower), H5T_NATIVE_DOUBLE);
-    add(t, "upper", offsetof(ResultRow, upper), H5T_NATIVE_DOUBLE);
-    add(t, "count", offsetof(ResultRow, count), H5T_NATIVE_UINT64);
-    return t;
-}
-
-template <class Row>
-void write_table(hid_t file, const char* name, h5::Handle type, const std::vector<Row>& rows, const std::string& doc) {
-    h5::Table table(file, name, std::move(type), std::max<std::uint64_t>(1, rows.size()));
-    table.append(rows.data(), rows.size());
-    h5::write_attribute(table.id(), "doc", doc);
+    return h5::CompoundType(sizeof(ResultRow))
+        .u64("point", offsetof(ResultRow, point))
+        .text("statistic", offsetof(ResultRow, statistic))
+        .text("kind", offsetof(ResultRow, kind))
+        .text("unit", offsetof(ResultRow, unit))
+        .f64("value", offsetof(ResultRow, value))
+        .f64("std_error", offsetof(ResultRow, std_error))
+        .f64("lower", offsetof(ResultRow, lower))
+        .f64("upper", offsetof(ResultRow, upper))
+        .u64("count", offsetof(ResultRow, count))
+        .take();
 }
 
 /// Whole-string number, as a swept value column becomes numeric when every value is one.
@@ -126,13 +112,17 @@ void write_summary(hid_t file, const Campaign& c) {
         cols.push_back({st, Column::kF64});
         cols.push_back({st + ":std_error", Column::kF64});
     }
-    h5::Handle str = h5::vlen_string_type();
-    h5::Handle type(H5Tcreate(H5T_COMPOUND, 8 * cols.size()), H5Tclose, "create compound type");
-    for (std::size_t i = 0; i < cols.size(); ++i)
-        add(type, cols[i].name.c_str(), 8 * i,
-            cols[i].type == Column::kU64   ? H5T_NATIVE_UINT64
-            : cols[i].type == Column::kF64 ? H5T_NATIVE_DOUBLE
-                                           : str.id());
+    h5::CompoundType builder(8 * cols.size());
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        const char* name = cols[i].name.c_str();
+        if (cols[i].type == Column::kU64)
+            builder.u64(name, 8 * i);
+        else if (cols[i].type == Column::kF64)
+            builder.f64(name, 8 * i);
+        else
+            builder.text(name, 8 * i);
+    }
+    h5::Handle type = builder.take();
     std::map<std::uint64_t, std::map<std::string, const CampaignResult*>> by_point;
     for (const CampaignResult& r : c.results) by_point[r.point][r.statistic] = &r;
     std::vector<unsigned char> rows(8 * cols.size() * c.points.size());
@@ -210,15 +200,16 @@ void write_campaign(const std::filesystem::path& path, const Campaign& c) {
         for (const CampaignResult& r : c.results)
             results.push_back(ResultRow{r.point, r.statistic.c_str(), r.kind.c_str(), r.unit.c_str(), r.value,
                                         r.std_error, r.lower, r.upper, r.count});
-        write_table(f.id(), "points", point_type(), points,
-                    "one row per sweep point: index, replica, status, run file (beside this file), swept values as a "
-                    "JSON object of key path -> YAML value");
-        write_table(f.id(), "values", value_type(), values,
-                    "one row per point and swept key: the key path and its value (YAML text), in the sweep's axis "
-                    "order");
-        write_table(f.id(), "results", result_type(), results,
-                    "one row per point and statistic of the point's run: value and standard error; lower and upper "
-                    "are an estimate's interval, or value -+ std_error");
+        h5::write_table(
+            f.id(), "points", point_type(), points,
+            "one row per sweep point: index, replica, status, run file (beside this file), swept values as a "
+            "JSON object of key path -> YAML value");
+        h5::write_table(f.id(), "values", value_type(), values,
+                        "one row per point and swept key: the key path and its value (YAML text), in the sweep's axis "
+                        "order");
+        h5::write_table(f.id(), "results", result_type(), results,
+                        "one row per point and statistic of the point's run: value and standard error; lower and upper "
+                        "are an estimate's interval, or value -+ std_error");
         write_summary(f.id(), c);
         // /runs/<point file stem>: external links to the completed points' run files, beside this file.
         h5::Handle runs = h5::create_group(f.id(), "runs");

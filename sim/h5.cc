@@ -265,4 +265,22 @@ void Table::append(const void* data, std::uint64_t rows) {
     rows_ = new_size;
 }
 
+CompoundType::CompoundType(std::size_t row_size)
+    : string_(vlen_string_type()), type_(H5Tcreate(H5T_COMPOUND, row_size), H5Tclose, "create compound type") {}
+
+CompoundType& CompoundType::text(const char* name, std::size_t offset) {
+    return add(name, offset, string_.id());
+}
+CompoundType& CompoundType::u64(const char* name, std::size_t offset) {
+    return add(name, offset, H5T_NATIVE_UINT64);
+}
+CompoundType& CompoundType::f64(const char* name, std::size_t offset) {
+    return add(name, offset, H5T_NATIVE_DOUBLE);
+}
+
+CompoundType& CompoundType::add(const char* name, std::size_t offset, hid_t type) {
+    check(H5Tinsert(type_.id(), name, offset, type), std::string("add field ") + name);
+    return *this;
+}
+
 }  // namespace qdes::h5

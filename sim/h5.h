@@ -106,6 +106,20 @@ void read_rows(hid_t parent, const std::string& name, const Handle& type, F&& f)
     check(H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, rows.data()), "free the strings of /" + name);
 }
 
+/// Builds a compound type field by field (native layout: offsets from offsetof on the row struct).
+class CompoundType {
+  public:
+    explicit CompoundType(std::size_t row_size);
+    CompoundType& text(const char* name, std::size_t offset);  ///< a `const char*` field, variable-length UTF-8
+    CompoundType& u64(const char* name, std::size_t offset);
+    CompoundType& f64(const char* name, std::size_t offset);
+    Handle take() { return std::move(type_); }
+
+  private:
+    CompoundType& add(const char* name, std::size_t offset, hid_t type);
+    Handle string_, type_;
+};
+
 /// An extendible 1-D table of compound rows, chunked `chunk_rows` rows at a time, shuffle + deflate compressed.
 class Table {
   public:
@@ -121,5 +135,14 @@ class Table {
     Handle dataset_;
     std::uint64_t rows_ = 0;
 };
+
+/// Writes `rows` whole as the 1-D table `name` (one chunk) with a `doc` attribute.
+template <class Row>
+void write_table(hid_t parent, const std::string& name, Handle type, const std::vector<Row>& rows,
+                 const std::string& doc) {
+    Table table(parent, name, std::move(type), rows.empty() ? 1 : rows.size());
+    table.append(rows.data(), rows.size());
+    write_attribute(table.id(), "doc", doc);
+}
 
 }  // namespace qdes::h5

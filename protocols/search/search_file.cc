@@ -361,30 +361,6 @@ struct ComparisonRowH5 {
     const char* verdict;
 };
 
-class Compound {
-  public:
-    explicit Compound(std::size_t size)
-        : str_(h5::vlen_string_type()), t_(H5Tcreate(H5T_COMPOUND, size), H5Tclose, "create compound type") {}
-    Compound& text(const char* name, std::size_t off) { return add(name, off, str_.id()); }
-    Compound& u64(const char* name, std::size_t off) { return add(name, off, H5T_NATIVE_UINT64); }
-    Compound& f64(const char* name, std::size_t off) { return add(name, off, H5T_NATIVE_DOUBLE); }
-    h5::Handle take() { return std::move(t_); }
-
-  private:
-    Compound& add(const char* name, std::size_t off, hid_t type) {
-        h5::check(H5Tinsert(t_.id(), name, off, type), std::string("add field ") + name);
-        return *this;
-    }
-    h5::Handle str_, t_;
-};
-
-template <class Row>
-void write_table(hid_t file, const char* name, h5::Handle type, const std::vector<Row>& rows, const std::string& doc) {
-    h5::Table table(file, name, std::move(type), std::max<std::uint64_t>(1, rows.size()));
-    table.append(rows.data(), rows.size());
-    h5::write_attribute(table.id(), "doc", doc);
-}
-
 }  // namespace
 
 void write_search_file(const std::filesystem::path& path, const SearchScenario& sc, const SearchOutcome& outcome,
@@ -429,82 +405,82 @@ void write_search_file(const std::filesystem::path& path, const SearchScenario& 
                                  s.lifetime.censored, s.objective, s.seconds});
             }
         }
-        write_table(f, "curve",
-                    Compound(sizeof(CurveRowH5))
-                        .text("agent", offsetof(CurveRowH5, agent))
-                        .u64("iteration", offsetof(CurveRowH5, iteration))
-                        .u64("evaluations", offsetof(CurveRowH5, evaluations))
-                        .u64("episodes", offsetof(CurveRowH5, episodes))
-                        .f64("mean_objective", offsetof(CurveRowH5, mean_objective))
-                        .f64("best_in_iteration", offsetof(CurveRowH5, best_in_iteration))
-                        .f64("best_so_far", offsetof(CurveRowH5, best_so_far))
-                        .f64("entropy", offsetof(CurveRowH5, entropy))
-                        .take(),
-                    curve,
-                    "one row per agent and iteration: the objective (log tau less the gate penalty) of its "
-                    "episodes, the best so far, and distinct rules scored so far");
-        write_table(f, "rules",
-                    Compound(sizeof(RuleRowH5))
-                        .text("agent", offsetof(RuleRowH5, agent))
-                        .u64("evaluation", offsetof(RuleRowH5, evaluation))
-                        .u64("iteration", offsetof(RuleRowH5, iteration))
-                        .text("key", offsetof(RuleRowH5, key))
-                        .text("rule", offsetof(RuleRowH5, rule))
-                        .f64("gates", offsetof(RuleRowH5, gates))
-                        .u64("layers", offsetof(RuleRowH5, layers))
-                        .f64("tau", offsetof(RuleRowH5, tau))
-                        .f64("lower", offsetof(RuleRowH5, lower))
-                        .f64("upper", offsetof(RuleRowH5, upper))
-                        .f64("log_tau", offsetof(RuleRowH5, log_tau))
-                        .u64("failures", offsetof(RuleRowH5, failures))
-                        .u64("censored", offsetof(RuleRowH5, censored))
-                        .f64("objective", offsetof(RuleRowH5, objective))
-                        .f64("seconds", offsetof(RuleRowH5, seconds))
-                        .take(),
-                    rules,
-                    "every distinct rule an agent scored at the training point (common random numbers), "
-                    "with its lifetime in the objective's unit and its interval");
+        h5::write_table(f, "curve",
+                        h5::CompoundType(sizeof(CurveRowH5))
+                            .text("agent", offsetof(CurveRowH5, agent))
+                            .u64("iteration", offsetof(CurveRowH5, iteration))
+                            .u64("evaluations", offsetof(CurveRowH5, evaluations))
+                            .u64("episodes", offsetof(CurveRowH5, episodes))
+                            .f64("mean_objective", offsetof(CurveRowH5, mean_objective))
+                            .f64("best_in_iteration", offsetof(CurveRowH5, best_in_iteration))
+                            .f64("best_so_far", offsetof(CurveRowH5, best_so_far))
+                            .f64("entropy", offsetof(CurveRowH5, entropy))
+                            .take(),
+                        curve,
+                        "one row per agent and iteration: the objective (log tau less the gate penalty) of its "
+                        "episodes, the best so far, and distinct rules scored so far");
+        h5::write_table(f, "rules",
+                        h5::CompoundType(sizeof(RuleRowH5))
+                            .text("agent", offsetof(RuleRowH5, agent))
+                            .u64("evaluation", offsetof(RuleRowH5, evaluation))
+                            .u64("iteration", offsetof(RuleRowH5, iteration))
+                            .text("key", offsetof(RuleRowH5, key))
+                            .text("rule", offsetof(RuleRowH5, rule))
+                            .f64("gates", offsetof(RuleRowH5, gates))
+                            .u64("layers", offsetof(RuleRowH5, layers))
+                            .f64("tau", offsetof(RuleRowH5, tau))
+                            .f64("lower", offsetof(RuleRowH5, lower))
+                            .f64("upper", offsetof(RuleRowH5, upper))
+                            .f64("log_tau", offsetof(RuleRowH5, log_tau))
+                            .u64("failures", offsetof(RuleRowH5, failures))
+                            .u64("censored", offsetof(RuleRowH5, censored))
+                            .f64("objective", offsetof(RuleRowH5, objective))
+                            .f64("seconds", offsetof(RuleRowH5, seconds))
+                            .take(),
+                        rules,
+                        "every distinct rule an agent scored at the training point (common random numbers), "
+                        "with its lifetime in the objective's unit and its interval");
         std::vector<ReevalRowH5> reeval;
         for (const Reevaluation& r : outcome.reevaluations)
             reeval.push_back({r.rule.c_str(), r.agent.c_str(), r.point.p, r.point.L, sc.eval_shots, sc.eval_max_rounds,
                               r.score.lifetime.tau, r.score.lifetime.lower, r.score.lifetime.upper, r.score.log_tau,
                               r.score.lifetime.failures, r.score.lifetime.censored, r.score.layers, r.score.gates});
-        write_table(f, "reevaluation",
-                    Compound(sizeof(ReevalRowH5))
-                        .text("rule", offsetof(ReevalRowH5, rule))
-                        .text("agent", offsetof(ReevalRowH5, agent))
-                        .f64("p", offsetof(ReevalRowH5, p))
-                        .u64("size", offsetof(ReevalRowH5, size))
-                        .u64("shots", offsetof(ReevalRowH5, shots))
-                        .u64("max_rounds", offsetof(ReevalRowH5, max_rounds))
-                        .f64("tau", offsetof(ReevalRowH5, tau))
-                        .f64("lower", offsetof(ReevalRowH5, lower))
-                        .f64("upper", offsetof(ReevalRowH5, upper))
-                        .f64("log_tau", offsetof(ReevalRowH5, log_tau))
-                        .u64("failures", offsetof(ReevalRowH5, failures))
-                        .u64("censored", offsetof(ReevalRowH5, censored))
-                        .u64("layers", offsetof(ReevalRowH5, layers))
-                        .f64("gates", offsetof(ReevalRowH5, gates))
-                        .take(),
-                    reeval,
-                    "each agent's best rule and the reference rule, evaluated again with fresh random "
-                    "numbers at the training point (first) and the held-out points");
+        h5::write_table(f, "reevaluation",
+                        h5::CompoundType(sizeof(ReevalRowH5))
+                            .text("rule", offsetof(ReevalRowH5, rule))
+                            .text("agent", offsetof(ReevalRowH5, agent))
+                            .f64("p", offsetof(ReevalRowH5, p))
+                            .u64("size", offsetof(ReevalRowH5, size))
+                            .u64("shots", offsetof(ReevalRowH5, shots))
+                            .u64("max_rounds", offsetof(ReevalRowH5, max_rounds))
+                            .f64("tau", offsetof(ReevalRowH5, tau))
+                            .f64("lower", offsetof(ReevalRowH5, lower))
+                            .f64("upper", offsetof(ReevalRowH5, upper))
+                            .f64("log_tau", offsetof(ReevalRowH5, log_tau))
+                            .u64("failures", offsetof(ReevalRowH5, failures))
+                            .u64("censored", offsetof(ReevalRowH5, censored))
+                            .u64("layers", offsetof(ReevalRowH5, layers))
+                            .f64("gates", offsetof(ReevalRowH5, gates))
+                            .take(),
+                        reeval,
+                        "each agent's best rule and the reference rule, evaluated again with fresh random "
+                        "numbers at the training point (first) and the held-out points");
         std::vector<ComparisonRowH5> cmp;
         for (const Comparison& c : outcome.comparisons)
             cmp.push_back({c.agent.c_str(), c.point.p, c.point.L, c.log_ratio, c.lower, c.upper, c.verdict.c_str()});
-        write_table(f, "comparison",
-                    Compound(sizeof(ComparisonRowH5))
-                        .text("agent", offsetof(ComparisonRowH5, agent))
-                        .f64("p", offsetof(ComparisonRowH5, p))
-                        .u64("size", offsetof(ComparisonRowH5, size))
-                        .f64("log_ratio", offsetof(ComparisonRowH5, log_ratio))
-                        .f64("lower", offsetof(ComparisonRowH5, lower))
-                        .f64("upper", offsetof(ComparisonRowH5, upper))
-                        .text("verdict", offsetof(ComparisonRowH5, verdict))
-                        .take(),
-                    cmp,
-                    "log(tau_best / tau_reference) per agent and point, with its interval; verdict longer or "
-                    "shorter when the interval excludes 0");
+        h5::write_table(f, "comparison",
+                        h5::CompoundType(sizeof(ComparisonRowH5))
+                            .text("agent", offsetof(ComparisonRowH5, agent))
+                            .f64("p", offsetof(ComparisonRowH5, p))
+                            .u64("size", offsetof(ComparisonRowH5, size))
+                            .f64("log_ratio", offsetof(ComparisonRowH5, log_ratio))
+                            .f64("lower", offsetof(ComparisonRowH5, lower))
+                            .f64("upper", offsetof(ComparisonRowH5, upper))
+                            .text("verdict", offsetof(ComparisonRowH5, verdict))
+                            .take(),
+                        cmp,
+                        "log(tau_best / tau_reference) per agent and point, with its interval; verdict longer or "
+                        "shorter when the interval excludes 0");
     }
     std::filesystem::rename(partial, path);
 }
