@@ -245,7 +245,6 @@ void RuleBuilder::update_mask() {
 void RuleBuilder::apply(std::size_t action) {
     if (action >= mask_.size() || !mask_[action])
         throw std::logic_error("RuleBuilder: action " + std::to_string(action) + " is not allowed now");
-    actions_.push_back(action);
     if (action < space_.and_action()) {
         const std::size_t k = action < space_.centre() ? action : action + 1;
         const lec::Offset o = space_.offset(k);

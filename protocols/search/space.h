@@ -133,7 +133,6 @@ class RuleSpace final : public Space {
     std::size_t sources() const { return sources_; }
     std::size_t ref_action(std::size_t source, std::size_t offset_index, bool negated) const;
     std::size_t first_ref() const { return first_ref_; }
-    bool is_ref(std::size_t action) const { return action >= first_ref_; }
     /// The source, offset index and negation of a control action.
     void ref_of(std::size_t action, std::size_t& source, std::size_t& offset_index, bool& negated) const;
     std::string source_name(std::size_t source) const;
@@ -155,7 +154,6 @@ class RuleBuilder final : public Builder {
     Rule rule() const override { return rule_; }
     /// The rule built so far.
     const lec::LecRule& ising_rule() const { return rule_; }
-    const std::vector<std::size_t>& actions() const { return actions_; }
     std::size_t dead_ends() const override { return dead_ends_; }
 
   private:
@@ -176,7 +174,6 @@ class RuleBuilder final : public Builder {
     std::size_t max_ancillas_, most_controls_;  ///< the spec's, or less in the small part
     bool hierarchical_;
     lec::LecRule rule_;
-    std::vector<std::size_t> actions_;
     std::vector<std::uint8_t> mask_;
     std::vector<bool> clean_;  ///< each ancilla's value on the error-free memory
     std::vector<long> ancilla_of_source_;  ///< -1 while the source has no ancilla
