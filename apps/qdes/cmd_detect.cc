@@ -9,6 +9,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "apps/qdes/circuit_input.h"
 #include "apps/qdes/cli.h"
 #include "models/quantum/circuit.h"
 #include "models/quantum/frame_simulator.h"
@@ -38,12 +39,9 @@ int detect_main(const std::vector<std::string>& args) {
         "out-format", po::value<std::string>()->default_value("01"), "01 (a line of 0/1 per shot) or b8 (packed bytes)")(
         "seed", po::value<std::uint64_t>()->default_value(1), "random seed; the same seed and batch give the same file")(
         "batch", po::value<std::uint64_t>(), "shots simulated together (default: sized to the circuit, 512..16384)")(
-        "noise", po::value<std::string>(), "add a noise model: gate_bitflip or gate_depolarizing")(
-        "p", po::value<double>(), "the noise model's gate and reset error probability")(
-        "q", po::value<double>(), "the noise model's measurement flip probability (default: p)")(
-        "idle", po::value<double>()->default_value(0), "idle error probability per layer for untouched qubits")(
         "progress", "report progress on stderr even when it is not a terminal")(
         "no-progress", "never report progress");
+    add_noise_options(options);
     int exit_code = kExitOk;
     std::optional<ParsedArgs> parsed = parse_args(
         "detect", args, options,
@@ -69,36 +67,14 @@ int detect_main(const std::vector<std::string>& args) {
     } catch (const std::invalid_argument& e) {
         return bad(std::string("--out-format: ") + e.what());
     }
-    quantum::NoiseModel noise;
-    if (vm.count("noise")) {
-        try {
-            noise.kind = quantum::NoiseModel::parse_kind(vm["noise"].as<std::string>());
-        } catch (const std::invalid_argument& e) {
-            return bad(std::string("--noise: ") + e.what());
-        }
-        if (!vm.count("p")) return bad("--noise needs --p");
-    } else if (vm.count("p") || vm.count("q") || vm["idle"].as<double>() != 0) {
-        return bad("--p, --q and --idle need --noise");
-    }
-    for (const char* key : {"p", "q", "idle"}) {
-        if (!vm.count(key)) continue;
-        double v = vm[key].as<double>();
-        if (!(v >= 0 && v <= 1)) return bad(std::string("--") + key + " must be a probability in [0, 1]");
-    }
-    if (vm.count("p")) noise.p = vm["p"].as<double>();
-    if (vm.count("q")) noise.q = vm["q"].as<double>();
-    noise.idle = vm["idle"].as<double>();
-
+    std::optional<quantum::Circuit> circuit = read_noisy_circuit("detect", parsed->files[0], vm);
+    if (!circuit) return kExitBadInput;
     quantum::Program program;
     try {
-        quantum::Circuit circuit = quantum::read_circuit_file(parsed->files[0]);
-        if (noise.kind != quantum::NoiseModel::Kind::kNone) circuit = quantum::add_gate_noise(circuit, noise);
-        program = quantum::compile(circuit);
+        program = quantum::compile(*circuit);
     } catch (const quantum::CircuitError& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return kExitBadInput;
-    } catch (const std::invalid_argument& e) {
-        return bad(e.what());
     }
     std::size_t batch = vm.count("batch") ? std::size_t(vm["batch"].as<std::uint64_t>())
                                           : quantum::default_batch_shots(program.num_qubits);
