@@ -75,18 +75,11 @@ constexpr std::array<const char*, 24> kKnownUnsupported{
     "HERALDED_ERASE", "HERALDED_PAULI_CHANNEL_1", "SQRT_X", "SQRT_Y", "SQRT_X_DAG", "SQRT_Y_DAG",
     "CY",           "XCX",          "XCZ",         "YCX",          "MPAD",         "ISWAP"};
 
+/// The shortest form that reads back exactly ("10", not "1e+01").
 std::string format_number(double v) {
-    std::ostringstream os;
-    os.precision(17);
-    os << v;
-    // Shortest form that reads back exactly.
-    for (int p = 1; p <= 17; ++p) {
-        std::ostringstream t;
-        t.precision(p);
-        t << v;
-        if (std::stod(t.str()) == v) return t.str();
-    }
-    return os.str();
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
 bool parse_u64(std::string_view s, std::uint64_t& out) {
