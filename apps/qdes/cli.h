@@ -51,6 +51,7 @@ int list_params_main(const std::vector<std::string>& args);
 int inspect_main(const std::vector<std::string>& args);
 int detect_main(const std::vector<std::string>& args);
 int analyze_main(const std::vector<std::string>& args);
+int collect_main(const std::vector<std::string>& args, const std::string& command_line);
 int report_main(const std::vector<std::string>& args);
 int sweep_main(const std::vector<std::string>& args, const std::string& command_line);
 int search_main(const std::vector<std::string>& args, const std::string& command_line);

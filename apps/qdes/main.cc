@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "  inspect RUN.h5      print a run file's status, scenario, tables and summary\n"
     "  detect CIRCUIT      sample a circuit's detection events and observable flips (as `stim detect`)\n"
     "  analyze CIRCUIT     write a circuit's detector error model (.dem, as `stim analyze_errors`)\n"
+    "  collect             logical error rates of circuits x decoders, sampled until enough errors (as sinter)\n"
     "  sweep FILE          run every point of a scenario's sweep: block, N at a time, and write a campaign file\n"
     "  report CAMPAIGN     thresholds, D_eff and plots from a sweep's campaign file\n"
     "  accel               run a SCALE-Sim configuration and topology on the accelerator model\n"
@@ -52,12 +53,14 @@ int main(int argc, char** argv) {
     if (command == "inspect") return qdes::cli::inspect_main(args);
     if (command == "detect") return qdes::cli::detect_main(args);
     if (command == "analyze") return qdes::cli::analyze_main(args);
+    if (command == "collect") return qdes::cli::collect_main(args, qdes::cli::quoted_command_line(argc, argv));
     if (command == "report") return qdes::cli::report_main(args);
     if (command == "accel") return qdes::cli::accel_main(args, qdes::cli::quoted_command_line(argc, argv));
     if (command == "search") return qdes::cli::search_main(args, qdes::cli::quoted_command_line(argc, argv));
     if (command == "sweep") return qdes::cli::sweep_main(args, qdes::cli::quoted_command_line(argc, argv));
     std::fprintf(stderr, "qdes: unknown command \"%s\"%s\n\n%s", command.c_str(),
-                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect", "analyze", "sweep",
+                 qdes::did_you_mean(command, {"run", "validate", "list-params", "inspect", "detect", "analyze", "collect",
+                                              "sweep",
                                               "report", "accel", "search"})
                      .c_str(),
                  kUsage);
