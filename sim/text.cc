@@ -1,5 +1,7 @@
 #include "sim/text.h"
 
+#include <charconv>
+
 #include <cctype>
 
 namespace qdes {
@@ -21,6 +23,12 @@ std::string to_upper(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = char(std::toupper(static_cast<unsigned char>(c)));
     return out;
+}
+
+std::string shortest_number(double v) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
 }  // namespace qdes

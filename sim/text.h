@@ -12,5 +12,7 @@ std::string trim(std::string_view s);
 std::string to_lower(std::string_view s);
 /// `s` in upper case (ASCII).
 std::string to_upper(std::string_view s);
+/// The shortest decimal text that reads back as exactly `v` ("10", "0.001", "6.669779853440971e-05").
+std::string shortest_number(double v);
 
 }  // namespace qdes

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "apps/qdes/cli.h"
+#include "sim/text.h"
 #include "models/quantum/codes/rotated_surface.h"
 #include "models/quantum/error_analysis.h"
 #include "protocols/qec/collect.h"
@@ -41,12 +42,6 @@ std::vector<std::string> split_list(const std::string& s) {
     while (std::getline(ss, item, ','))
         if (!item.empty()) out.push_back(item);
     return out;
-}
-
-std::string shortest(double v) {
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
 }
 
 /// A circuit to decode, before the decoders multiply it into tasks.
@@ -186,7 +181,7 @@ int collect_main(const std::vector<std::string>& args, const std::string& comman
             t.rounds = t.rounds ? t.rounds : 1;
             t.key = t.code == "file" ? "file=" + t.circuit
                                      : t.code + " basis=" + t.basis + " d=" + std::to_string(t.distance) +
-                                           " rounds=" + std::to_string(t.rounds) + " p=" + shortest(t.p);
+                                           " rounds=" + std::to_string(t.rounds) + " p=" + shortest_number(t.p);
             t.key += " decoder=" + d;
             t.detectors = program->num_detectors;
             t.program = program;

@@ -5,7 +5,8 @@
 // reports per series the effective distance D_eff (slope of log tau against log p) and, for each pair of
 // successive series, the threshold where their curves cross and where tau / series crosses, with bootstrap
 // intervals. Writes the numbers to <campaign>-report.json and draws the plots with analysis/plot_campaign.py
-// (Debian's python3-matplotlib).
+// (Debian's python3-matplotlib). Given a `qdes collect` file instead, draws its logical error rates against p per
+// distance with analysis/plot_collect.py.
 
 #include <cmath>
 #include <cstdio>
@@ -31,6 +32,17 @@ bool number(const std::string& s, double& out) {
     char* end = nullptr;
     out = std::strtod(s.c_str(), &end);
     return end && *end == '\0' && end != s.c_str();
+}
+
+/// True for a file whose format attribute says it was written by `qdes collect`.
+bool is_collect_file(const fs::path& path) {
+    try {
+        h5::silence_library_errors();
+        h5::Handle f = h5::open_file_read(path.string());
+        return h5::has_attribute(f.id(), "format") && h5::read_string_attribute(f.id(), "format") == "qdes-collect";
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 Json finite_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
@@ -62,6 +74,20 @@ int report_main(const std::vector<std::string>& args) {
     };
     if (parsed->files.size() != 1) return bad("expected one campaign file (see qdes report --help)");
     const fs::path path = parsed->files[0];
+    if (is_collect_file(path)) {  // a `qdes collect` file: its table and plot
+        const fs::path dir = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : path.parent_path();
+        if (vm.count("no-plots")) return kExitOk;
+        std::error_code ec;
+        if (!dir.empty()) fs::create_directories(dir, ec);
+        const fs::path script = fs::path(QDES_SOURCE_DIR) / "analysis" / "plot_collect.py";
+        const std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + path.string() + "' '" +
+                                (dir.empty() ? std::string(".") : dir.string()) + "'";
+        if (std::system(cmd.c_str()) != 0) {
+            std::fprintf(stderr, "qdes report: plotting %s failed (%s)\n", path.c_str(), script.c_str());
+            return kExitSimulationFailed;
+        }
+        return kExitOk;
+    }
     Campaign c;
     try {
         h5::silence_library_errors();

@@ -75,13 +75,6 @@ constexpr std::array<const char*, 24> kKnownUnsupported{
     "HERALDED_ERASE", "HERALDED_PAULI_CHANNEL_1", "SQRT_X", "SQRT_Y", "SQRT_X_DAG", "SQRT_Y_DAG",
     "CY",           "XCX",          "XCZ",         "YCX",          "MPAD",         "ISWAP"};
 
-/// The shortest form that reads back exactly ("10", not "1e+01").
-std::string format_number(double v) {
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
-}
-
 bool parse_u64(std::string_view s, std::uint64_t& out) {
     if (s.empty()) return false;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -129,7 +122,7 @@ void check_instruction(const Instruction& in, const std::string& file) {
     if (info.kind == GateKind::kNoise1 || info.kind == GateKind::kNoise2 || info.kind == GateKind::kNoise3 ||
         info.kind == GateKind::kMeasure) {
         for (double a : in.args)
-            if (a < 0 || a > 1) fail("probability " + format_number(a) + " is outside [0, 1]");
+            if (a < 0 || a > 1) fail("probability " + shortest_number(a) + " is outside [0, 1]");
     }
     if (in.gate == Gate::kObservableInclude) {
         double a = in.args[0];
@@ -417,7 +410,7 @@ void write_block(const Circuit& c, std::uint32_t block, int indent, std::string&
         }
         if (!in.args.empty()) {
             out += '(';
-            for (std::size_t i = 0; i < in.args.size(); ++i) out += (i ? ", " : "") + format_number(in.args[i]);
+            for (std::size_t i = 0; i < in.args.size(); ++i) out += (i ? ", " : "") + shortest_number(in.args[i]);
             out += ')';
         }
         for (const Target& t : in.targets) {

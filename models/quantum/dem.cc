@@ -14,12 +14,6 @@ namespace qdes::quantum {
 
 namespace {
 
-std::string shortest(double v) {
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
-}
-
 bool parse_u64(std::string_view s, std::uint64_t& out) {
     if (s.empty()) return false;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -186,7 +180,7 @@ class Parser {
     void error(const Item& it) {
         if (it.args.size() != 1) fail(it.line, "error: expected one probability, as in 'error(0.01) D0 D1'");
         const double p = it.args[0];
-        if (!(p >= 0 && p <= 1)) fail(it.line, "error: the probability " + shortest(p) + " is not in [0, 1]");
+        if (!(p >= 0 && p <= 1)) fail(it.line, "error: the probability " + shortest_number(p) + " is not in [0, 1]");
         DemErrorMechanism e;
         e.p = p;
         e.line = it.line;
@@ -253,7 +247,7 @@ DemSymptom DemErrorMechanism::combined() const {
 std::string DetectorErrorModel::to_text() const {
     std::string out;
     for (const DemErrorMechanism& e : errors) {
-        out += "error(" + shortest(e.p) + ")";
+        out += "error(" + shortest_number(e.p) + ")";
         for (std::size_t k = 0; k < e.parts.size(); ++k) {
             if (k > 0) out += " ^";
             out += symptom_text(e.parts[k]);
@@ -264,7 +258,7 @@ std::string DetectorErrorModel::to_text() const {
         if (detector_coords[d].empty()) continue;
         out += "detector(";
         for (std::size_t k = 0; k < detector_coords[d].size(); ++k)
-            out += (k ? ", " : "") + shortest(detector_coords[d][k]);
+            out += (k ? ", " : "") + shortest_number(detector_coords[d][k]);
         out += ") D" + std::to_string(d) + "\n";
     }
     // The counts: the last detector and every observable declared, in case no error names them.
