@@ -191,6 +191,7 @@ int collect_main(const std::vector<std::string>& args, const std::string& comman
     }
     std::vector<qec::CollectStats> stats(tasks.size());
     std::size_t resumed = 0;
+    h5::silence_library_errors();  // failures come back as exceptions with their own message
     if (std::filesystem::exists(out)) {
         try {
             std::map<std::string, std::size_t> index;
@@ -228,6 +229,12 @@ int collect_main(const std::vector<std::string>& args, const std::string& comman
         }
     };
     save("running");
+    if (!save_error.empty()) {
+        std::signal(SIGINT, old_int);
+        std::signal(SIGTERM, old_term);
+        std::fprintf(stderr, "qdes collect: cannot write %s: %s\n", out.c_str(), save_error.c_str());
+        return kExitSimulationFailed;
+    }
     qec::collect(tasks, stats, limits, g_collect_interrupted, [&](std::size_t) {
         const double now = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (now - last_save > 10) {
