@@ -25,6 +25,12 @@ std::string to_upper(std::string_view s) {
     return out;
 }
 
+bool parse_u64(std::string_view s, std::uint64_t& out) {
+    if (s.empty()) return false;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+
 std::string shortest_number(double v) {
     char buf[64];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);

@@ -139,7 +139,11 @@ void write_text_file(const std::filesystem::path& path, const std::string& text)
         std::ofstream f(temp, std::ios::binary);
         f << text;
         f.close();
-        if (!f) throw std::runtime_error("cannot write " + temp.string());
+        if (!f) {
+            std::error_code ignored;
+            std::filesystem::remove(temp, ignored);
+            throw std::runtime_error("cannot write " + temp.string());
+        }
     }
     std::filesystem::rename(temp, path);
 }

@@ -1,10 +1,9 @@
 // qdes analyze CIRCUIT --out FILE.dem [--decompose] [--noise MODEL --p P ...]
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
+#include "apps/qdes/accel_report.h"
 #include "apps/qdes/circuit_input.h"
 #include "apps/qdes/cli.h"
 #include "models/quantum/error_analysis.h"
@@ -12,37 +11,6 @@
 namespace po = boost::program_options;
 
 namespace qdes::cli {
-
-namespace {
-
-/// Writes `text` to `path` through a temporary name, so that a failed write leaves no half file under it.
-bool write_atomically(const std::string& path, const std::string& text, std::string& why) {
-    std::filesystem::path temp = path;
-    temp += ".partial";
-    {
-        std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-        if (!f) {
-            why = "cannot write " + temp.string();
-            return false;
-        }
-        f << text;
-        f.close();
-        if (!f) {
-            std::filesystem::remove(temp);
-            why = "writing " + temp.string() + " failed";
-            return false;
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) {
-        why = "cannot move " + temp.string() + " to " + path + ": " + ec.message();
-        return false;
-    }
-    return true;
-}
-
-}  // namespace
 
 int analyze_main(const std::vector<std::string>& args) {
     po::options_description options("options");
@@ -85,9 +53,10 @@ int analyze_main(const std::vector<std::string>& args) {
     if (out == "-") {
         std::cout << text << std::flush;
     } else {
-        std::string why;
-        if (!write_atomically(out, text, why)) {
-            std::fprintf(stderr, "qdes analyze: %s\n", why.c_str());
+        try {
+            write_text_file(out, text);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "qdes analyze: %s\n", e.what());
             return kExitSimulationFailed;
         }
     }

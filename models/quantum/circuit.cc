@@ -75,12 +75,6 @@ constexpr std::array<const char*, 24> kKnownUnsupported{
     "HERALDED_ERASE", "HERALDED_PAULI_CHANNEL_1", "SQRT_X", "SQRT_Y", "SQRT_X_DAG", "SQRT_Y_DAG",
     "CY",           "XCX",          "XCZ",         "YCX",          "MPAD",         "ISWAP"};
 
-bool parse_u64(std::string_view s, std::uint64_t& out) {
-    if (s.empty()) return false;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size();
-}
-
 }  // namespace
 
 const GateInfo& gate_info(Gate g) { return kGates[static_cast<std::size_t>(g)]; }

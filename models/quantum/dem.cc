@@ -14,12 +14,6 @@ namespace qdes::quantum {
 
 namespace {
 
-bool parse_u64(std::string_view s, std::uint64_t& out) {
-    if (s.empty()) return false;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size();
-}
-
 bool parse_double(std::string_view s, double& out) {
     std::string t = trim(s);
     if (t.empty()) return false;
@@ -210,6 +204,8 @@ class Parser {
     std::vector<int> closing_;  ///< lines of the repeat blocks still open
 };
 
+}  // namespace
+
 std::string symptom_text(const DemSymptom& s) {
     std::string out;
     for (std::uint32_t d : s.detectors) out += " D" + std::to_string(d);
@@ -217,8 +213,6 @@ std::string symptom_text(const DemSymptom& s) {
         if ((s.observables >> k) & 1) out += " L" + std::to_string(k);
     return out;
 }
-
-}  // namespace
 
 DemSymptom xor_symptoms(const DemSymptom& a, const DemSymptom& b) {
     DemSymptom out;

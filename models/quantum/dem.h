@@ -24,6 +24,8 @@ struct DemSymptom {
     bool empty() const { return detectors.empty() && observables == 0; }
 };
 
+/// " D0 D3 L1": the symptom as the targets of a .dem error line.
+std::string symptom_text(const DemSymptom& s);
 /// XOR of two symptoms (symmetric difference of the detector sets).
 DemSymptom xor_symptoms(const DemSymptom& a, const DemSymptom& b);
 /// `a` becomes a XOR b.

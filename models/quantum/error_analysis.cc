@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -329,9 +328,7 @@ class BackwardAnalysis {
     }
 
     std::string undecomposable(const DemSymptom& s, const Entry& e) const {
-        std::string dets;
-        for (std::uint32_t d : s.detectors) dets += " D" + std::to_string(d);
-        return std::string(e.gate) + ": an error here flips" + dets +
+        return std::string(e.gate) + ": an error here flips" + symptom_text(DemSymptom{s.detectors, 0}) +
                ", which cannot be split into parts of at most two detectors that single errors of this circuit "
                "flip, so matching and union-find cannot decode it (analyze without decomposition to see the "
                "hyperedge)";

@@ -76,9 +76,8 @@ h5::Handle task_row_type() {
 
 double per_round(double per_shot, std::uint64_t rounds) {
     if (rounds <= 1) return per_shot;
-    const double base = 1 - 2 * per_shot;
-    if (base <= 0) return 0.5;
-    return 0.5 * (1 - std::pow(base, 1.0 / double(rounds)));
+    // P = (1 - exp(-T / tau)) / 2 and eps = (1 - exp(-1 / tau)) / 2 give eps = (1 - (1 - 2 P)^(1 / T)) / 2.
+    return error_per_round_of(lifetime_of(per_shot, double(rounds)));
 }
 
 bool collect_done(const CollectStats& s, const CollectLimits& limits) {

@@ -12,12 +12,6 @@ std::string where(const quantum::DetectorErrorModel& model, int line) {
     return line > 0 ? model.source + ":" + std::to_string(line) : model.source;
 }
 
-std::string detectors_text(const std::vector<std::uint32_t>& dets) {
-    std::string s;
-    for (std::uint32_t d : dets) s += " D" + std::to_string(d);
-    return s;
-}
-
 }  // namespace
 
 DecodingGraph graph_from_dem(const quantum::DetectorErrorModel& model, DemGraphReport* report) {
@@ -37,7 +31,7 @@ DecodingGraph graph_from_dem(const quantum::DetectorErrorModel& model, DemGraphR
             if (part.detectors.size() > 2)
                 throw std::invalid_argument(
                     where(model, e.line) + ": error(" + std::to_string(e.p) + ") flips" +
-                    detectors_text(part.detectors) +
+                    quantum::symptom_text(quantum::DemSymptom{part.detectors, 0}) +
                     ", more than two detectors in one part; union-find and matching need a graphlike model "
                     "(decompose it: qdes analyze CIRCUIT --decompose)");
             if (part.detectors.empty()) {
@@ -66,9 +60,10 @@ DecodingGraph graph_from_dem(const quantum::DetectorErrorModel& model, DemGraphR
     for (const auto& [ends, s] : edges) {
         if (s.p > 0.5)
             throw std::invalid_argument(where(model, s.line) + ": the edge" +
-                                        detectors_text({ends.first}) +
-                                        (ends.second == DecodingGraph::kBoundary ? " (boundary)"
-                                                                                 : detectors_text({ends.second})) +
+                                        quantum::symptom_text(quantum::DemSymptom{{ends.first}, 0}) +
+                                        (ends.second == DecodingGraph::kBoundary
+                                             ? " (boundary)"
+                                             : quantum::symptom_text(quantum::DemSymptom{{ends.second}, 0})) +
                                         " has probability " + std::to_string(s.p) +
                                         " after merging, above 1/2: a matching weight would be negative");
         g.add_edge(ends.first, ends.second, s.p, s.observables);
