@@ -23,8 +23,8 @@ int analyze_main(const std::vector<std::string>& args) {
         "analyze", args, options,
         "usage: qdes analyze CIRCUIT --out FILE.dem [options]\n\n"
         "Writes the circuit's detector error model in Stim's .dem format: every noise channel's Pauli faults\n"
-        "propagated to the detectors and observables they flip, equal ones merged (docs/dem_format.md). CCX, CCZ\n"
-        "and MCX with classical controls are linearised about their noiseless control values.\n",
+        "propagated to the detectors and observables they flip, equal ones merged (docs/dem_format.md). A circuit\n"
+        "with CCX, CCZ or MCX also runs forward, fault by fault, so that every single fault is exact (LEC included).\n",
         exit_code);
     if (!parsed) return exit_code;
     const po::variables_map& vm = parsed->options;

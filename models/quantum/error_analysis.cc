@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <unordered_map>
+
+#include "models/quantum/frame_kernels.h"
 
 namespace qdes::quantum {
 
@@ -62,6 +65,208 @@ const char* op_name(OpCode c) {
     }
 }
 
+/// Single faults run forward, each in its own column of a Pauli frame, through the same word kernels as the frame
+/// simulator: exact for every single fault of a circuit with CCX, CCZ or MCX, including a fault that reaches
+/// several controls of one gate (a data error copied onto two ancillas that a CCX then corrects). The faults are
+/// those of the backward pass (each channel's independent Paulis with their probabilities, and measurement flips),
+/// taken 1024 columns at a time, so the cost is the circuit's length times faults / 1024.
+class ForwardAnalysis {
+  public:
+    /// fault(p, line, gate, all, x, z): the symptom of the whole fault and, when parts are asked for and it has
+    /// both, of its X and its Z component alone.
+    using Sink = std::function<void(double, int, const char*, DemSymptom, DemSymptom, DemSymptom)>;
+
+    ForwardAnalysis(const Program& p, bool parts)
+        : p_(p), parts_(parts), ring_size_(std::size_t(p.max_lookback) + 1) {}
+
+    void run(const Sink& sink) {
+        enumerate_ = true;
+        walk(0, p_.ops.size());
+        enumerate_ = false;
+        x_.assign(std::size_t(p_.num_qubits) * kWords, 0);
+        z_.assign(x_.size(), 0);
+        ring_.assign(ring_size_ * kWords, 0);
+        for (std::size_t lo = 0; lo < faults_.size();) {
+            // Columns for faults [lo, hi): one each, three for a fault whose X and Z parts are both wanted.
+            std::size_t hi = lo, cols = 0;
+            while (hi < faults_.size() && cols + faults_[hi].columns <= kWords * 64) cols += faults_[hi++].columns;
+            lo_ = lo;
+            hi_ = hi;
+            column_.assign(hi - lo, 0);
+            for (std::size_t f = lo, c = 0; f < hi; c += faults_[f++].columns) column_[f - lo] = std::uint32_t(c);
+            symptoms_.assign(cols, DemSymptom{});
+            std::fill(x_.begin(), x_.end(), 0);
+            std::fill(z_.begin(), z_.end(), 0);
+            std::fill(ring_.begin(), ring_.end(), 0);
+            next_ = measured_ = detected_ = 0;
+            live_ = false;
+            walk(0, p_.ops.size());
+            for (std::size_t f = lo; f < hi; ++f) {
+                const Fault& ft = faults_[f];
+                const std::uint32_t c = column_[f - lo];
+                sink(ft.p, ft.line, ft.gate, std::move(symptoms_[c]), ft.columns == 3 ? symptoms_[c + 1] : DemSymptom{},
+                     ft.columns == 3 ? symptoms_[c + 2] : DemSymptom{});
+            }
+            lo = hi;
+        }
+    }
+
+  private:
+    static constexpr std::size_t kWords = 16;
+    struct Fault {
+        double p;
+        int line;
+        const char* gate;
+        std::uint32_t columns;
+    };
+
+    void walk(std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+            const Op& op = p_.ops[i];
+            if (op.code == OpCode::kLoopBegin) {
+                for (std::uint64_t r = 0; r < op.aux; ++r) walk(i + 1, op.jump);
+                i = op.jump;
+                continue;
+            }
+            apply(op);
+        }
+    }
+
+    std::uint64_t* row(std::vector<std::uint64_t>& t, std::uint32_t q) { return t.data() + std::size_t(q) * kWords; }
+    std::uint64_t* record(std::uint64_t m) { return ring_.data() + (m % ring_size_) * kWords; }
+    static void flip(std::uint64_t* r, std::uint32_t col) { r[col >> 6] ^= std::uint64_t(1) << (col & 63); }
+
+    void apply(const Op& op) {
+        const std::uint32_t* t = p_.targets.data() + op.begin;
+        const std::size_t n = op.end - op.begin;
+        const bool gates = live_ && !enumerate_;
+        std::uint64_t* x = x_.data();
+        std::uint64_t* z = z_.data();
+        switch (op.code) {
+            case OpCode::kH: if (gates) kernels::h(x, z, kWords, t, n); break;
+            case OpCode::kS: if (gates) kernels::s(x, z, kWords, t, n); break;
+            case OpCode::kCX: if (gates) kernels::cx(x, z, kWords, t, n); break;
+            case OpCode::kCZ: if (gates) kernels::cz(x, z, kWords, t, n); break;
+            case OpCode::kSwap: if (gates) kernels::swap(x, z, kWords, t, n); break;
+            case OpCode::kCCX:
+                if (gates) kernels::ccx(x, x, kWords, t, n, p_.control_values.data() + op.aux);
+                break;
+            case OpCode::kCCZ:
+                if (gates) kernels::ccx(x, z, kWords, t, n, p_.control_values.data() + op.aux);
+                break;
+            case OpCode::kMCX:
+                if (gates) kernels::mcx(x, x, kWords, t, n, p_.control_values.data() + op.aux);
+                break;
+            case OpCode::kR:
+            case OpCode::kRX:
+                // Zero is one frame of the reset state (the other kind of bit carries no information).
+                if (gates)
+                    for (std::size_t k = 0; k < n; ++k) {
+                        std::fill_n(row(x_, t[k]), kWords, 0);
+                        std::fill_n(row(z_, t[k]), kWords, 0);
+                    }
+                break;
+            case OpCode::kM:
+            case OpCode::kMX:
+            case OpCode::kMR:
+            case OpCode::kMRX: measure(op, t, n); break;
+            case OpCode::kXError:
+            case OpCode::kYError:
+            case OpCode::kZError:
+            case OpCode::kDepolarize1:
+            case OpCode::kDepolarize2:
+            case OpCode::kDepolarize3: noise(op, t, n); break;
+            case OpCode::kDetector:
+            case OpCode::kObservable: {
+                if (enumerate_) break;
+                const std::uint64_t index = op.code == OpCode::kDetector ? detected_++ : op.aux;
+                if (!live_) break;
+                std::uint64_t acc[kWords] = {};
+                for (std::size_t k = 0; k < n; ++k) kernels::xor_into(acc, record(measured_ - t[k]), kWords);
+                for (std::size_t w = 0; w < kWords; ++w)
+                    for (std::uint64_t bits = acc[w]; bits != 0; bits &= bits - 1) {
+                        DemSymptom& s = symptoms_[w * 64 + std::size_t(std::countr_zero(bits))];
+                        if (op.code == OpCode::kDetector) s.detectors.push_back(std::uint32_t(index));
+                        else s.observables ^= std::uint64_t(1) << index;
+                    }
+                break;
+            }
+            default: break;  // TICK
+        }
+    }
+
+    void measure(const Op& op, const std::uint32_t* t, std::size_t n) {
+        const bool x_basis = op.code == OpCode::kMX || op.code == OpCode::kMRX;
+        const bool resets = op.code == OpCode::kMR || op.code == OpCode::kMRX;
+        for (std::size_t k = 0; k < n; ++k) {
+            if (enumerate_) {
+                if (op.p > 0) faults_.push_back({op.p, op.line, op_name(op.code), 1});
+                continue;
+            }
+            std::uint64_t* r = record(measured_++);
+            std::uint64_t* flips = row(x_basis ? z_ : x_, t[k]);
+            std::uint64_t* other = row(x_basis ? x_ : z_, t[k]);
+            kernels::copy(r, flips, kWords);
+            if (resets) std::fill_n(flips, kWords, 0);
+            std::fill_n(other, kWords, 0);  // the collapsed qubit is an eigenstate of the measured Pauli
+            if (op.p > 0) {
+                if (next_ >= lo_ && next_ < hi_) {
+                    flip(r, column_[next_ - lo_]);
+                    live_ = true;
+                }
+                ++next_;
+            }
+        }
+    }
+
+    void noise(const Op& op, const std::uint32_t* t, std::size_t n) {
+        const std::size_t arity = op.code == OpCode::kDepolarize2 ? 2 : op.code == OpCode::kDepolarize3 ? 3 : 1;
+        const bool depolarizing =
+            op.code == OpCode::kDepolarize1 || op.code == OpCode::kDepolarize2 || op.code == OpCode::kDepolarize3;
+        const std::uint32_t fixed = op.code == OpCode::kXError ? 1 : op.code == OpCode::kZError ? 2 : 3;
+        const double q = per_channel(op.code, op.p, op.line, p_.source);
+        if (q == 0) return;
+        for (std::size_t k = 0; k + arity <= n; k += arity) {
+            const std::uint32_t first = depolarizing ? 1 : fixed, last = depolarizing ? (1u << (2 * arity)) - 1 : fixed;
+            for (std::uint32_t bits = first; bits <= last; ++bits) {
+                const std::uint32_t xbits = bits & 0x15u, zbits = bits & 0x2Au;  // x_j at bit 2j, z_j at 2j + 1
+                if (enumerate_) {
+                    faults_.push_back({q, op.line, op_name(op.code), parts_ && xbits && zbits ? 3u : 1u});
+                    continue;
+                }
+                if (next_ >= lo_ && next_ < hi_) {
+                    const std::uint32_t c = column_[next_ - lo_];
+                    inject(t + k, arity, bits, c);
+                    if (faults_[next_].columns == 3) {
+                        inject(t + k, arity, xbits, c + 1);
+                        inject(t + k, arity, zbits, c + 2);
+                    }
+                    live_ = true;
+                }
+                ++next_;
+            }
+        }
+    }
+
+    void inject(const std::uint32_t* qubits, std::size_t arity, std::uint32_t bits, std::uint32_t col) {
+        for (std::size_t j = 0; j < arity; ++j) {
+            if ((bits >> (2 * j)) & 1) flip(row(x_, qubits[j]), col);
+            if ((bits >> (2 * j + 1)) & 1) flip(row(z_, qubits[j]), col);
+        }
+    }
+
+    const Program& p_;
+    const bool parts_;
+    const std::size_t ring_size_;
+    bool enumerate_ = false, live_ = false;
+    std::vector<Fault> faults_;
+    std::size_t lo_ = 0, hi_ = 0;          ///< the faults of this pass
+    std::vector<std::uint32_t> column_;    ///< per fault of the pass: its first column
+    std::vector<DemSymptom> symptoms_;     ///< per column
+    std::vector<std::uint64_t> x_, z_, ring_;
+    std::uint64_t next_ = 0, measured_ = 0, detected_ = 0;
+};
+
 class BackwardAnalysis {
   public:
     explicit BackwardAnalysis(const Program& p)
@@ -73,6 +278,14 @@ class BackwardAnalysis {
         walk(0, p_.ops.size());
         for (std::uint32_t q = 0; q < p_.num_qubits; ++q)
             require_empty(zs_[q], 0, "the initial state |0> of qubit " + std::to_string(q));
+        if (p_.has_controlled_gates) {
+            // The backward pass has checked every detector; the forward one gives the exact symptoms.
+            entries_.clear();
+            ForwardAnalysis(p_, options.decompose)
+                .run([&](double q, int line, const char* gate, DemSymptom all, DemSymptom x, DemSymptom z) {
+                    add(q, line, gate, std::move(all), std::move(x), std::move(z));
+                });
+        }
         DetectorErrorModel model;
         model.source = p_.source;
         model.num_detectors = p_.num_detectors;
@@ -252,7 +465,17 @@ class BackwardAnalysis {
     /// A mechanism with probability p whose X component flips `x` and Z component `z`.
     void add(double p, int line, const char* gate, DemSymptom x, DemSymptom z) {
         DemSymptom all = xor_symptoms(x, z);
+        add(p, line, gate, std::move(all), std::move(x), std::move(z));
+    }
+
+    /// The same with the whole fault's symptom `all`, which differs from x XOR z when the two components meet at
+    /// the controls of one CCX (the parts are then the whole).
+    void add(double p, int line, const char* gate, DemSymptom all, DemSymptom x, DemSymptom z) {
         if (all.empty() || p == 0) return;
+        if (xor_symptoms(x, z) != all) {
+            x = all;
+            z = {};
+        }
         auto [it, inserted] = entries_.try_emplace(std::move(all));
         Entry& e = it->second;
         if (!inserted) {

@@ -12,12 +12,14 @@
 /// DEPOLARIZE3(p) as its 63 with (1 - (1 - 64p/63)^(1/32)) / 2 (each channel's composition is then exactly the
 /// depolarizing channel).
 ///
-/// CCX, CCZ and MCX have classical controls (the compiler checks it) with known noiseless values. Linearised about
-/// them, an X fault on one control reaches the target (as X for CCX and MCX, as Z for CCZ) exactly when every
-/// other control holds 1; a Z fault on a control, an X on a CCZ's target and a Z on a CCX's target leave the others
-/// alone. This is exact for every single fault; for two faults on the controls of one gate in one shot the frame
-/// simulator, which sees both, differs from the model's XOR of the two.
-///
+/// CCX, CCZ and MCX have classical controls (the compiler checks it) with known noiseless values, but a single
+/// fault can reach several controls of one gate (LEC copies a data error onto two ancillas, and the CCX they control
+/// corrects it), which no backward pass can see. A circuit with such gates is therefore analysed forward as well:
+/// the backward pass checks its detectors, then every single fault runs forward in its own column of a Pauli frame
+/// through the frame simulator's kernels, 1024 at a time, and its symptom is what the simulator would see. The model
+/// is so exact for every single fault; two faults in one shot that meet at a gate's controls act together in the
+/// simulator, not as the XOR of their symptoms. The cost is the circuit's length times faults / 1024.
+
 /// A detector or observable whose noiseless value is random (it anticommutes with a reset, a measurement or the
 /// initial |0> state) is refused, naming it and the line.
 

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "models/quantum/frame_simulator.h"
+
 #include <cmath>
 #include <fstream>
 
@@ -119,6 +121,65 @@ TEST(ErrorAnalysis, McxPassesAControlFaultWhenEveryOtherControlIsOne) {
     EXPECT_EQ(m.errors.size(), 1u);
 }
 
+TEST(ErrorAnalysis, CcxCorrectsADataFaultCopiedOntoBothItsControls) {
+    // The measurement-free correction step of LEC: a data error copied onto two ancillas fires the CCX, which
+    // undoes it. Linearised about the noiseless controls (both 0) the fault would pass; run forward it vanishes.
+    EXPECT_TRUE(dem_of("R 0 1 2\nX_ERROR(0.1) 0\nCX 0 1 0 2\nCCX 1 2 0\nM 0\nDETECTOR rec[-1]\n").errors.empty());
+    // Copied onto one control only, it stays.
+    DetectorErrorModel m = dem_of("R 0 1 2\nX_ERROR(0.1) 0\nCX 0 1\nCCX 1 2 0\nM 0\nDETECTOR rec[-1]\n");
+    EXPECT_NEAR(p_of(m, {{0}, 0}), 0.1, 1e-15);
+}
+
+/// A repetition code of three data qubits (0-2) with ancillas 3 and 4: an LEC round (parities copied, the middle
+/// qubit flipped when both fire, the ancillas reset), a readout round, and the data measured. Lines as a vector
+/// so that a fault can go between any two.
+std::vector<std::string> lec_repetition_lines() {
+    return {"R 0 1 2 3 4", "CX 0 3 1 3", "CX 1 4 2 4", "CCX 3 4 1", "R 3 4", "CX 0 3 1 3 1 4 2 4",
+            "MR 3 4", "DETECTOR rec[-2]", "DETECTOR rec[-1]", "M 0 1 2", "DETECTOR rec[-5] rec[-3] rec[-2]",
+            "DETECTOR rec[-4] rec[-2] rec[-1]", "OBSERVABLE_INCLUDE(0) rec[-3]"};
+}
+
+TEST(ErrorAnalysis, EverySingleFaultOfAnLecCircuitFlipsWhatTheFrameSimulatorSees) {
+    const std::vector<std::string> lines = lec_repetition_lines();
+    int checked = 0, corrected = 0;
+    for (std::size_t at = 1; at <= 6; ++at)  // between the gates, before the readout
+        for (std::uint32_t q = 0; q < 5; ++q)
+            for (const char* pauli : {"X", "Y", "Z"}) {
+                auto text = [&](const std::string& p) {
+                    std::string t;
+                    for (std::size_t i = 0; i < lines.size(); ++i) {
+                        if (i == at) t += std::string(pauli) + "_ERROR(" + p + ") " + std::to_string(q) + "\n";
+                        t += lines[i] + "\n";
+                    }
+                    return t;
+                };
+                // The frame simulator with the fault certain: every shot shows its symptom.
+                Program certain = compile(parse_circuit(text("1"), "c.stim"));
+                FrameSimulator sim(certain, 512, 7);
+                sim.run();
+                DemSymptom seen;
+                for (std::uint32_t d = 0; d < certain.num_detectors; ++d)
+                    if (sim.detectors().row(d)[0] & 1) seen.detectors.push_back(d);
+                seen.observables = sim.observables().row(0)[0] & 1;
+                DetectorErrorModel m = dem_of(text("0.25"));
+                SCOPED_TRACE(text("0.25"));
+                if (seen.empty()) {
+                    EXPECT_TRUE(m.errors.empty());
+                    ++corrected;
+                } else {
+                    ASSERT_EQ(m.errors.size(), 1u);
+                    EXPECT_EQ(m.errors[0].combined(), seen);
+                    EXPECT_NEAR(m.errors[0].p, 0.25, 1e-15);
+                }
+                ++checked;
+            }
+    EXPECT_EQ(checked, 90);
+    // Invisible: every Z fault (a Z-basis memory; 6 places x 5 qubits = 30); an X or Y on an ancilla before its
+    // reset (places 1 to 4, 2 ancillas: 8 places x 2 Paulis = 16); and an X or Y on qubit 1 before its parities
+    // are copied (place 1: 2), which the CCX corrects. 48 in all.
+    EXPECT_EQ(corrected, 48);
+}
+
 TEST(ErrorAnalysis, RefusesADetectorWhoseValueIsRandom) {
     try {
         dem_of("R 0\nH 0\nX_ERROR(0.1) 0\nM 0\nDETECTOR rec[-1]\n");
@@ -197,6 +258,25 @@ TEST_P(DemAgainstStim, DecompositionSplitsEveryErrorIntoGraphlikePartsWithTheSam
     }
     if (GetParam().rfind("surf", 0) == 0) {
         EXPECT_GT(decomposed, 0u);  // Y errors flip both kinds of check
+    }
+}
+
+// A CCX on three fresh qubits changes nothing but sends the circuit through the forward pass (fault by fault, in
+// frame columns, loops run as loops): on these linear circuits it must give the backward pass's model, parts and
+// all (probabilities to rounding: the merges run in another order).
+TEST_P(DemAgainstStim, ForwardPassEqualsTheBackwardPassOnACircuitWithoutCorrections) {
+    std::ifstream f(reference_dir() / (GetParam() + ".stim"));
+    const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const std::uint32_t n = compile(parse_circuit(text, "c.stim")).num_qubits;
+    const std::string with_ccx = text + "\nCCX " + std::to_string(n) + " " + std::to_string(n + 1) + " " +
+                                 std::to_string(n + 2) + "\n";
+    for (bool decompose : {false, true}) {
+        DetectorErrorModel backward = dem_of(text, decompose), forward = dem_of(with_ccx, decompose);
+        ASSERT_EQ(forward.errors.size(), backward.errors.size());
+        for (std::size_t i = 0; i < backward.errors.size(); ++i) {
+            ASSERT_EQ(forward.errors[i].parts, backward.errors[i].parts) << i;
+            EXPECT_NEAR(forward.errors[i].p, backward.errors[i].p, 1e-15 * backward.errors[i].p) << i;
+        }
     }
 }
 
