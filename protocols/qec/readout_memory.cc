@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "models/quantum/error_analysis.h"
 #include "sim/lifetime.h"  // chi2_1_quantile
 #include "sim/simulation.h"
 
@@ -99,6 +100,12 @@ ComponentKind ReadoutMemory::kind() {
         .with_default("0").at_least(0);
     k.params.integer("shots", "memories in all").with_default("10000").at_least(1);
     k.params.integer("batch", "shots advanced together (0: sized to the circuit)").with_default("0").at_least(0);
+    k.params.choice("graph", {"exact", "estimated"},
+                    "the decoding graph's edge probabilities: exact, from the detector error model of a short "
+                    "history (every single fault of the circuit, LEC's corrections included); estimated, from "
+                    "the detection-event correlations of calibration_shots sampled shots (which also see what "
+                    "two or more faults do together)")
+        .with_default("exact");
     k.params.integer("calibration_shots", "shots whose detection events estimate the decoding graph (rounded up to a multiple of 512)")
         .with_default("4096").at_least(64).at_most(65536);
     k.params.integer("trace_shots", "shots whose every readout goes to the readouts trace").with_default("4")
@@ -127,6 +134,7 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
       trace_shots_(std::uint64_t(params.integer("trace_shots"))),
       confidence_(params.real("confidence")),
       readout_(params.integer("readout_every") > 0),
+      exact_graph_(params.string("graph") == "exact"),
       readout_trace_(open_trace(
           TraceSchemaBuilder<ReadoutRow>("readouts", "one row per readout of the first trace_shots shots")
               .field("shot", &ReadoutRow::shot, "", "shot index from 0")
@@ -150,13 +158,13 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
               .field("failed", &ShotRow::failed, "", "1: logically wrong or abandoned")
               .field("abandoned", &ShotRow::abandoned, "", "1: stopped at max_cycles"))),
       class_trace_(open_trace(
-          TraceSchemaBuilder<EdgeClassRow>("edge_classes", "the decoding graph's edge classes as estimated")
+          TraceSchemaBuilder<EdgeClassRow>("edge_classes", "the decoding graph's edge classes, exact or estimated")
               .field("relation", &EdgeClassRow::relation, "", "0 space, 1 late, 2 early, 3 time, 4 boundary")
               .field("layer_kind", &EdgeClassRow::layer_kind, "", "0 first layer, 1 bulk, 2 at the perfect readout")
               .field("estimated", &EdgeClassRow::estimated, "", "1: a significant estimate; 0: floor or none")
               .field("qubit_kind", &EdgeClassRow::qubit_kind, "", "the CX layers of the qubit's checks (index)")
               .field("p", &EdgeClassRow::p, "1", "edge probability")
-              .field("samples", &EdgeClassRow::samples, "", "shots x translates behind the estimate"))) {
+              .field("samples", &EdgeClassRow::samples, "", "estimated: shots x translates behind it; exact: translates"))) {
     const std::uint32_t window = std::uint32_t(params.integer("window"));
     std::uint32_t commit = std::uint32_t(params.integer("commit"));
     if (window > 0 && commit == 0) commit = std::max<std::uint32_t>(1, window / 2);
@@ -189,6 +197,10 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     add_statistic("lifetime", estimates_.lifetime_s, "s", "tau in seconds (rounds x the mean round duration)");
     add_statistic("error_per_round", estimates_.error_per_round, "1", "(1 - exp(-1 / tau)) / 2");
     add_statistic("logical_error_rate", error_rate_, "1/s", "1 / lifetime: logical errors per second of storage");
+    if (exact_graph_)
+        add_statistic("graph_unmatched_p", graph_unmatched_, "1",
+                      "exact graph: summed probability of the history's single-fault mechanisms that no edge of the "
+                      "graph stands for (more than two detection events)");
     add_statistic("cycle_duration", cycle_duration_, "s", "one readout cycle on the device");
     add_statistic("round_duration", round_duration_, "s", "mean round duration (cycle / R)");
     add_statistic("events_per_readout", events_per_readout_, "events", "detection events per readout");
@@ -207,6 +219,23 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
 }
 
 void ReadoutMemory::calibrate() {
+    if (exact_graph_) {
+        // A history long enough for every kind of layer (first, bulk, against the perfect readout); without
+        // readouts the whole memory, whose final syndrome gathers every cycle.
+        const std::uint64_t runs = readout_ ? std::clamp<std::uint64_t>(cycles_, 3, 6) : cycles_;
+        const quantum::DetectorErrorModel dem = quantum::analyze_errors(history_circuit(cycle_, code_, runs));
+        const auto fit = model_->set_from_error_model(dem, std::uint32_t(readout_ ? runs : 0), 1e-9);
+        graph_unmatched_.set(fit.unmatched_p, std::numeric_limits<double>::quiet_NaN(), fit.unmatched_p,
+                             fit.unmatched_p, fit.unmatched);
+    } else {
+        estimate_graph();
+    }
+    for (const auto& c : model_->classes())
+        class_trace_.append({std::uint8_t(c.relation), c.layer_kind, std::uint8_t(c.estimated), 0, c.qubit_kind, c.p,
+                             c.samples});
+}
+
+void ReadoutMemory::estimate_graph() {
     // Whole blocks of 512 shots: every column of the simulator's tables is then a shot of the estimate.
     const std::size_t S = std::size_t((calibration_shots_ + 511) / 512 * 512), m = cycle_.num_checks;
     // A calibration history as long as a shot's, within [3, 64] readouts (the classes are translation invariant).
@@ -216,9 +245,6 @@ void ReadoutMemory::calibrate() {
     const double layers = double(events.rows() / m);
     const double floor_p = std::max(1e-9, 1.0 / (double(S) * layers * double(m)));
     model_->estimate(layers_of(events, std::uint32_t(m)), S / 64, S, floor_p);
-    for (const auto& c : model_->classes())
-        class_trace_.append({std::uint8_t(c.relation), c.layer_kind, std::uint8_t(c.estimated), 0, c.qubit_kind, c.p,
-                             c.samples});
 }
 
 void ReadoutMemory::start() {

@@ -11,8 +11,10 @@
 /// operation costs more rounds and more errors. At the end of a shot the data are read perfectly (from the frames)
 /// and the decoder's prediction is compared with the logicals the errors flipped.
 ///
-/// Before the shots, `calibration_shots` shots estimate the decoding graph's edge probabilities from their
-/// detection events (protocols/qec/space_time.h).
+/// Before the shots the decoding graph gets its edge probabilities (protocols/qec/space_time.h): by default
+/// (`graph: exact`) from the detector error model of a history of the cycle (models/quantum/error_analysis.h), exact
+/// for every single fault, LEC's CCX corrections included; with `graph: estimated` from the detection-event
+/// correlations of `calibration_shots` sampled shots, which also see what several faults do together.
 
 #include <deque>
 #include <memory>
@@ -90,6 +92,7 @@ class ReadoutMemory final : public Component {
         bool done = false;
     };
     void calibrate();
+    void estimate_graph();
     void start_batch();
     void cycle_event();
     void end_shot(std::size_t s, bool abandoned);
@@ -109,6 +112,7 @@ class ReadoutMemory final : public Component {
     std::size_t batch_shots_;
     double confidence_;
     bool readout_;
+    bool exact_graph_;
 
     // The batch in flight.
     std::uint64_t first_shot_ = 0;
@@ -123,6 +127,7 @@ class ReadoutMemory final : public Component {
 
     Counter shots_done_, failures_, abandoned_, operations_, decodes_;
     Tally events_per_readout_, decode_latency_, backlog_, answer_delay_, readouts_per_shot_, stall_cycles_;
+    Estimate graph_unmatched_;
     Estimate cycle_duration_, round_duration_, error_rate_, error_per_operation_, time_per_operation_, cpu_per_event_;
     MemoryEstimates estimates_;
     double rounds_sum_ = 0, ops_sum_ = 0, time_sum_s_ = 0, cpu_s_ = 0, decoded_events_ = 0;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "models/quantum/error_analysis.h"
+
 #include <cmath>
 
 #include "models/quantum/program.h"
@@ -193,6 +195,71 @@ TEST(SpaceTimeModel, CircuitNoiseShowsTheScheduleDiagonalAndNotTheOtherOne) {
     EXPECT_FALSE(find(model, SpaceTimeModel::kEarly, 1).estimated);
 }
 
+SpaceTimeModel::ErrorModelFit fit_exact(SpaceTimeModel& model, const ReadoutCycle& rc, std::uint32_t L,
+                                        std::uint32_t T) {
+    const quantum::CssCode code = quantum::toric2d_code(L);
+    return model.set_from_error_model(quantum::analyze_errors(history_circuit(rc, code, T)), T, 1e-9);
+}
+
+TEST(SpaceTimeModel, ExactModelOfPhenomenologicalNoiseIsPForDataAndQForReadouts) {
+    const ReadoutCycle rc = toric_cycle(6, 1, LecKind::kNone, {NoiseModel::Kind::kPhenomenological, 0.02, 0.05, 0});
+    SpaceTimeModel model(rc);
+    const SpaceTimeModel::ErrorModelFit fit = fit_exact(model, rc, 6, 4);
+    EXPECT_EQ(fit.unmatched, 0u);
+    EXPECT_EQ(fit.matched, fit.mechanisms);
+    EXPECT_LT(fit.spread, 1e-12);
+    for (std::uint8_t lk : {0, 1}) EXPECT_NEAR(find(model, SpaceTimeModel::kSpace, lk).p, 0.02, 1e-15) << int(lk);
+    for (std::uint8_t lk : {1, 2}) EXPECT_NEAR(find(model, SpaceTimeModel::kTime, lk).p, 0.05, 1e-15) << int(lk);
+    // Nothing between the last readout and the perfect one (the floor), nothing diagonal.
+    EXPECT_FALSE(find(model, SpaceTimeModel::kSpace, 2).estimated);
+    EXPECT_EQ(find(model, SpaceTimeModel::kSpace, 2).p, 1e-9);
+    EXPECT_EQ(find(model, SpaceTimeModel::kLate, 1).p, 0.0);
+    EXPECT_EQ(find(model, SpaceTimeModel::kEarly, 1).p, 0.0);
+}
+
+TEST(SpaceTimeModel, ExactModelSplitsWhatAnLecRoundRemovesIntoTwoSpaceEdges) {
+    // R = 2, phenomenological: a data error at the start of the readout round is seen by readout t and removed by
+    // the LEC round after it, so readout t + 1 no longer sees it: four events, the space edges at t and t + 1. An
+    // error at the start of the LEC round is removed in that round and never seen.
+    const ReadoutCycle rc = toric_cycle(4, 2, LecKind::kBothEnds, {NoiseModel::Kind::kPhenomenological, 0.01, 0.02, 0});
+    SpaceTimeModel model(rc);
+    const SpaceTimeModel::ErrorModelFit fit = fit_exact(model, rc, 4, 4);
+    EXPECT_EQ(fit.unmatched, 0u);
+    EXPECT_GT(fit.decomposed, 0u);
+    EXPECT_EQ(fit.matched + fit.decomposed, fit.mechanisms);
+    EXPECT_EQ(fit.undetectable_logical_p, 0.0);
+    // A bulk space edge at layer t is a part of two of them, the errors before readouts t and t - 1 (the last
+    // readout's error, which no LEC round follows, is a plain space edge at T - 1): 1/2 (1 - (1 - 2p)^2). In layer
+    // 0 only the first.
+    EXPECT_NEAR(find(model, SpaceTimeModel::kSpace, 1).p, 0.5 * (1 - std::pow(1 - 2 * 0.01, 2)), 1e-12);
+    EXPECT_NEAR(find(model, SpaceTimeModel::kSpace, 0).p, 0.01, 1e-12);
+    EXPECT_LT(fit.spread, 1e-12);
+}
+
+TEST(SpaceTimeModel, EstimateFromSampledEventsAgreesWithTheExactModelUnderCircuitNoise) {
+    // Gate bit-flips keep every fault graphlike, so the correlation estimate is unbiased: each significant class
+    // within 5 standard errors (sqrt(p (1 - p) / samples), samples = shots x translates) of the exact value.
+    const ReadoutCycle rc = toric_cycle(4, 1, LecKind::kNone, {NoiseModel::Kind::kGateBitflip, 0.01, -1, 0});
+    SpaceTimeModel exact(rc), estimated(rc);
+    const SpaceTimeModel::ErrorModelFit fit = fit_exact(exact, rc, 4, 6);
+    EXPECT_EQ(fit.unmatched, 0u);
+    EXPECT_LT(fit.spread, 1e-12);
+    const Events e = sample_events(rc, 4, 6, 8192, 5);
+    estimated.estimate(e.layers, 8192 / 64, 8192, 1e-7);
+    int compared = 0;
+    for (std::size_t k = 0; k < exact.classes().size(); ++k) {
+        const SpaceTimeModel::Class& x = exact.classes()[k];
+        const SpaceTimeModel::Class& s = estimated.classes()[k];
+        if (!s.estimated || x.relation == SpaceTimeModel::kBoundary) continue;
+        const double se = std::sqrt(x.p * (1 - x.p) / s.samples);
+        EXPECT_NEAR(s.p, x.p, 5 * se) << SpaceTimeModel::relation_name(x.relation) << " " << int(x.layer_kind);
+        ++compared;
+    }
+    EXPECT_GE(compared, 6);
+    EXPECT_GT(find(exact, SpaceTimeModel::kLate, 1).p, 0.004);  // the schedule's diagonal
+    EXPECT_EQ(find(exact, SpaceTimeModel::kEarly, 1).p, 0.0);
+}
+
 double stat(Simulation& sim, const std::string& name) {
     for (const StatisticEntry& s : sim.statistics())
         if (s.name == name) return s.statistic->summary(sim.now()).mean;
@@ -210,14 +277,17 @@ double run_readout_memory(std::map<std::string, std::string> params, const std::
 }
 
 TEST(ReadoutMemory, DecodedCircuitMatchesTheSamePhenomenologicalModelSampledOnItsGraph) {
-    // Two independent paths to one number: the frame simulator running readout cycles, decoded on the estimated
-    // graph, against decoding_memory's errors drawn on the exact graph. L = 6, 6 readouts, p = q = 0.02: about
-    // 5% logical error, 6000 shots each, so one standard error of the difference is about 0.4%; the tolerance is
-    // 4 standard errors.
+    // Two independent paths to one number: the frame simulator running readout cycles, decoded on the graph from
+    // the circuit's error model and on the estimated one, against decoding_memory's errors drawn on the exact
+    // graph. L = 6, 6 readouts, p = q = 0.02: about 5% logical error, 6000 shots each, so one standard error of the
+    // difference is about 0.4%; the tolerance is 4 standard errors.
     const std::map<std::string, std::string> common{{"size", "6"}, {"p", "0.02"}, {"shots", "6000"}};
     auto rm = common;
     rm.insert({{"noise", "phenomenological"}, {"device", "ideal"}, {"cycles", "6"}, {"calibration_shots", "2048"}});
     const double circuit = run_readout_memory(rm, "logical_error");
+    EXPECT_EQ(run_readout_memory(rm, "graph_unmatched_p"), 0.0);  // every fault of this model is an edge
+    rm["graph"] = "estimated";
+    const double circuit_estimated = run_readout_memory(rm, "logical_error");
     Simulation sim(SimulationConfig{.seed = 9});
     const ComponentKind kind = DecodingMemory::kind();
     auto dm = common;
@@ -229,6 +299,7 @@ TEST(ReadoutMemory, DecodedCircuitMatchesTheSamePhenomenologicalModelSampledOnIt
     const double se = std::sqrt(circuit * (1 - circuit) / 6000 + graph * (1 - graph) / 6000);
     EXPECT_GT(graph, 0.02);
     EXPECT_NEAR(circuit, graph, 4 * se);
+    EXPECT_NEAR(circuit_estimated, graph, 4 * se);
 }
 
 TEST(ReadoutMemory, RepetitionCodeEndsKeepTheirBoundaryEdgesUnderLec) {

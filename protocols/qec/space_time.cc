@@ -87,6 +87,99 @@ std::vector<SpaceTimeModel::EdgeInstance> SpaceTimeModel::edges(std::uint32_t T,
     return out;
 }
 
+SpaceTimeModel::ErrorModelFit SpaceTimeModel::set_from_error_model(const quantum::DetectorErrorModel& model,
+                                                                   std::uint32_t T, double floor_p) {
+    const std::uint64_t m = m_, nodes = (std::uint64_t(T) + 1) * m;
+    if (model.num_detectors != nodes)
+        throw std::invalid_argument("set_from_error_model: " + std::to_string(model.num_detectors) +
+                                    " detectors, the history of " + std::to_string(T) + " readouts has " +
+                                    std::to_string(nodes));
+    const std::vector<EdgeInstance> all = edges(T, 0, T + 1);
+    constexpr std::uint64_t kBoundaryNode = ~std::uint64_t(0);
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::vector<std::size_t>> by_nodes;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const EdgeInstance& e = all[i];
+        std::uint64_t a = std::uint64_t(e.ta) * m + e.ca;
+        std::uint64_t b = e.tb == kNoLayer ? kBoundaryNode : std::uint64_t(e.tb) * m + e.cb;
+        if (b < a) std::swap(a, b);
+        by_nodes[{a, b}].push_back(i);
+    }
+    ErrorModelFit fit;
+    std::vector<double> edge_p(all.size(), 0.0);
+    std::vector<std::uint64_t> events;
+    for (const quantum::DemErrorMechanism& mech : model.errors) {
+        ++fit.mechanisms;
+        const quantum::DemSymptom s = mech.combined();
+        events.clear();
+        for (std::uint32_t d : s.detectors) {
+            events.push_back(d);
+            if (d / m < T) events.push_back(d + m);  // the next layer compares against this readout
+        }
+        std::sort(events.begin(), events.end());
+        std::vector<std::uint64_t> odd;
+        for (std::size_t i = 0; i < events.size();) {
+            std::size_t j = i;
+            while (j < events.size() && events[j] == events[i]) ++j;
+            if ((j - i) % 2) odd.push_back(events[i]);
+            i = j;
+        }
+        if (odd.empty()) {
+            if (s.observables) fit.undetectable_logical_p += mech.p;
+            continue;
+        }
+        // The edges whose XOR is this mechanism: itself, or (as Stim's decompose_errors splits a hyperedge) a
+        // cover of its events by edges of the graph whose observables XOR to its own.
+        std::vector<std::size_t> parts;
+        const auto cover = [&](auto&& self, std::vector<std::uint64_t> rest, std::uint64_t obs) -> bool {
+            if (rest.empty()) return obs == s.observables;
+            if (parts.size() >= 4) return false;
+            const std::uint64_t a = rest[0];
+            const auto try_edge = [&](std::uint64_t b) {
+                auto it = by_nodes.find({a, b});
+                if (it == by_nodes.end()) return false;
+                std::vector<std::uint64_t> left;
+                for (std::size_t j = 1; j < rest.size(); ++j)
+                    if (rest[j] != b) left.push_back(rest[j]);
+                for (std::size_t i : it->second) {
+                    parts.push_back(i);
+                    if (self(self, left, obs ^ all[i].observables)) return true;
+                    parts.pop_back();
+                }
+                return false;
+            };
+            for (std::size_t j = 1; j < rest.size(); ++j)
+                if (try_edge(rest[j])) return true;
+            return try_edge(kBoundaryNode);
+        };
+        if (odd.size() > 8 || !cover(cover, odd, 0)) {
+            ++fit.unmatched;
+            fit.unmatched_p += mech.p;
+            continue;
+        }
+        ++(parts.size() == 1 ? fit.matched : fit.decomposed);
+        for (std::size_t i : parts) edge_p[i] = edge_p[i] * (1 - mech.p) + mech.p * (1 - edge_p[i]);
+    }
+    std::vector<double> sum(classes_.size(), 0.0), count(classes_.size(), 0.0);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        sum[all[i].cls] += edge_p[i];
+        count[all[i].cls] += 1;
+    }
+    for (std::size_t k = 0; k < classes_.size(); ++k) {
+        Class& c = classes_[k];
+        c.samples = count[k];
+        c.p = count[k] > 0 ? sum[k] / count[k] : 0;
+        c.estimated = c.p > 0;
+        if (c.p == 0 && (c.relation == kSpace || c.relation == kTime)) c.p = floor_p;
+        c.p = std::min(c.p, 0.499);
+    }
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const double mean = sum[all[i].cls] / count[all[i].cls];
+        if (mean > 0) fit.spread = std::max(fit.spread, std::abs(edge_p[i] - mean) / mean);
+    }
+    shapes_.clear();
+    return fit;
+}
+
 void SpaceTimeModel::set(Relation r, std::uint8_t layer_kind, double p) {
     for (Class& c : classes_)
         if (c.relation == r && c.layer_kind == layer_kind) {
@@ -248,6 +341,29 @@ quantum::BitTable sample_detection_events(const quantum::Program& program, const
     }
     xor_parities(sim.x_frame(), code.z_checks, &last, events, T * m);  // the perfect readout
     return events;
+}
+
+quantum::Circuit history_circuit(const ReadoutCycle& cycle, const quantum::CssCode& code, std::uint64_t runs) {
+    const std::string one = cycle.timed.circuit.to_text();
+    std::string text;
+    text.reserve(one.size() * runs + 64 * code.z_checks.size());
+    for (std::uint64_t k = 0; k < runs; ++k) text += one + "\n";
+    const std::uint32_t n = cycle.num_data;
+    text += "M";
+    for (std::uint32_t q = 0; q < n; ++q) text += " " + std::to_string(q);
+    text += "\n";
+    const auto rec = [n](std::uint32_t q) { return " rec[-" + std::to_string(n - q) + "]"; };
+    for (const quantum::QubitSet& check : code.z_checks) {
+        text += "DETECTOR";
+        for (std::uint32_t q : check) text += rec(q);
+        text += "\n";
+    }
+    for (std::size_t k = 0; k < code.z_logicals.size(); ++k) {
+        text += "OBSERVABLE_INCLUDE(" + std::to_string(k) + ")";
+        for (std::uint32_t q : code.z_logicals[k]) text += rec(q);
+        text += "\n";
+    }
+    return quantum::parse_circuit(text, "<readout history>");
 }
 
 void xor_parities(const quantum::BitTable& frame, const std::vector<quantum::QubitSet>& sets,

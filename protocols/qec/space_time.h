@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "models/quantum/bit_table.h"
+#include "models/quantum/dem.h"
 #include "models/quantum/program.h"
 #include "protocols/qec/decoder.h"
 #include "protocols/qec/decoding_graph.h"
@@ -56,6 +57,24 @@ class SpaceTimeModel {
     /// correlation get `floor_p` (so that every defect can still pair); diagonal and boundary ones are dropped.
     void estimate(const std::vector<std::vector<const std::uint64_t*>>& layers, std::size_t words, std::size_t shots,
                   double floor_p);
+    /// What set_from_error_model found.
+    struct ErrorModelFit {
+        std::size_t mechanisms = 0;      ///< error mechanisms of the model
+        std::size_t matched = 0;         ///< of them, one edge of the graph each
+        std::size_t decomposed = 0;      ///< more than two detection events, split into two to four edges
+        std::size_t unmatched = 0;       ///< the others (no such edges)
+        double unmatched_p = 0;          ///< their summed probability
+        double undetectable_logical_p = 0;  ///< summed probability of mechanisms that flip a logical silently
+        double spread = 0;               ///< largest relative deviation of an edge's p from its class's mean
+    };
+    /// Sets every class from the exact detector error model of history_circuit(cycle, code, runs): each mechanism's
+    /// raw syndrome flips become detection events (a flip of readout t's syndrome fires layers t and t + 1), a
+    /// mechanism with one or two events and the observables of an edge of the graph is that edge, a larger one (an
+    /// LEC round removing an error the last readout saw fires four) is split, as Stim's decompose_errors does, into
+    /// up to four edges whose events and observables XOR to its own, and each of them takes its probability; the
+    /// edges' probabilities combine as independent XORs, and a class takes the mean over its translates. Space and time
+    /// classes that no mechanism reaches get `floor_p`; the others none.
+    ErrorModelFit set_from_error_model(const quantum::DetectorErrorModel& model, std::uint32_t T, double floor_p);
     /// Sets every class of a relation by hand (tests, and phenomenological models).
     void set(Relation relation, std::uint8_t layer_kind, double p);
 
@@ -107,6 +126,12 @@ quantum::BitTable sample_detection_events(const quantum::Program& program, const
 /// the `frame` rows (one per qubit) of sets[i]: a check's syndrome bit, or a logical's flip, per shot.
 void xor_parities(const quantum::BitTable& frame, const std::vector<quantum::QubitSet>& sets,
                   const quantum::BitTable* base, quantum::BitTable& out, std::size_t first_row);
+
+/// The circuit of a whole history for the detector error model: the cycle `runs` times, then the data measured
+/// without noise (the perfect readout), with one detector per check on each readout's raw syndrome bit (as the
+/// cycle has them) and on the perfect readout's parity, and the Z logicals as observables. Detector t * m + c is
+/// check c in readout t; with no readouts in the cycle, only the perfect layer's m.
+quantum::Circuit history_circuit(const ReadoutCycle& cycle, const quantum::CssCode& code, std::uint64_t runs);
 
 /// The rows of such a table by layer, as SpaceTimeModel::estimate takes them.
 std::vector<std::vector<const std::uint64_t*>> layers_of(const quantum::BitTable& events, std::uint32_t checks);
