@@ -2,8 +2,9 @@
 // Stim's surface_code:rotated_memory_x circuit (models/quantum/codes/rotated_surface.h) at d = 5, 7, 9, 11, 13, 15
 // with d rounds and every noise parameter p = 0.001 (circuit-level depolarizing noise), its DEM decomposed into
 // graphlike parts (qdes analyze --decompose), decoded by union-find on one core. Shots are sampled by the frame
-// simulator first and then decoded back to back (the sampling is not timed); best of 3 passes. The reference run
-// in the same invocation is qdes's exact matching decoder on the same shots (d = 5 and 7; it is O(defects^3)).
+// simulator first and then decoded back to back (the sampling is not timed); best of 3 passes. References in the
+// same invocation: union-find with half-weight edge lengths (uf_coarse, the resolution before issue 23; the ratio
+// is the cost of eighths), and qdes's exact matching decoder on the same shots (d = 5 and 7; O(defects^3)).
 // The target is PyMatching 2's published speed as issue 23 quotes it: 0.25 to 0.5 us per detection event and about
 // 1 us per round at d = 15 on one core (Higgott and Gidney, "Sparse Blossom: correcting a million errors per core
 // second with minimum-weight matching", arXiv:2303.15933). PyMatching itself cannot be installed here.
@@ -21,6 +22,7 @@
 #include "models/quantum/error_analysis.h"
 #include "models/quantum/frame_simulator.h"
 #include "protocols/qec/dem_graph.h"
+#include "protocols/qec/union_find.h"
 
 using namespace qdes;
 
@@ -58,9 +60,8 @@ Shots sample(const quantum::Program& program, std::size_t shots) {
     return out;
 }
 
-void time_decoder(const char* name, const qec::DecodingGraph& graph, const Shots& shots, std::size_t count,
-                  std::uint32_t d) {
-    auto decoder = qec::make_decoder(name, graph);
+/// Best of 3 passes over the first `count` shots; returns the seconds per detection event.
+double time_decoder(const char* name, qec::Decoder& decoder, const Shots& shots, std::size_t count, std::uint32_t d) {
     std::uint64_t events = 0;
     for (std::size_t s = 0; s < count; ++s) events += shots.defects[s].size();
     double best = 1e300;
@@ -68,7 +69,7 @@ void time_decoder(const char* name, const qec::DecodingGraph& graph, const Shots
     for (int pass = 0; pass < 3; ++pass) {
         failures = 0;
         const auto t0 = std::chrono::steady_clock::now();
-        for (std::size_t s = 0; s < count; ++s) failures += decoder->decode(shots.defects[s]) != shots.observables[s];
+        for (std::size_t s = 0; s < count; ++s) failures += decoder.decode(shots.defects[s]) != shots.observables[s];
         best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     const double per_shot = best / double(count);
@@ -76,6 +77,7 @@ void time_decoder(const char* name, const qec::DecodingGraph& graph, const Shots
                 "logical error/shot %.5f\n",
                 name, d, count, double(events) / double(count), 1e6 * best / double(std::max<std::uint64_t>(events, 1)),
                 1e6 * per_shot / d, 1e6 * per_shot, double(failures) / double(count));
+    return best / double(std::max<std::uint64_t>(events, 1));
 }
 
 }  // namespace
@@ -93,7 +95,13 @@ int main(int argc, char** argv) {
         const quantum::DetectorErrorModel dem = quantum::analyze_errors(program, quantum::ErrorAnalysisOptions{true});
         const qec::DecodingGraph graph = qec::graph_from_dem(dem);
         const Shots s = sample(program, shots);
-        time_decoder("union_find", graph, s, shots, d);
-        if (d <= 7) time_decoder("matching", graph, s, std::min<std::size_t>(shots, 2000), d);
+        qec::UnionFindDecoder fine(graph), coarse(graph, 2);
+        const double t_fine = time_decoder("union_find", fine, s, shots, d);
+        const double t_coarse = time_decoder("uf_coarse", coarse, s, shots, d);
+        std::printf("%-10s d=%-3u eighths / halves: %.2f\n", "ratio", d, t_fine / t_coarse);
+        if (d <= 7) {
+            auto matching = qec::make_decoder("matching", graph);
+            time_decoder("matching", *matching, s, std::min<std::size_t>(shots, 2000), d);
+        }
     }
 }

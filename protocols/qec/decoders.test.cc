@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "protocols/qec/decoder.h"
+#include "protocols/qec/union_find.h"
 
 namespace qdes::qec {
 namespace {
@@ -124,6 +125,41 @@ TEST(Decoders, PhenomenologicalBelowAndAboveThreshold) {
     EXPECT_GT(separation("matching", true, 4, 6, 0.045, 1000), 3);
     EXPECT_LT(separation("union_find", true, 4, 6, 0.016, 4000), -3);
     EXPECT_GT(separation("union_find", true, 4, 6, 0.04, 4000), 3);
+}
+
+}  // namespace
+}  // namespace qdes::qec
+
+namespace qdes::qec {
+namespace {
+
+// Two defects joined by an edge of 1.7 times the weight of each one's boundary edge: matching pairs them. In
+// half-weight units the pair edge (3.4, so 3 units, grown from both ends) and the boundary edges (2 units) finish in
+// the same step and the peeling, rooted at the boundary, sends both defects there (weight 2, observable flipped);
+// in eighths the pair edge (14 units: 7 steps) finishes before the boundary edges (8 steps).
+TEST(UnionFind, FineEdgeLengthsPreferTheLighterCorrection) {
+    DecodingGraph g;
+    g.num_nodes = 2;
+    const double boundary_p = 0.1, pair_p = 1 / (1 + std::exp(1.7 * std::log(9.0)));
+    g.add_edge(0, DecodingGraph::kBoundary, boundary_p, 1);
+    g.add_edge(1, DecodingGraph::kBoundary, boundary_p, 0);
+    g.add_edge(0, 1, pair_p, 0);
+    g.finish();
+    EXPECT_EQ(UnionFindDecoder(g).decode({0, 1}), 0u);
+    EXPECT_EQ(UnionFindDecoder(g, 2).decode({0, 1}), 1u);
+    EXPECT_EQ(make_decoder("matching", g)->decode({0, 1}), 0u);
+}
+
+TEST(UnionFind, RefusesAnOddNumberOfEventsOnAComponentWithoutBoundary) {
+    DecodingGraph g;
+    g.num_nodes = 3;
+    g.add_edge(0, 1, 0.1, 0);
+    g.add_edge(1, 2, 0.1, 0);
+    g.finish();
+    UnionFindDecoder uf(g);
+    EXPECT_THROW(uf.decode({0}), std::invalid_argument);
+    EXPECT_EQ(uf.decode({0, 2}), 0u);  // and the decoder is clean for the next shot
+    EXPECT_THROW(UnionFindDecoder(g, 0), std::invalid_argument);
 }
 
 }  // namespace

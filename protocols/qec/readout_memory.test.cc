@@ -305,12 +305,12 @@ TEST(ReadoutMemory, DecodedCircuitMatchesTheSamePhenomenologicalModelSampledOnIt
 TEST(ReadoutMemory, RepetitionCodeEndsKeepTheirBoundaryEdgesUnderLec) {
     // With LEC rounds an error seen by one readout is removed before the next, firing four detectors; the pair
     // estimates then over-explain the end checks' rates, and without a floor the boundary edges came out at zero
-    // (3.9% failures here). With the bulk's space edges as their floor: about 0.15% with LEC and 0.4% without
+    // (3.9% failures here). With the bulk's space edges as their floor: about 0.18% with LEC and 0.15% without
     // (d = 9, R = 2, p = q = 0.03, 4000 shots). The bound, 1%, is 5 standard errors above 0.4%.
     std::map<std::string, std::string> p{{"code", "repetition"},   {"size", "9"},    {"p", "0.03"},
                                          {"noise", "phenomenological"},            {"device", "ideal"},
                                          {"readout_every", "2"},   {"cycles", "4"},  {"shots", "4000"},
-                                         {"calibration_shots", "4096"}};
+                                         {"calibration_shots", "4096"}, {"graph", "estimated"}};
     EXPECT_LT(run_readout_memory(p, "logical_error"), 0.01);
     p["lec"] = "none";
     EXPECT_LT(run_readout_memory(p, "logical_error"), 0.01);

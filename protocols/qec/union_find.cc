@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace qdes::qec {
 
-UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph)
+UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph, std::uint32_t resolution)
     : g_(graph),
       boundary_node_(graph.num_nodes),
       growth_(graph.edges.size(), 0),
+      rate_(graph.edges.size(), 0),
       parent_(graph.num_nodes + 1, 0),
       size_(graph.num_nodes + 1, 0),
       parity_(graph.num_nodes + 1, 0),
@@ -19,12 +21,14 @@ UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph)
       listed_(graph.num_nodes + 1, 0),
       frontier_(graph.num_nodes + 1),
       via_edge_(graph.num_nodes + 1, 0) {
+    if (resolution < 1 || resolution > 1024)
+        throw std::invalid_argument("union-find resolution " + std::to_string(resolution) + ": must be 1 to 1024");
     double lightest = 0;
     for (const DecodingGraph::Edge& e : graph.edges)
         if (e.weight > 0 && (lightest == 0 || e.weight < lightest)) lightest = e.weight;
     length_.reserve(graph.edges.size());
     for (const DecodingGraph::Edge& e : graph.edges) {
-        const double units = lightest > 0 ? std::round(2 * e.weight / lightest) : 2;
+        const double units = lightest > 0 ? std::round(double(resolution) * e.weight / lightest) : resolution;
         length_.push_back(std::uint16_t(std::clamp(units, 1.0, 65535.0)));
     }
 }
@@ -100,9 +104,17 @@ std::uint64_t UnionFindDecoder::run(const std::vector<std::uint32_t>& defects, s
         roots_.resize(kept);
         for (std::uint32_t r : roots_) listed_[r] = 0;
         if (roots_.empty()) break;
+        if (smallest == 0) {  // an odd cluster that has grown over its whole component and meets no boundary
+            clear();
+            throw std::invalid_argument("union-find: the detection events have no correction (a component of the "
+                                        "graph without a boundary holds an odd number of them)");
+        }
         for (std::uint32_t r : roots_)
             if (frontier_[r].size() == smallest) growing_.push_back(r);
-        // Grow: one unit on every ungrown edge of each growing cluster's frontier.
+        // Grow: each step adds one unit to every ungrown edge of each growing cluster's frontier (two when both
+        // its ends grow it). Nothing changes between steps until an edge completes, so the steps up to the first
+        // completion are taken at once: the edge lengths' resolution costs no iterations.
+        // A frontier node whose edges have all grown leaves the frontier here, when it is next looked at.
         for (std::uint32_t r : growing_) {
             auto& front = frontier_[r];
             std::size_t still = 0;
@@ -111,14 +123,25 @@ std::uint64_t UnionFindDecoder::run(const std::vector<std::uint32_t>& defects, s
                 for (std::uint32_t k = g_.offset[v]; k < g_.offset[v + 1]; ++k) {
                     const std::uint32_t e = g_.incident[k];
                     if (growth_[e] >= length_[e]) continue;
-                    if (growth_[e] == 0) touched_edges_.push_back(e);
-                    if (++growth_[e] == length_[e]) grown_now_.push_back(e);
-                    else open = true;
+                    open = true;
+                    if (rate_[e]++ == 0) rated_.push_back(e);
                 }
                 if (open) front[still++] = v;
             }
             front.resize(still);
         }
+        if (rated_.empty()) continue;  // the growing clusters had only stale frontiers: choose again
+        std::uint32_t steps = ~0u;
+        for (std::uint32_t e : rated_)
+            steps = std::min(steps, (std::uint32_t(length_[e] - growth_[e]) + rate_[e] - 1) / rate_[e]);
+        for (std::uint32_t e : rated_) {
+            if (growth_[e] == 0) touched_edges_.push_back(e);
+            const std::uint32_t grown = std::min<std::uint32_t>(length_[e], growth_[e] + steps * rate_[e]);
+            growth_[e] = std::uint16_t(grown);
+            if (grown == length_[e]) grown_now_.push_back(e);
+            rate_[e] = 0;
+        }
+        rated_.clear();
         // Merge along the edges that finished growing.
         for (std::uint32_t e : grown_now_) {
             const DecodingGraph::Edge& edge = g_.edges[e];
@@ -128,6 +151,11 @@ std::uint64_t UnionFindDecoder::run(const std::vector<std::uint32_t>& defects, s
         grown_now_.clear();
     }
     const std::uint64_t correction = peel(edges);
+    clear();
+    return correction;
+}
+
+void UnionFindDecoder::clear() {
     for (std::uint32_t v : touched_nodes_) {
         in_cluster_[v] = parity_[v] = at_boundary_[v] = defect_[v] = visited_[v] = 0;
         frontier_[v].clear();
@@ -137,7 +165,10 @@ std::uint64_t UnionFindDecoder::run(const std::vector<std::uint32_t>& defects, s
     touched_nodes_.clear();
     touched_edges_.clear();
     roots_.clear();
-    return correction;
+    growing_.clear();
+    grown_now_.clear();
+    for (std::uint32_t e : rated_) rate_[e] = 0;
+    rated_.clear();
 }
 
 std::uint64_t UnionFindDecoder::peel(std::vector<std::uint32_t>* edges) {

@@ -5,8 +5,11 @@
 /// Growth: every defect starts a cluster. While some cluster has odd parity and does not touch the boundary, the
 /// odd clusters with the smallest boundary grow (the paper's weighted growth): each edge on their boundary gains
 /// one unit of growth from each side that grows it, and is part of the erasure once its growth reaches its length.
-/// An edge's length is its weight ln((1 - p) / p) in units of half the lightest edge's weight, rounded (at least
-/// 1), so equal weights give the paper's half-edges. Fully grown edges merge the clusters they join (union by
+/// An edge's length is its weight ln((1 - p) / p) in units of 1/8 of the lightest edge's weight (the resolution),
+/// rounded (at least 1); equal weights behave as the paper's half-edges. Half-weight units (resolution 2) round
+/// the circuit-level weights of a surface code's error model so coarsely that union-find failed 3.2% of shots where
+/// matching fails 0.67% (d = 3, p = 0.003); eighths bring it to 0.76%. The steps of growth until the next edge
+/// completes are taken at once, so the finer lengths cost no extra iterations. Fully grown edges merge the clusters they join (union by
 /// size, path halving). Peeling: a spanning forest of the grown edges, rooted at the boundary where a cluster
 /// touches it, is peeled from its leaves; a leaf that holds a defect puts its edge in the correction and passes
 /// the defect to its parent.
@@ -20,7 +23,9 @@ namespace qdes::qec {
 
 class UnionFindDecoder final : public Decoder {
   public:
-    explicit UnionFindDecoder(const DecodingGraph& graph);
+    /// `resolution`: length units per lightest edge weight (2: the paper's half-edges).
+    explicit UnionFindDecoder(const DecodingGraph& graph, std::uint32_t resolution = kDefaultResolution);
+    static constexpr std::uint32_t kDefaultResolution = 8;
     std::uint64_t decode(const std::vector<std::uint32_t>& defects) override;
     std::uint64_t decode_edges(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>& edges) override;
     const char* name() const override { return "union_find"; }
@@ -32,6 +37,8 @@ class UnionFindDecoder final : public Decoder {
     bool active(std::uint32_t root) const { return parity_[root] && !at_boundary_[root]; }
     void touch(std::uint32_t v);
     std::uint64_t peel(std::vector<std::uint32_t>* edges);
+    /// Resets what a decode touched.
+    void clear();
     std::uint64_t run(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>* edges);
 
     const DecodingGraph& g_;
@@ -39,6 +46,8 @@ class UnionFindDecoder final : public Decoder {
     std::vector<std::uint16_t> length_;  ///< per edge
     // Per decode (reset through touched_nodes_ / touched_edges_):
     std::vector<std::uint16_t> growth_;
+    std::vector<std::uint8_t> rate_;       ///< per edge: units it gains per step of the current growth
+    std::vector<std::uint32_t> rated_;     ///< the edges with a rate
     std::vector<std::uint32_t> parent_, size_;
     std::vector<std::uint8_t> parity_, at_boundary_, in_cluster_, defect_, visited_, listed_;
     std::vector<std::vector<std::uint32_t>> frontier_;  ///< per root: nodes that may still have ungrown edges
