@@ -220,13 +220,39 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
 
 void ReadoutMemory::calibrate() {
     if (exact_graph_) {
-        // A history long enough for every kind of layer (first, bulk, against the perfect readout); without
-        // readouts the whole memory, whose final syndrome gathers every cycle.
-        const std::uint64_t runs = readout_ ? std::clamp<std::uint64_t>(cycles_, 3, 6) : cycles_;
-        const quantum::DetectorErrorModel dem = quantum::analyze_errors(history_circuit(cycle_, code_, runs));
-        const auto fit = model_->set_from_error_model(dem, std::uint32_t(readout_ ? runs : 0), 1e-9);
-        graph_unmatched_.set(fit.unmatched_p, std::numeric_limits<double>::quiet_NaN(), fit.unmatched_p,
-                             fit.unmatched_p, fit.unmatched);
+        const auto fit_history = [&](std::uint64_t runs) {
+            const quantum::DetectorErrorModel dem = quantum::analyze_errors(history_circuit(cycle_, code_, runs));
+            const auto fit = model_->set_from_error_model(dem, std::uint32_t(readout_ ? runs : 0), 1e-9);
+            graph_unmatched_.set(fit.unmatched_p, std::numeric_limits<double>::quiet_NaN(), fit.unmatched_p,
+                                 fit.unmatched_p, fit.unmatched);
+        };
+        if (readout_) {
+            // A history long enough for every kind of layer (first, bulk, against the perfect readout).
+            fit_history(std::clamp<std::uint64_t>(cycles_, 3, 6));
+        } else if (cycles_ <= 6) {
+            fit_history(cycles_);  // the whole memory: its final syndrome gathers every cycle
+        } else {
+            // Without readouts the final layer's edges gather every cycle, and a long memory is too long to
+            // analyse whole. Once a single fault's frame has settled (corrected, or left for good) each further
+            // cycle adds the same independent mechanisms, so 1 - 2p falls by one factor per cycle: taken from
+            // histories of 4 and 5 cycles, checked against 6, and raised to the memory's length.
+            std::vector<double> a[3];
+            for (int i = 0; i < 3; ++i) {
+                fit_history(4 + std::uint64_t(i));
+                for (const auto& c : model_->classes()) a[i].push_back(1 - 2 * c.p);
+            }
+            std::vector<double> p(a[0].size());
+            for (std::size_t k = 0; k < p.size(); ++k) {
+                const double r = a[1][k] / a[0][k];
+                if (std::abs(a[2][k] - a[1][k] * r) > 1e-9)
+                    throw std::invalid_argument(
+                        "graph: exact: the single-fault model of this memory without readouts does not settle from "
+                        "cycle to cycle (a rule that moves errors?), so it cannot be extended to " +
+                        std::to_string(cycles_) + " cycles; use graph: estimated");
+                p[k] = 0.5 * (1 - a[2][k] * std::pow(r, double(cycles_ - 6)));
+            }
+            model_->set_probabilities(p);
+        }
     } else {
         estimate_graph();
     }

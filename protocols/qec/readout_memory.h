@@ -13,8 +13,10 @@
 ///
 /// Before the shots the decoding graph gets its edge probabilities (protocols/qec/space_time.h): by default
 /// (`graph: exact`) from the detector error model of a history of the cycle (models/quantum/error_analysis.h), exact
-/// for every single fault, LEC's CCX corrections included; with `graph: estimated` from the detection-event
-/// correlations of `calibration_shots` sampled shots, which also see what several faults do together.
+/// for every single fault, LEC's CCX corrections included (a memory without readouts longer than 6 cycles: from
+/// histories of 4 to 6 cycles, each further cycle multiplying 1 - 2p by the same factor); with `graph: estimated`
+/// from the detection-event correlations of `calibration_shots` sampled shots, which also see what several faults
+/// do together.
 
 #include <deque>
 #include <memory>

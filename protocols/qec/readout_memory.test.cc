@@ -302,6 +302,29 @@ TEST(ReadoutMemory, DecodedCircuitMatchesTheSamePhenomenologicalModelSampledOnIt
     EXPECT_NEAR(circuit_estimated, graph, 4 * se);
 }
 
+TEST(ReadoutMemory, ExactGraphOfALongMemoryWithoutReadoutsEqualsTheWholeHistorysModel) {
+    // readout_every 0: the final layer's edges gather all 12 LEC rounds; the component extends histories of 4 to 6
+    // rounds. The model of the whole 12-round history, analysed directly, must be the same.
+    Simulation sim(SimulationConfig{.seed = 3});
+    const ComponentKind kind = ReadoutMemory::kind();
+    auto& rm = static_cast<ReadoutMemory&>(kind.create(
+        sim, "memory",
+        defaults_with(kind.params, {{"size", "4"}, {"readout_every", "0"}, {"cycles", "12"}, {"p", "0.01"},
+                                    {"noise", "gate_bitflip"}, {"device", "ideal"}, {"shots", "64"}})));
+    sim.run();
+    sim.finish();
+    SpaceTimeModel whole(rm.cycle());
+    whole.set_from_error_model(quantum::analyze_errors(history_circuit(rm.cycle(), quantum::toric2d_code(4), 12)),
+                               0, 1e-9);
+    ASSERT_EQ(whole.classes().size(), rm.model().classes().size());
+    int reached = 0;
+    for (std::size_t k = 0; k < whole.classes().size(); ++k) {
+        EXPECT_NEAR(rm.model().classes()[k].p, whole.classes()[k].p, 1e-12) << k;
+        reached += whole.classes()[k].p > 1e-6;
+    }
+    EXPECT_GT(reached, 0);
+}
+
 TEST(ReadoutMemory, RepetitionCodeEndsKeepTheirBoundaryEdgesUnderLec) {
     // With LEC rounds an error seen by one readout is removed before the next, firing four detectors; the pair
     // estimates then over-explain the end checks' rates, and without a floor the boundary edges came out at zero

@@ -180,6 +180,14 @@ SpaceTimeModel::ErrorModelFit SpaceTimeModel::set_from_error_model(const quantum
     return fit;
 }
 
+void SpaceTimeModel::set_probabilities(const std::vector<double>& p) {
+    if (p.size() != classes_.size())
+        throw std::invalid_argument("set_probabilities: " + std::to_string(p.size()) + " values for " +
+                                    std::to_string(classes_.size()) + " classes");
+    for (std::size_t k = 0; k < p.size(); ++k) classes_[k].p = std::min(p[k], 0.499);
+    shapes_.clear();
+}
+
 void SpaceTimeModel::set(Relation r, std::uint8_t layer_kind, double p) {
     for (Class& c : classes_)
         if (c.relation == r && c.layer_kind == layer_kind) {

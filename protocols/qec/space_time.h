@@ -75,6 +75,8 @@ class SpaceTimeModel {
     /// edges' probabilities combine as independent XORs, and a class takes the mean over its translates. Space and time
     /// classes that no mechanism reaches get `floor_p`; the others none.
     ErrorModelFit set_from_error_model(const quantum::DetectorErrorModel& model, std::uint32_t T, double floor_p);
+    /// Sets each class's probability (p[k] for classes()[k]), keeping the rest of what the classes say.
+    void set_probabilities(const std::vector<double>& p);
     /// Sets every class of a relation by hand (tests, and phenomenological models).
     void set(Relation relation, std::uint8_t layer_kind, double p);
 

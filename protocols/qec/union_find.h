@@ -3,16 +3,19 @@
 /// Quantum 5, 595 (2021)), with weighted growth and weighted edges.
 ///
 /// Growth: every defect starts a cluster. While some cluster has odd parity and does not touch the boundary, the
-/// odd clusters with the smallest boundary grow (the paper's weighted growth): each edge on their boundary gains
-/// one unit of growth from each side that grows it, and is part of the erasure once its growth reaches its length.
+/// odd clusters with the smallest frontier grow (the paper's weighted growth; the frontier: the cluster's nodes with
+/// ungrown edges, pruned as the cluster next grows): each edge on their boundary gains one unit of growth from each
+/// side that grows it, and is part of the erasure once its growth reaches its length. The steps up to the next
+/// completed edge are taken at once.
+///
 /// An edge's length is its weight ln((1 - p) / p) in units of 1/8 of the lightest edge's weight (the resolution),
-/// rounded (at least 1); equal weights behave as the paper's half-edges. Half-weight units (resolution 2) round
-/// the circuit-level weights of a surface code's error model so coarsely that union-find failed 3.2% of shots where
-/// matching fails 0.67% (d = 3, p = 0.003); eighths bring it to 0.76%. The steps of growth until the next edge
-/// completes are taken at once, so the finer lengths cost no extra iterations. Fully grown edges merge the clusters they join (union by
-/// size, path halving). Peeling: a spanning forest of the grown edges, rooted at the boundary where a cluster
-/// touches it, is peeled from its leaves; a leaf that holds a defect puts its edge in the correction and passes
-/// the defect to its parent.
+/// rounded (at least 1); equal weights behave as the paper's half-edges. Half-weight units (resolution 2) round the
+/// circuit-level weights of a surface code's error model so coarsely that union-find failed 3.2% of shots where
+/// matching fails 0.67% (d = 3, p = 0.003); eighths bring it to 0.76%, at the same speed there.
+///
+/// Fully grown edges merge the clusters they join (union by size, path halving). Peeling: a spanning forest of the
+/// grown edges, rooted at the boundary where a cluster touches it, is peeled from its leaves; a leaf that holds a
+/// defect puts its edge in the correction and passes the defect to its parent.
 
 #include <cstdint>
 #include <vector>
