@@ -135,6 +135,24 @@ TEST(BadInput, InspectRefusesWhatIsNotARunFile) {
     EXPECT_EQ(missing.exit_code, 2);
 }
 
+// A decoder accelerator too small for the code, or with no clock, is refused at the component's line.
+TEST(BadInput, DecoderAcceleratorTooSmallOrWithoutAClock) {
+    const std::string memory = R"(name: t
+components:
+  memory:
+    kind: readout_memory
+    size: 6
+    p: 0.01
+    window: 4
+    decoder: uf_accel
+    decoder_memory: 1 KiB
+)";
+    expect_rejected(memory, "t.yaml:3:3: components.memory: decoder_memory: 1024 bytes is too small for the "
+                            "decoding graph of 4 layers of 36 checks");
+    expect_rejected(replace(memory, "decoder_memory: 1 KiB", "decoder_clock: 0 MHz"),
+                    "t.yaml:9:20: components.memory.decoder_clock: a frequency must be positive");
+}
+
 // A failure of the simulated system (here a server fed without a queue gets a job while busy) exits 1 and leaves a
 // readable file with status failed and the reason.
 TEST(SimulationFailure, ExitsOneWithAFailedFile) {

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "protocols/qec/decoding_graph.h"
+#include "sim/time.h"
 
 namespace qdes::qec {
 
@@ -23,6 +25,12 @@ class Decoder {
     /// cannot say.
     virtual std::uint64_t decode_edges(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>& edges);
     virtual const char* name() const = 0;
+    /// A decoder on simulated hardware: the last decode's cycles and time. Software decoders: nothing.
+    struct Simulated {
+        std::uint64_t cycles = 0;
+        TimePs latency_ps = 0;
+    };
+    virtual std::optional<Simulated> last_simulated() const { return std::nullopt; }
 };
 
 /// "union_find" or "matching" on `graph` (which must outlive the decoder); std::invalid_argument otherwise.

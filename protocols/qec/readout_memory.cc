@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "models/quantum/error_analysis.h"
+#include "protocols/qec/accel_decoder.h"
 #include "sim/lifetime.h"  // chi2_1_quantile
 #include "sim/simulation.h"
 
@@ -36,6 +37,22 @@ ReadoutCycleOptions cycle_options(const ParamValues& p, const ToricLecRule* rule
     o.noise.p = p.real("p");
     o.noise.q = p.real("q");
     return o;
+}
+
+hw::UfAccelConfig accel_config_of(const ParamValues& p) {
+    hw::UfAccelConfig c;
+    c.clock_hz = p.frequency("decoder_clock").hertz();
+    c.pes = std::uint32_t(p.integer("decoder_pes"));
+    c.memory_bytes = p.bytes("decoder_memory");
+    c.tree_fanin = std::uint32_t(p.integer("decoder_tree_fanin"));
+    c.growth_bits = std::uint32_t(p.integer("decoder_growth_bits"));
+    return c;
+}
+
+std::vector<std::string> memory_decoder_names() {
+    std::vector<std::string> names = decoder_names();
+    names.push_back("uf_accel");
+    return names;
 }
 
 LatencyModel latency_of(const ParamValues& p) {
@@ -79,8 +96,22 @@ ComponentKind ReadoutMemory::kind() {
         .at_least(0).at_most(0.5);
     k.params.real("q", "readout flip probability (-1: p)").with_default("-1").at_least(-1).at_most(0.5);
     hw::add_device_params(k.params);
-    k.params.choice("decoder", decoder_names(), "union_find (streams) or matching (whole histories, slow)")
+    k.params.choice("decoder", memory_decoder_names(),
+                    "union_find (streams), matching (whole histories, slow), or uf_accel: union-find on a simulated "
+                    "accelerator (hardware/decoder/uf_accel.h), whose cycles are each decode's latency")
         .with_default("union_find");
+    k.params.frequency("decoder_clock", "uf_accel: the accelerator's clock").with_default("250 MHz");
+    k.params.integer("decoder_pes", "uf_accel: processing elements (0: one per vertex of the largest window's "
+                                    "graph; fewer: each serves several vertices in turn)")
+        .with_default("0").at_least(0);
+    k.params.bytes("decoder_memory", "uf_accel: state memory for the largest window's graph (0 B: as needed)")
+        .with_default("0 B");
+    k.params.integer("decoder_resolution", "uf_accel: growth units per lightest edge weight (2: half-edges)")
+        .with_default("2").at_least(1).at_most(1024);
+    k.params.integer("decoder_growth_bits", "uf_accel: width of an edge's growth register")
+        .with_default("8").at_least(1).at_most(16);
+    k.params.integer("decoder_tree_fanin", "uf_accel: fan-in of the controller's tree").with_default("4")
+        .at_least(2).at_most(64);
     k.params.integer("window", "sliding window in readout layers (0: decode each whole history at its end)")
         .with_default("0").at_least(0).at_most(4096);
     k.params.integer("commit", "layers committed per window (0: half the window)").with_default("0").at_least(0);
@@ -170,6 +201,7 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     if (window > 0 && commit == 0) commit = std::max<std::uint32_t>(1, window / 2);
     if (!readout_ && window > 0) throw std::invalid_argument("window: without readouts there is nothing to stream");
     decoder_ = std::make_unique<StreamingDecoder>(*model_, params.string("decoder"), window, commit);
+    if (params.string("decoder") == "uf_accel") setup_accelerator(params, window);
     if (feed_forward_ > 0) {
         if (window == 0)
             throw std::invalid_argument("feed_forward_every: a feed-forward needs a streaming decoder (window > 0)");
@@ -206,6 +238,15 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     add_statistic("events_per_readout", events_per_readout_, "events", "detection events per readout");
     add_statistic("decodes", decodes_, "decodes", "window decodes (and final decodes)");
     add_statistic("decode_latency", decode_latency_, "s", "simulated latency of each decode");
+    if (accel_memory_ > 0) {
+        add_statistic("decode_cycles", decode_cycles_, "cycles", "uf_accel: the accelerator's cycles per decode");
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        accel_pes_stat_.set(double(accel_pes_), nan, double(accel_pes_), double(accel_pes_), 1);
+        accel_memory_stat_.set(double(accel_memory_), nan, double(accel_memory_), double(accel_memory_), 1);
+        add_statistic("decoder_pes", accel_pes_stat_, "PEs", "uf_accel: processing elements");
+        add_statistic("decoder_memory_needed", accel_memory_stat_, "bytes",
+                      "uf_accel: state memory the largest window's graph needs");
+    }
     add_statistic("backlog", backlog_, "readouts", "readouts waiting at the decoder when a new one arrives");
     add_statistic("answer_delay", answer_delay_, "s", "from a shot's last cycle to its decoder's final answer");
     add_statistic("readouts_per_shot", readouts_per_shot_, "readouts", "cycles run per shot (stalls included)");
@@ -216,6 +257,41 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     add_statistic("time_per_operation", time_per_operation_, "s", "storage time per feed-forward operation");
     add_statistic("decode_cpu_per_event", cpu_per_event_, "s",
                   "measured CPU time of the decodes per detection event in the decoded windows (varies run to run)");
+}
+
+void ReadoutMemory::setup_accelerator(const ParamValues& params, std::uint32_t window) {
+    if (latency_.kind != LatencyModel::Kind::kFixed || latency_.base_ps != 0 || latency_.per_defect_ps != 0)
+        throw std::invalid_argument("latency, decode_time, decode_time_per_defect: the uf_accel decoder's latency is "
+                                    "simulated from its cycles; leave them unset");
+    accel_ = accel_config_of(params);
+    if (!(accel_.clock_hz > 0)) throw std::invalid_argument("decoder_clock: must be above 0 Hz");
+    hw::UfAccelerator::check(accel_);
+    const auto resolution = std::uint32_t(params.integer("decoder_resolution"));
+    // The largest graph the accelerator must hold: a streaming window, or the whole history.
+    const std::uint32_t m = model_->checks();
+    const std::uint32_t T = !readout_ ? 0 : window > 0 ? window + 1 : std::uint32_t(cycles_);
+    const std::uint32_t layers = !readout_ ? 1 : window > 0 ? window : T + 1;
+    std::vector<std::uint32_t> degree(std::size_t(layers) * m, 0);
+    std::uint64_t edges = 0;
+    for (const SpaceTimeModel::EdgeInstance& e : model_->edges(T, 0, layers)) {
+        ++edges;
+        ++degree[std::size_t(e.ta) * m + e.ca];
+        if (e.tb != SpaceTimeModel::kNoLayer && e.tb < layers) ++degree[std::size_t(e.tb) * m + e.cb];
+    }
+    const std::uint32_t largest = degree.empty() ? 0 : *std::max_element(degree.begin(), degree.end());
+    accel_memory_ = hw::UfAccelerator::memory_needed(degree.size(), edges, largest, accel_.growth_bits);
+    if (accel_.memory_bytes != 0 && accel_.memory_bytes < accel_memory_)
+        throw std::invalid_argument("decoder_memory: " + std::to_string(accel_.memory_bytes) + " bytes is too small "
+                                    "for the decoding graph of " + std::to_string(layers) + " layers of " +
+                                    std::to_string(m) + " checks (" + std::to_string(degree.size()) +
+                                    " vertices, up to " + std::to_string(edges) + " edges): it needs " +
+                                    std::to_string(accel_memory_) + " bytes");
+    accel_pes_ = accel_.pes == 0 ? std::uint32_t(degree.size()) : accel_.pes;
+    hw::UfAccelConfig config = accel_;
+    config.pes = accel_pes_;  // every window on the same machine
+    model_->set_decoder_factory("uf_accel", [config, resolution](const DecodingGraph& g) {
+        return std::make_unique<AcceleratedUnionFind>(g, resolution, config);
+    });
 }
 
 void ReadoutMemory::calibrate() {
@@ -343,7 +419,7 @@ void ReadoutMemory::cycle_event() {
                 sh.jobs.pop_front();
             }
             const auto backlog = std::uint32_t(sh.jobs.size());
-            const TimePs lat = step.decoded ? latency_.latency(step.defects, step.cpu_seconds) : 0;
+            const TimePs lat = step.decoded ? latency(step) : 0;
             const TimePs begin = std::max(arrival, sh.free_ps), end = begin + lat;
             sh.free_ps = end;
             if (end <= arrival) sh.committed_done = std::max(sh.committed_done, step.committed);
@@ -400,6 +476,12 @@ void ReadoutMemory::cycle_event() {
     if (first_shot_ < shots_total_) schedule_at(now(), [this] { start_batch(); });
 }
 
+TimePs ReadoutMemory::latency(const DecodeStep& step) {
+    if (!step.simulated) return latency_.latency(step.defects, step.cpu_seconds);
+    decode_cycles_.add(double(step.simulated->cycles));
+    return step.simulated->latency_ps;
+}
+
 void ReadoutMemory::end_shot(std::size_t s, bool abandoned) {
     Shot& sh = shots_[s];
     const TimePs end = now() - batch_start_;
@@ -410,7 +492,7 @@ void ReadoutMemory::end_shot(std::size_t s, bool abandoned) {
         for (std::uint32_t c = 0; c < cycle_.num_checks; ++c)
             if (final_.get(c, s)) defects.push_back(c);
         const DecodeStep step = decoder_->finish(sh.stream, std::move(defects));
-        const TimePs lat = latency_.latency(step.defects, step.cpu_seconds);
+        const TimePs lat = latency(step);
         answer = std::max(end, sh.free_ps) + lat;
         cpu_s_ += step.cpu_seconds;
         decoded_events_ += double(step.defects);

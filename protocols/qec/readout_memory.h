@@ -21,6 +21,7 @@
 #include <deque>
 #include <memory>
 
+#include "hardware/decoder/uf_accel.h"
 #include "hardware/quantum/device.h"
 #include "models/quantum/bit_table.h"
 #include "models/quantum/frame_simulator.h"
@@ -93,6 +94,8 @@ class ReadoutMemory final : public Component {
         std::int64_t waiting_for = -1;                         ///< readout whose frame a feed-forward waits for
         bool done = false;
     };
+    void setup_accelerator(const ParamValues& params, std::uint32_t window);
+    TimePs latency(const DecodeStep& step);  ///< simulated time of a decode (counts the accelerator's cycles)
     void calibrate();
     void estimate_graph();
     void start_batch();
@@ -109,6 +112,9 @@ class ReadoutMemory final : public Component {
     std::unique_ptr<SpaceTimeModel> model_;
     std::unique_ptr<StreamingDecoder> decoder_;
     LatencyModel latency_;
+    hw::UfAccelConfig accel_;            ///< decoder: uf_accel
+    std::uint64_t accel_memory_ = 0;     ///< state memory the largest window needs (0: no accelerator)
+    std::uint32_t accel_pes_ = 0;
     std::unique_ptr<quantum::FrameSimulator> frames_;
     std::uint64_t shots_total_, cycles_, max_cycles_, feed_forward_, calibration_shots_, trace_shots_;
     std::size_t batch_shots_;
@@ -129,7 +135,8 @@ class ReadoutMemory final : public Component {
 
     Counter shots_done_, failures_, abandoned_, operations_, decodes_;
     Tally events_per_readout_, decode_latency_, backlog_, answer_delay_, readouts_per_shot_, stall_cycles_;
-    Estimate graph_unmatched_;
+    Estimate graph_unmatched_, accel_pes_stat_, accel_memory_stat_;
+    Tally decode_cycles_;
     Estimate cycle_duration_, round_duration_, error_rate_, error_per_operation_, time_per_operation_, cpu_per_event_;
     MemoryEstimates estimates_;
     double rounds_sum_ = 0, ops_sum_ = 0, time_sum_s_ = 0, cpu_s_ = 0, decoded_events_ = 0;

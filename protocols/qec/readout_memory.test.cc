@@ -382,6 +382,76 @@ TEST(ReadoutMemory, FeedForwardWaitsForTheWindowAndForTheDecoder) {
     EXPECT_EQ(run_readout_memory(p, "abandoned"), 64);
 }
 
+TEST(ReadoutMemory, AcceleratorDecodesTakeItsCyclesAtItsClock) {
+    // The same shots (same seed) at 100 MHz and 1 GHz: the same cycles per decode, each decode lasting cycles / clock.
+    std::map<std::string, std::string> p{{"size", "4"},          {"p", "0.01"},        {"shots", "256"},
+                                         {"noise", "phenomenological"},               {"device", "ideal"},
+                                         {"cycles", "8"},        {"window", "4"},      {"commit", "2"},
+                                         {"decoder", "uf_accel"}, {"decoder_clock", "100 MHz"}};
+    const double cycles = run_readout_memory(p, "decode_cycles");
+    EXPECT_GT(cycles, 20);
+    EXPECT_NEAR(run_readout_memory(p, "decode_latency"), cycles / 100e6, 1e-12 * cycles);
+    p["decoder_clock"] = "1 GHz";
+    EXPECT_EQ(run_readout_memory(p, "decode_cycles"), cycles);
+    EXPECT_NEAR(run_readout_memory(p, "decode_latency"), cycles / 1e9, 1e-12 * cycles);
+    EXPECT_EQ(run_readout_memory(p, "decoder_pes"), 4 * 16);  // one per vertex of a 4-layer window of 16 checks
+}
+
+TEST(ReadoutMemory, ASlowAcceleratorStallsFeedForwardsLikeTheLatencyItsCyclesTake) {
+    // Feed-forward every 4 readouts (600 ns each on the ideal device), as in FeedForwardWaitsForTheWindowAndForThe-
+    // Decoder. At 1 GHz a decode (some 50 cycles) ends within the readout cycle, so the memory stalls exactly as with
+    // a fixed 100 ns latency; at 10 MHz a decode lasts several cycles, and it stalls more than with a fixed 900 ns.
+    std::map<std::string, std::string> p{{"size", "4"},          {"p", "0.01"},        {"shots", "64"},
+                                         {"noise", "phenomenological"},               {"device", "ideal"},
+                                         {"cycles", "8"},        {"window", "4"},      {"commit", "2"},
+                                         {"feed_forward_every", "4"}};
+    p["decode_time"] = "100 ns";
+    const double within_a_cycle = run_readout_memory(p, "stall_cycles");
+    p["decode_time"] = "900 ns";
+    const double one_and_a_half = run_readout_memory(p, "stall_cycles");
+    p.erase("decode_time");
+    p["decoder"] = "uf_accel";
+    p["decoder_clock"] = "1 GHz";
+    EXPECT_LT(run_readout_memory(p, "decode_latency"), 100e-9);
+    EXPECT_EQ(run_readout_memory(p, "stall_cycles"), within_a_cycle);
+    p["decoder_clock"] = "10 MHz";
+    EXPECT_GT(run_readout_memory(p, "decode_latency"), 1.2e-6);
+    EXPECT_GT(run_readout_memory(p, "stall_cycles"), one_and_a_half);
+    EXPECT_GT(run_readout_memory(p, "backlog"), 0.5);
+}
+
+TEST(ReadoutMemory, AcceleratorDecodesAboutAsWellAsTheSoftwareUnionFind) {
+    // L = 6, 12 readouts, p = q = 0.02, whole histories, 4000 shots each: the accelerator (every odd cluster grows,
+    // lengths in eighths) within 4 standard errors of the difference of the software union-find (weighted growth).
+    std::map<std::string, std::string> p{{"size", "6"},   {"p", "0.02"}, {"shots", "4000"}, {"noise", "phenomenological"},
+                                         {"device", "ideal"}, {"cycles", "12"}};
+    const double software = run_readout_memory(p, "logical_error");
+    p["decoder"] = "uf_accel";
+    p["decoder_resolution"] = "8";
+    const double accel = run_readout_memory(p, "logical_error");
+    const double se = std::sqrt((software * (1 - software) + accel * (1 - accel)) / 4000);
+    EXPECT_GT(software, 0.02);
+    EXPECT_NEAR(accel, software, 4 * se);
+}
+
+TEST(ReadoutMemory, RefusesAnAcceleratorTooSmallForTheWindowAndAnAssumedLatency) {
+    const ComponentKind kind = ReadoutMemory::kind();
+    Simulation sim;
+    const std::map<std::string, std::string> base{{"size", "6"},     {"p", "0.01"},           {"window", "4"},
+                                                  {"decoder", "uf_accel"}, {"decoder_memory", "1 KiB"}};
+    try {
+        kind.create(sim, "a", defaults_with(kind.params, base));
+        FAIL() << "a 1 KiB accelerator was taken";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("decoder_memory: 1024 bytes is too small"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("it needs 1314 bytes"), std::string::npos) << e.what();
+    }
+    std::map<std::string, std::string> timed = base;
+    timed.erase("decoder_memory");
+    timed["decode_time"] = "1 us";
+    EXPECT_THROW(kind.create(sim, "b", defaults_with(kind.params, timed)), std::invalid_argument);
+}
+
 TEST(ReadoutMemory, RefusesStreamingWithoutAWindowAndWindowsWithMatching) {
     const ComponentKind kind = ReadoutMemory::kind();
     Simulation sim;

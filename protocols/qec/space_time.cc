@@ -320,7 +320,10 @@ Decoder& SpaceTimeModel::decoder(const std::string& name, std::uint32_t t0, std:
     const DecodingGraph& g = window(t0, t1, T, top_open);
     const std::tuple<bool, std::uint32_t, bool, bool, bool> key{t0 == 0, t1 - t0, t1 == T + 1, t1 == T, top_open};
     auto& slot = shapes_[key].decoders[name];
-    if (!slot) slot = make_decoder(name, g);
+    if (!slot) {
+        const auto f = factories_.find(name);
+        slot = f != factories_.end() ? f->second(g) : make_decoder(name, g);
+    }
     return *slot;
 }
 

@@ -21,6 +21,7 @@
 /// keep the errors graphlike (an LEC flip is a data flip), so the same graph serves every readout interval.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -89,8 +90,12 @@ class SpaceTimeModel {
     /// layer t1 - 1 up to t1 end at the boundary (the future). Node (t, c) is (t - t0) * checks() + c. Built once
     /// per shape and kept.
     const DecodingGraph& window(std::uint32_t t0, std::uint32_t t1, std::uint32_t T, bool top_open);
-    /// The decoder of that graph (one per shape and decoder name).
+    /// The decoder of that graph (one per shape and decoder name): make_decoder's, or the factory set for the name.
     Decoder& decoder(const std::string& name, std::uint32_t t0, std::uint32_t t1, std::uint32_t T, bool top_open);
+    using DecoderFactory = std::function<std::unique_ptr<Decoder>(const DecodingGraph&)>;
+    void set_decoder_factory(const std::string& name, DecoderFactory factory) {
+        factories_[name] = std::move(factory);
+    }
 
     /// One edge of a history: class, nodes (t, c) (tb = kNoLayer: the boundary), observables it flips.
     static constexpr std::uint32_t kNoLayer = 0xffffffffu;
@@ -115,6 +120,7 @@ class SpaceTimeModel {
         std::map<std::string, std::unique_ptr<Decoder>> decoders;
     };
     std::map<std::tuple<bool, std::uint32_t, bool, bool, bool>, Shape> shapes_;
+    std::map<std::string, DecoderFactory> factories_;
 };
 
 /// Detection events of `shots` fresh shots of `cycle` (compiled as `program`) run `runs` times: rows t * m + c for

@@ -31,8 +31,8 @@ StreamingDecoder::StreamingDecoder(SpaceTimeModel& model, std::string decoder, s
     if (commit_ < 1 || commit_ >= window_)
         throw std::invalid_argument("commit: commit between 1 and window - 1 layers (window " +
                                     std::to_string(window_) + ")");
-    if (name_ != "union_find")
-        throw std::invalid_argument("decoder: a sliding window needs union_find (" + name_ +
+    if (name_ != "union_find" && name_ != "uf_accel")
+        throw std::invalid_argument("decoder: a sliding window needs union_find or uf_accel (" + name_ +
                                     " decodes whole histories: window 0)");
 }
 
@@ -91,6 +91,7 @@ DecodeStep StreamingDecoder::decode(StreamState& s, std::uint32_t layers, bool l
         s.first += commit_;
     }
     step.cpu_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    step.simulated = decoder.last_simulated();
     step.committed = s.first;
     return step;
 }

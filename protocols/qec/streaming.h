@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,12 +45,13 @@ struct DecodeStep {
     std::size_t defects = 0;     ///< in the decoded window
     double cpu_seconds = 0;      ///< measured time of the decode call
     std::uint32_t committed = 0;  ///< layers [0, committed) are final
+    std::optional<Decoder::Simulated> simulated;  ///< a decoder on simulated hardware: the decode's cycles and time
 };
 
 class StreamingDecoder {
   public:
-    /// window 0, or W >= 2 with 1 <= commit < W (streaming needs union_find, which reports its correction's edges).
-    /// Throws std::invalid_argument otherwise.
+    /// window 0, or W >= 2 with 1 <= commit < W (streaming needs union_find or uf_accel, which report their
+    /// correction's edges). Throws std::invalid_argument otherwise.
     StreamingDecoder(SpaceTimeModel& model, std::string decoder, std::uint32_t window, std::uint32_t commit);
     std::uint32_t window() const { return window_; }
     std::uint32_t commit() const { return commit_; }

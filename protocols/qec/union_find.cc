@@ -6,8 +6,24 @@
 
 namespace qdes::qec {
 
-UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph, std::uint32_t resolution)
+std::vector<std::uint16_t> union_find_lengths(const DecodingGraph& graph, std::uint32_t resolution) {
+    if (resolution < 1 || resolution > 1024)
+        throw std::invalid_argument("union-find resolution " + std::to_string(resolution) + ": must be 1 to 1024");
+    double lightest = 0;
+    for (const DecodingGraph::Edge& e : graph.edges)
+        if (e.weight > 0 && (lightest == 0 || e.weight < lightest)) lightest = e.weight;
+    std::vector<std::uint16_t> length;
+    length.reserve(graph.edges.size());
+    for (const DecodingGraph::Edge& e : graph.edges) {
+        const double units = lightest > 0 ? std::round(double(resolution) * e.weight / lightest) : resolution;
+        length.push_back(std::uint16_t(std::clamp(units, 1.0, 65535.0)));
+    }
+    return length;
+}
+
+UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph, std::uint32_t resolution, Growth growth)
     : g_(graph),
+      growth_policy_(growth),
       boundary_node_(graph.num_nodes),
       growth_(graph.edges.size(), 0),
       rate_(graph.edges.size(), 0),
@@ -17,20 +33,12 @@ UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph, std::uint32_t res
       at_boundary_(graph.num_nodes + 1, 0),
       in_cluster_(graph.num_nodes + 1, 0),
       defect_(graph.num_nodes + 1, 0),
-      visited_(graph.num_nodes + 1, 0),
       listed_(graph.num_nodes + 1, 0),
+      level_(graph.num_nodes + 1, 0),
       frontier_(graph.num_nodes + 1),
-      via_edge_(graph.num_nodes + 1, 0) {
-    if (resolution < 1 || resolution > 1024)
-        throw std::invalid_argument("union-find resolution " + std::to_string(resolution) + ": must be 1 to 1024");
-    double lightest = 0;
-    for (const DecodingGraph::Edge& e : graph.edges)
-        if (e.weight > 0 && (lightest == 0 || e.weight < lightest)) lightest = e.weight;
-    length_.reserve(graph.edges.size());
-    for (const DecodingGraph::Edge& e : graph.edges) {
-        const double units = lightest > 0 ? std::round(double(resolution) * e.weight / lightest) : resolution;
-        length_.push_back(std::uint16_t(std::clamp(units, 1.0, 65535.0)));
-    }
+      via_edge_(graph.num_nodes + 1, 0),
+      lowest_(graph.num_nodes + 1, 0) {
+    length_ = union_find_lengths(graph, resolution);
 }
 
 std::uint32_t UnionFindDecoder::find(std::uint32_t v) {
@@ -110,7 +118,7 @@ std::uint64_t UnionFindDecoder::run(const std::vector<std::uint32_t>& defects, s
                                         "graph without a boundary holds an odd number of them)");
         }
         for (std::uint32_t r : roots_)
-            if (frontier_[r].size() == smallest) growing_.push_back(r);
+            if (growth_policy_ == Growth::kAllOdd || frontier_[r].size() == smallest) growing_.push_back(r);
         // Grow: each step adds one unit to every ungrown edge of each growing cluster's frontier (two when both
         // its ends grow it). Nothing changes between steps until an edge completes, so the steps up to the first
         // completion are taken at once: the edge lengths' resolution costs no iterations.
@@ -157,10 +165,10 @@ std::uint64_t UnionFindDecoder::run(const std::vector<std::uint32_t>& defects, s
 
 void UnionFindDecoder::clear() {
     for (std::uint32_t v : touched_nodes_) {
-        in_cluster_[v] = parity_[v] = at_boundary_[v] = defect_[v] = visited_[v] = 0;
+        in_cluster_[v] = parity_[v] = at_boundary_[v] = defect_[v] = 0;
+        level_[v] = 0;
         frontier_[v].clear();
     }
-    visited_[boundary_node_] = 0;
     for (std::uint32_t e : touched_edges_) growth_[e] = 0;
     touched_nodes_.clear();
     touched_edges_.clear();
@@ -172,44 +180,66 @@ void UnionFindDecoder::clear() {
 }
 
 std::uint64_t UnionFindDecoder::peel(std::vector<std::uint32_t>* edges) {
-    // A spanning forest of the grown edges by breadth-first search: first from the boundary, then from each
-    // cluster node not yet reached. order_ lists the nodes as reached; via_edge_ is each one's edge to its parent.
+    // A spanning forest of the grown edges, level by level: level 0 is the boundary and the lowest-numbered node of
+    // each cluster off it; a node first reached from level k hangs from its lowest-numbered grown edge to level k.
+    // order_ lists the nodes by level (levels_ at the starts); via_edge_ is each one's edge to its parent and
+    // level_ is 1 + its level (0: not reached).
     order_.clear();
     const auto grown = [this](std::uint32_t e) { return growth_[e] >= length_[e]; };
-    const auto search = [&](std::size_t from) {
-        for (std::size_t i = from; i < order_.size(); ++i) {
+    for (std::uint32_t v : touched_nodes_) lowest_[find(v)] = boundary_node_;
+    for (std::uint32_t v : touched_nodes_) {
+        std::uint32_t& low = lowest_[find(v)];
+        low = std::min(low, v);
+    }
+    // Level 1 under the boundary: nodes with a grown edge to it.
+    for (std::uint32_t e : touched_edges_) {
+        const DecodingGraph::Edge& edge = g_.edges[e];
+        if (edge.b != DecodingGraph::kBoundary || !grown(e)) continue;
+        const std::uint32_t v = edge.a;
+        if (level_[v] == 0) {
+            level_[v] = 2;
+            via_edge_[v] = e;
+            order_.push_back(v);
+        } else if (e < via_edge_[v]) {
+            via_edge_[v] = e;
+        }
+    }
+    const std::size_t boundary_children = order_.size();
+    for (std::uint32_t v : touched_nodes_) {
+        const std::uint32_t r = find(v);
+        if (at_boundary_[r] || lowest_[r] != v) continue;
+        level_[v] = 1;
+        via_edge_[v] = ~0u;  // a root
+        order_.push_back(v);
+    }
+    // Roots first, then the boundary's children, so that the levels lie in order.
+    std::rotate(order_.begin(), order_.begin() + std::ptrdiff_t(boundary_children), order_.end());
+    std::size_t level_begin = 0;
+    while (level_begin < order_.size()) {
+        const std::size_t level_end =
+            std::find_if(order_.begin() + std::ptrdiff_t(level_begin), order_.end(),
+                         [&](std::uint32_t v) { return level_[v] != level_[order_[level_begin]]; }) -
+            order_.begin();
+        const std::uint32_t next_level = level_[order_[level_begin]] + 1;
+        for (std::size_t i = level_begin; i < level_end; ++i) {
             const std::uint32_t v = order_[i];
-            if (v == boundary_node_) continue;
             for (std::uint32_t k = g_.offset[v]; k < g_.offset[v + 1]; ++k) {
                 const std::uint32_t e = g_.incident[k];
                 if (!grown(e)) continue;
-                std::uint32_t w = g_.other(g_.edges[e], v);
-                if (w == DecodingGraph::kBoundary) w = boundary_node_;
-                if (visited_[w]) continue;
-                visited_[w] = 1;
-                via_edge_[w] = e;
-                order_.push_back(w);
+                const std::uint32_t w = g_.other(g_.edges[e], v);
+                if (w == DecodingGraph::kBoundary) continue;
+                if (level_[w] == 0) {
+                    level_[w] = next_level;
+                    via_edge_[w] = e;
+                    order_.push_back(w);
+                } else if (level_[w] == next_level && e < via_edge_[w]) {
+                    via_edge_[w] = e;
+                }
             }
         }
-    };
-    // The boundary's children: nodes with a grown edge to it.
-    visited_[boundary_node_] = 1;
-    for (std::uint32_t e : touched_edges_) {
-        const DecodingGraph::Edge& edge = g_.edges[e];
-        if (edge.b != DecodingGraph::kBoundary || !grown(e) || visited_[edge.a]) continue;
-        visited_[edge.a] = 1;
-        via_edge_[edge.a] = e;
-        order_.push_back(edge.a);
+        level_begin = level_end;
     }
-    search(0);
-    for (std::uint32_t v : touched_nodes_) {
-        if (visited_[v]) continue;
-        visited_[v] = 1;
-        via_edge_[v] = ~0u;  // a root
-        const std::size_t from = order_.size();
-        order_.push_back(v);
-        search(from);
-    }
+    // Peel from the deepest level up; the nodes of one level do not affect each other.
     std::uint64_t correction = 0;
     for (std::size_t i = order_.size(); i-- > 0;) {
         const std::uint32_t v = order_[i];

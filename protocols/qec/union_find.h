@@ -13,9 +13,14 @@
 /// circuit-level weights of a surface code's error model so coarsely that union-find failed 3.2% of shots where
 /// matching fails 0.67% (d = 3, p = 0.003); eighths bring it to 0.76%, at the same speed there.
 ///
+/// With `Growth::kAllOdd` every odd cluster off the boundary grows at each step (the paper's unweighted growth, as
+/// distributed hardware does it: hardware/decoder/uf_accel.h).
+///
 /// Fully grown edges merge the clusters they join (union by size, path halving). Peeling: a spanning forest of the
-/// grown edges, rooted at the boundary where a cluster touches it, is peeled from its leaves; a leaf that holds a
-/// defect puts its edge in the correction and passes the defect to its parent.
+/// grown edges is built level by level from its roots (the boundary for clusters that touch it, else the
+/// cluster's lowest-numbered node); a node of level k + 1 hangs from its lowest-numbered grown edge to level k. The
+/// forest is peeled from its deepest level up: a node that holds a defect puts its edge in the correction and passes
+/// the defect to its parent. The rule is local, so a processing element per node computes the same forest.
 
 #include <cstdint>
 #include <vector>
@@ -24,11 +29,20 @@
 
 namespace qdes::qec {
 
+/// Each edge's length in growth units: its weight in units of 1/resolution of the lightest weight, rounded, at least
+/// 1 (all `resolution` when no weight is positive). Throws std::invalid_argument for a resolution outside 1..1024.
+std::vector<std::uint16_t> union_find_lengths(const DecodingGraph& graph, std::uint32_t resolution);
+
 class UnionFindDecoder final : public Decoder {
   public:
-    /// `resolution`: length units per lightest edge weight (2: the paper's half-edges).
-    explicit UnionFindDecoder(const DecodingGraph& graph, std::uint32_t resolution = kDefaultResolution);
     static constexpr std::uint32_t kDefaultResolution = 8;
+    enum class Growth {
+        kSmallestFrontier,  ///< the odd clusters with the smallest frontier grow (weighted growth)
+        kAllOdd,            ///< every odd cluster grows
+    };
+    /// `resolution`: length units per lightest edge weight (2: the paper's half-edges).
+    explicit UnionFindDecoder(const DecodingGraph& graph, std::uint32_t resolution = kDefaultResolution,
+                              Growth growth = Growth::kSmallestFrontier);
     std::uint64_t decode(const std::vector<std::uint32_t>& defects) override;
     std::uint64_t decode_edges(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>& edges) override;
     const char* name() const override { return "union_find"; }
@@ -45,6 +59,7 @@ class UnionFindDecoder final : public Decoder {
     std::uint64_t run(const std::vector<std::uint32_t>& defects, std::vector<std::uint32_t>* edges);
 
     const DecodingGraph& g_;
+    Growth growth_policy_;
     std::uint32_t boundary_node_;         ///< index of the virtual boundary node in the per-node arrays
     std::vector<std::uint16_t> length_;  ///< per edge
     // Per decode (reset through touched_nodes_ / touched_edges_):
@@ -52,9 +67,11 @@ class UnionFindDecoder final : public Decoder {
     std::vector<std::uint8_t> rate_;       ///< per edge: units it gains per step of the current growth
     std::vector<std::uint32_t> rated_;     ///< the edges with a rate
     std::vector<std::uint32_t> parent_, size_;
-    std::vector<std::uint8_t> parity_, at_boundary_, in_cluster_, defect_, visited_, listed_;
+    std::vector<std::uint8_t> parity_, at_boundary_, in_cluster_, defect_, listed_;
+    std::vector<std::uint32_t> level_;   ///< peeling: 1 + a node's level in the forest (0: not reached)
     std::vector<std::vector<std::uint32_t>> frontier_;  ///< per root: nodes that may still have ungrown edges
     std::vector<std::uint32_t> touched_nodes_, touched_edges_, roots_, growing_, grown_now_, order_, via_edge_;
+    std::vector<std::uint32_t> lowest_;  ///< per root: its cluster's lowest-numbered node (peeling)
 };
 
 }  // namespace qdes::qec
