@@ -10,6 +10,9 @@ usage: plot_readout_interval.py CAMPAIGN.h5 [OUT.png]
 - A decoder-latency sweep (over components.memory.decode_time): the logical error per operation and the cycles
   per operation against the decode time, and, from the point files' readouts traces, the decoder's backlog over
   time for each decode time.
+- A decoder-hardware sweep (over components.memory.decoder_clock, with decoder_pes): the logical error per
+  operation and the time per operation against the accelerator's clock, one curve per PE count, and the mean decode
+  latency against the clock with the time the committed readouts take (the decoder keeps up below that line).
 Prints the plotted numbers as a table. Runs with Debian's /usr/bin/python3 (python3-h5py, python3-matplotlib).
 """
 import collections
@@ -148,6 +151,67 @@ def decoder_latency(values, results, files, campaign_dir, out):
     print("plot:", out)
 
 
+def frequency_hz(text_value):
+    number, unit = text_value.split()
+    return float(number) * {"Hz": 1.0, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9}[unit]
+
+
+def decoder_hardware(values, results, out):
+    kc, kp, kr = ("components.memory." + k for k in ("decoder_clock", "decoder_pes", "decoder_resolution"))
+    rows = []
+    for point, v in values.items():
+        r = results[point]
+        pes = r["memory.decoder_pes"][0] if "memory.decoder_pes" in r else float(v.get(kp, 0))
+        # one curve per PE count and resolution
+        pes = (int(pes), int(v[kr])) if kr in v else (int(pes), None)
+        rows.append((pes, frequency_hz(v[kc]) / 1e6, r["memory.error_per_operation"],
+                     r["memory.time_per_operation"][0], r["memory.decode_latency"][0], r["memory.decode_cycles"][0],
+                     r["memory.backlog"][0], r["memory.readouts_per_shot"][0], r["memory.abandoned"][0],
+                     r["memory.cycle_duration"][0], r["memory.shots"][0]))
+    rows.sort(key=lambda r: (-r[0][0], r[0][1] or 0, r[1]))
+    print(f"{'PEs':>4} {'res':>3} {'clock (MHz)':>11} {'cycles/decode':>13} {'decode (us)':>11} {'backlog':>8} "
+          f"{'cycles/shot':>11} {'abandoned':>9} {'error/op':>10} {'interval':>22} {'time/op (us)':>12}")
+    for pes, mhz, (e, lo, hi), t_op, lat, cyc, backlog, per_shot, abandoned, _, _ in rows:
+        print(f"{pes[0]:>4} {pes[1] or '':>3} {mhz:>11g} {cyc:>13.1f} {lat * 1e6:>11.3f} {backlog:>8.2f} {per_shot:>11.1f} "
+              f"{abandoned:>9.0f} {e:>10.4g} [{lo:.4g}, {hi:.4g}] {t_op * 1e6:>12.3f}")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    pe_counts = sorted({r[0][0] for r in rows}, reverse=True)
+    resolutions = sorted({r[0][1] or 0 for r in rows})
+    for i, pes in enumerate(sorted({r[0] for r in rows}, key=lambda k: (-k[0], k[1] or 0))):
+        pts = sorted((r for r in rows if r[0] == pes), key=lambda r: r[1])
+        c = colours[pe_counts.index(pes[0]) % len(colours)]
+        style = ["-", "--", ":"][resolutions.index(pes[1] or 0) % 3]
+        label = f"{pes[0]} PEs" + (f", {pes[1]} units per edge" if pes[1] else "")
+        x = [r[1] for r in pts]
+        kept = [r for r in pts if r[8] < r[10] / 2]  # most shots finished their operations
+        a1.errorbar([r[1] for r in kept], [r[2][0] for r in kept],
+                    yerr=[[max(r[2][0] - r[2][1], 0) for r in kept], [max(r[2][2] - r[2][0], 0) for r in kept]],
+                    fmt="o", linestyle=style, color=c, capsize=3, label=label)
+        lost = [r[1] for r in pts if r[8] >= r[10] / 2]
+        if lost:
+            a1.plot(lost, [0.5 * 0.8 ** i] * len(lost), "x", color=c, markersize=9)
+        a2.plot(x, [r[4] * 1e6 for r in pts], "o", linestyle=style, color=c, label=label)
+    a1.plot([], [], "kx", label="most shots abandoned (decoder behind)")
+    a1.set_xscale("log")
+    a1.set_yscale("log")
+    a1.set_xlabel("accelerator clock (MHz)")
+    a1.set_ylabel("logical error per feed-forward operation")
+    a1.set_title("Union-find accelerator: error per operation")
+    a1.legend(fontsize=7)
+    cycle_us = rows[0][9] * 1e6
+    a2.axhline(4 * cycle_us, color="grey", linestyle="--", label=f"4 readouts ({4 * cycle_us:.2f} us)")
+    a2.set_xscale("log")
+    a2.set_yscale("log")
+    a2.set_xlabel("accelerator clock (MHz)")
+    a2.set_ylabel("mean decode latency per window (us)")
+    a2.set_title("Decode latency against the readouts a window commits")
+    a2.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print("plot:", out)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -157,10 +221,12 @@ def main():
     keys = set().union(*(v.keys() for v in values.values()))
     if "components.memory.readout_every" in keys:
         readout_interval(values, results, out)
+    elif "components.memory.decoder_clock" in keys:
+        decoder_hardware(values, results, out)
     elif "components.memory.decode_time" in keys:
         decoder_latency(values, results, files, os.path.dirname(os.path.abspath(path)), out)
     else:
-        sys.exit(f"{path}: sweeps neither components.memory.readout_every nor components.memory.decode_time")
+        sys.exit(f"{path}: sweeps none of components.memory.readout_every, decoder_clock or decode_time")
 
 
 if __name__ == "__main__":
