@@ -13,6 +13,8 @@ usage: plot_readout_interval.py CAMPAIGN.h5 [OUT.png]
 - A decoder-hardware sweep (over components.memory.decoder_clock, with decoder_pes): the logical error per
   operation and the time per operation against the accelerator's clock, one curve per PE count, and the mean decode
   latency against the clock with the time the committed readouts take (the decoder keeps up below that line).
+- A neural-decoder sweep (over components.memory.nn_bits, with nn_nm or nn_prune): the logical error and the
+  array's cycles per inference against the weight bits, one curve per sparsity.
 Prints the plotted numbers as a table. Runs with Debian's /usr/bin/python3 (python3-h5py, python3-matplotlib).
 """
 import collections
@@ -212,6 +214,41 @@ def decoder_hardware(values, results, out):
     print("plot:", out)
 
 
+def neural_decoder(values, results, out):
+    kb = "components.memory.nn_bits"
+    kinds = [k for k in ("components.memory.nn_nm", "components.memory.nn_prune") if any(k in v for v in values.values())]
+    rows = []
+    for point, v in values.items():
+        r = results[point]
+        sparsity = " ".join(f"{k.rsplit('.', 1)[1]} {v[k]}" for k in kinds if k in v) or "dense"
+        rows.append((sparsity, int(v[kb]), r["memory.logical_error"], r["memory.nn_cycles"][0],
+                     r["memory.nn_macs"][0], r["memory.nn_nonzero_params"][0], r["memory.decode_latency"][0]))
+    rows.sort(key=lambda r: (r[0], -r[1]))
+    print(f"{'sparsity':>14} {'bits':>4} {'logical error':>13} {'interval':>18} {'cycles':>7} {'MACs':>7} "
+          f"{'nonzero':>7} {'latency (us)':>12}")
+    for sp, bits, (e, lo, hi), cyc, macs, nz, lat in rows:
+        print(f"{sp:>14} {bits:>4} {e:>13.4f} [{lo:.4f}, {hi:.4f}] {cyc:>7.0f} {macs:>7.0f} {nz:>7.0f} "
+              f"{lat * 1e6:>12.3f}")
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for sp in sorted({r[0] for r in rows}):
+        pts = sorted((r for r in rows if r[0] == sp), key=lambda r: r[1])
+        x = [r[1] for r in pts]
+        a1.errorbar(x, [r[2][0] for r in pts], yerr=[[r[2][0] - r[2][1] for r in pts], [r[2][2] - r[2][0] for r in pts]],
+                    fmt="o-", capsize=3, label=sp)
+        a2.plot(x, [r[6] * 1e6 for r in pts], "o-", label=sp)
+    a1.set_xlabel("weight bits")
+    a1.set_ylabel("logical error per shot")
+    a1.set_title("Neural decoder: accuracy against bit width and sparsity")
+    a1.legend(fontsize=7)
+    a2.set_xlabel("weight bits")
+    a2.set_ylabel("decode latency, one inference (us)")
+    a2.set_title("Neural decoder on the systolic array")
+    a2.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    print("plot:", out)
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
@@ -221,12 +258,14 @@ def main():
     keys = set().union(*(v.keys() for v in values.values()))
     if "components.memory.readout_every" in keys:
         readout_interval(values, results, out)
+    elif "components.memory.nn_bits" in keys:
+        neural_decoder(values, results, out)
     elif "components.memory.decoder_clock" in keys:
         decoder_hardware(values, results, out)
     elif "components.memory.decode_time" in keys:
         decoder_latency(values, results, files, os.path.dirname(os.path.abspath(path)), out)
     else:
-        sys.exit(f"{path}: sweeps none of components.memory.readout_every, decoder_clock or decode_time")
+        sys.exit(f"{path}: sweeps none of components.memory.readout_every, nn_bits, decoder_clock or decode_time")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@
 
 #include "models/quantum/error_analysis.h"
 #include "protocols/qec/accel_decoder.h"
+#include "protocols/qec/nn_decoder.h"
+#include "models/nn/prune.h"
+#include "models/nn/quantize.h"
 #include "sim/lifetime.h"  // chi2_1_quantile
 #include "sim/simulation.h"
 
@@ -52,6 +55,7 @@ hw::UfAccelConfig accel_config_of(const ParamValues& p) {
 std::vector<std::string> memory_decoder_names() {
     std::vector<std::string> names = decoder_names();
     names.push_back("uf_accel");
+    names.push_back("nn_accel");
     return names;
 }
 
@@ -98,7 +102,9 @@ ComponentKind ReadoutMemory::kind() {
     hw::add_device_params(k.params);
     k.params.choice("decoder", memory_decoder_names(),
                     "union_find (streams), matching (whole histories, slow), or uf_accel: union-find on a simulated "
-                    "accelerator (hardware/decoder/uf_accel.h), whose cycles are each decode's latency")
+                    "accelerator (hardware/decoder/uf_accel.h), whose cycles are each decode's latency; or nn_accel: "
+                    "a CNN trained on this memory's own sampled histories, pruned and quantized as asked, each decode "
+                    "an inference timed on a systolic array (whole histories of the toric code only)")
         .with_default("union_find");
     k.params.frequency("decoder_clock", "uf_accel: the accelerator's clock").with_default("250 MHz");
     k.params.integer("decoder_pes", "uf_accel: processing elements (0: one per vertex of the largest window's "
@@ -112,6 +118,24 @@ ComponentKind ReadoutMemory::kind() {
         .with_default("8").at_least(1).at_most(16);
     k.params.integer("decoder_tree_fanin", "uf_accel: fan-in of the controller's tree").with_default("4")
         .at_least(2).at_most(64);
+    k.params.integer("nn_channels", "nn_accel: channels of the network's two 3 x 3 convolutions").with_default("16")
+        .at_least(1).at_most(256);
+    k.params.integer("nn_train_shots", "nn_accel: sampled histories it is trained on").with_default("20000")
+        .at_least(64).at_most(10000000);
+    k.params.integer("nn_epochs", "nn_accel: training epochs (and half as many again after pruning)")
+        .with_default("5").at_least(1).at_most(1000);
+    k.params.real("nn_prune", "nn_accel: fraction of the weights pruned by global magnitude after training")
+        .with_default("0").at_least(0).at_most(0.99);
+    k.params.integer("nn_bits", "nn_accel: weight bits after training (0: float weights, timed at 8 bits)")
+        .with_default("0").at_least(0).at_most(16);
+    k.params.string("nn_nm", "nn_accel: N:M structured sparsity after training (for example 2:4; empty: none), "
+                             "which the array skips")
+        .with_default("");
+    k.params.choice("nn_mac", {"fixed", "bit_serial"},
+                    "nn_accel: the array's MACs: fixed 8-bit, or bit-serial (cycles grow with the weight bits)")
+        .with_default("fixed");
+    k.params.integer("nn_array", "nn_accel: rows and columns of the systolic array (clock: decoder_clock)")
+        .with_default("16").at_least(1).at_most(1024);
     k.params.integer("window", "sliding window in readout layers (0: decode each whole history at its end)")
         .with_default("0").at_least(0).at_most(4096);
     k.params.integer("commit", "layers committed per window (0: half the window)").with_default("0").at_least(0);
@@ -202,6 +226,7 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     if (!readout_ && window > 0) throw std::invalid_argument("window: without readouts there is nothing to stream");
     decoder_ = std::make_unique<StreamingDecoder>(*model_, params.string("decoder"), window, commit);
     if (params.string("decoder") == "uf_accel") setup_accelerator(params, window);
+    if (params.string("decoder") == "nn_accel") setup_neural(params, window);
     if (feed_forward_ > 0) {
         if (window == 0)
             throw std::invalid_argument("feed_forward_every: a feed-forward needs a streaming decoder (window > 0)");
@@ -247,6 +272,12 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
         add_statistic("decoder_memory_needed", accel_memory_stat_, "bytes",
                       "uf_accel: state memory the largest window's graph needs");
     }
+    if (neural_) {
+        add_statistic("decode_cycles", decode_cycles_, "cycles", "nn_accel: the array's cycles per decode");
+        add_statistic("nn_cycles", neural_->cycles, "cycles", "nn_accel: one inference on the array");
+        add_statistic("nn_macs", neural_->macs, "MACs", "nn_accel: MACs the array performs per inference");
+        add_statistic("nn_nonzero_params", neural_->nonzero, "params", "nn_accel: weights and biases not zero");
+    }
     add_statistic("backlog", backlog_, "readouts", "readouts waiting at the decoder when a new one arrives");
     add_statistic("answer_delay", answer_delay_, "s", "from a shot's last cycle to its decoder's final answer");
     add_statistic("readouts_per_shot", readouts_per_shot_, "readouts", "cycles run per shot (stalls included)");
@@ -291,6 +322,81 @@ void ReadoutMemory::setup_accelerator(const ParamValues& params, std::uint32_t w
     config.pes = accel_pes_;  // every window on the same machine
     model_->set_decoder_factory("uf_accel", [config, resolution](const DecodingGraph& g) {
         return std::make_unique<AcceleratedUnionFind>(g, resolution, config);
+    });
+}
+
+void ReadoutMemory::setup_neural(const ParamValues& params, std::uint32_t window) {
+    if (latency_.kind != LatencyModel::Kind::kFixed || latency_.base_ps != 0 || latency_.per_defect_ps != 0)
+        throw std::invalid_argument("latency, decode_time, decode_time_per_defect: the nn_accel decoder's latency is "
+                                    "simulated on its array; leave them unset");
+    if (params.string("code") != "toric2d") throw std::invalid_argument("decoder: nn_accel decodes the toric2d code");
+    if (!readout_ || window > 0)
+        throw std::invalid_argument("decoder: nn_accel predicts a whole history's logicals: it needs readouts "
+                                    "(readout_every > 0) and window 0");
+    const auto bits = std::int64_t(params.integer("nn_bits"));
+    if (bits == 1) throw std::invalid_argument("nn_bits: 0 (float) or 2 to 16");
+    if (params.frequency("decoder_clock").hertz() <= 0) throw std::invalid_argument("decoder_clock: must be above 0 Hz");
+    neural_ = std::make_unique<NeuralSetup>();
+    neural_->params = params;
+    if (!params.string("nn_nm").empty()) {
+        try {
+            const accel::Sparsity nm = accel::parse_nm(params.string("nn_nm"), "nn_nm");
+            neural_->n = nm.n;
+            neural_->m = nm.m;
+        } catch (const accel::AccelInputError& e) {
+            throw std::invalid_argument(e.what());
+        }
+    }
+}
+
+void ReadoutMemory::train_neural() {
+    const ParamValues& p = neural_->params;
+    const auto L = std::uint32_t(std::lround(std::sqrt(double(cycle_.num_checks))));
+    const NnDecoderShape shape{L, std::uint32_t(cycles_) + 1, std::uint32_t(code_.z_logicals.size())};
+    const auto shots = std::size_t(p.integer("nn_train_shots"));
+    const quantum::BitTable events = sample_detection_events(*program_, cycle_, code_, cycles_, shots,
+                                                             simulation().seed(), stream_id(name(), "nn_training"),
+                                                             /*logicals=*/true);
+    const nn::Dataset data = history_dataset(events, shape, shots);
+    nn::Graph net = nn_decoder_network(shape, p.integer("nn_channels"), simulation().seed());
+    nn::TrainOptions o;
+    o.epochs = int(p.integer("nn_epochs"));
+    o.batch_size = 64;
+    o.seed = simulation().seed();
+    nn::train(net, data, o);
+    if (p.real("nn_prune") > 0 || neural_->m > 0) {
+        if (p.real("nn_prune") > 0) nn::prune_magnitude(net, p.real("nn_prune"), nn::PruneScope::kGlobal);
+        if (neural_->m > 0) nn::prune_nm(net, int(neural_->n), int(neural_->m));
+        o.epochs = std::max(1, o.epochs / 2);
+        nn::train(net, data, o);  // the masks keep the pruned weights at zero
+    }
+    if (p.integer("nn_bits") > 0) {
+        nn::WeightQuantOptions q;
+        q.bits = int(p.integer("nn_bits"));
+        nn::quantize_weights(net, q);
+    }
+    accel::AcceleratorSetup setup;
+    setup.config.rows = setup.config.cols = std::uint32_t(p.integer("nn_array"));
+    setup.config.clock_hz = p.frequency("decoder_clock").hertz();
+    if (p.string("nn_mac") == "bit_serial") setup.config.mac = accel::MacKind::kBitSerial;
+    const NnAcceleratorTiming t = time_on_accelerator(net, setup);
+    const Decoder::Simulated latency{t.cycles, TimePs(std::llround(t.seconds * 1e12))};
+    const auto info = net.infer();
+    const auto set = [](Estimate& e, double v) {
+        e.set(v, std::numeric_limits<double>::quiet_NaN(), v, v, 1);
+    };
+    std::uint64_t nonzero = 0;
+    for (const nn::NodeInfo& i : info) nonzero += std::uint64_t(i.nonzero_params);
+    set(neural_->cycles, double(t.cycles));
+    set(neural_->macs, double(t.macs));
+    set(neural_->nonzero, double(nonzero));
+    auto shared = std::make_shared<const nn::Graph>(std::move(net));
+    model_->set_decoder_factory("nn_accel", [shared, shape, latency](const DecodingGraph& g) {
+        if (g.num_nodes != shape.nodes())
+            throw std::logic_error("nn_accel: a window of another shape than the whole history");
+        auto d = std::make_unique<NeuralDecoder>(*shared, shape);
+        d->set_latency(latency);
+        return d;
     });
 }
 
@@ -351,6 +457,7 @@ void ReadoutMemory::estimate_graph() {
 
 void ReadoutMemory::start() {
     calibrate();
+    if (neural_) train_neural();
     schedule_at(now(), [this] { start_batch(); });
 }
 

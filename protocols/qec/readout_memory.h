@@ -11,6 +11,12 @@
 /// operation costs more rounds and more errors. At the end of a shot the data are read perfectly (from the frames)
 /// and the decoder's prediction is compared with the logicals the errors flipped.
 ///
+/// Decoders on simulated hardware take their latency from the hardware model instead: `decoder: uf_accel` runs the
+/// union-find accelerator (hardware/decoder/uf_accel.h) on each window's syndrome, each decode lasting its cycles at
+/// `decoder_clock`; `decoder: nn_accel` trains a CNN on this memory's own sampled histories before the shots,
+/// prunes and quantizes it as asked, and each (whole-history) decode lasts one inference on a systolic array
+/// (protocols/qec/nn_decoder.h).
+///
 /// Before the shots the decoding graph gets its edge probabilities (protocols/qec/space_time.h): by default
 /// (`graph: exact`) from the detector error model of a history of the cycle (models/quantum/error_analysis.h), exact
 /// for every single fault, LEC's CCX corrections included (a memory without readouts longer than 6 cycles: from
@@ -95,6 +101,8 @@ class ReadoutMemory final : public Component {
         bool done = false;
     };
     void setup_accelerator(const ParamValues& params, std::uint32_t window);
+    void setup_neural(const ParamValues& params, std::uint32_t window);
+    void train_neural();  ///< nn_accel: trains, prunes and quantizes the network, times it, installs the decoder
     TimePs latency(const DecodeStep& step);  ///< simulated time of a decode (counts the accelerator's cycles)
     void calibrate();
     void estimate_graph();
@@ -115,6 +123,12 @@ class ReadoutMemory final : public Component {
     hw::UfAccelConfig accel_;            ///< decoder: uf_accel
     std::uint64_t accel_memory_ = 0;     ///< state memory the largest window needs (0: no accelerator)
     std::uint32_t accel_pes_ = 0;
+    struct NeuralSetup {                 ///< decoder: nn_accel
+        ParamValues params;
+        std::uint32_t n = 0, m = 0;      ///< nn_nm (m = 0: none)
+        Estimate cycles, macs, nonzero;
+    };
+    std::unique_ptr<NeuralSetup> neural_;
     std::unique_ptr<quantum::FrameSimulator> frames_;
     std::uint64_t shots_total_, cycles_, max_cycles_, feed_forward_, calibration_shots_, trace_shots_;
     std::size_t batch_shots_;

@@ -276,6 +276,19 @@ double run_readout_memory(std::map<std::string, std::string> params, const std::
     return stat(sim, "memory." + statistic);
 }
 
+/// Several statistics of one run.
+std::map<std::string, double> run_readout_memory_stats(std::map<std::string, std::string> params,
+                                                       const std::vector<std::string>& statistics) {
+    Simulation sim(SimulationConfig{.seed = 7});
+    const ComponentKind kind = ReadoutMemory::kind();
+    kind.create(sim, "memory", defaults_with(kind.params, params));
+    sim.run();
+    sim.finish();
+    std::map<std::string, double> out;
+    for (const std::string& s : statistics) out[s] = stat(sim, "memory." + s);
+    return out;
+}
+
 TEST(ReadoutMemory, DecodedCircuitMatchesTheSamePhenomenologicalModelSampledOnItsGraph) {
     // Two independent paths to one number: the frame simulator running readout cycles, decoded on the graph from
     // the circuit's error model and on the estimated one, against decoding_memory's errors drawn on the exact
@@ -450,6 +463,66 @@ TEST(ReadoutMemory, RefusesAnAcceleratorTooSmallForTheWindowAndAnAssumedLatency)
     timed.erase("decoder_memory");
     timed["decode_time"] = "1 us";
     EXPECT_THROW(kind.create(sim, "b", defaults_with(kind.params, timed)), std::invalid_argument);
+}
+
+TEST(ReadoutMemory, NeuralDecoderTrainsOnTheMemoryAndTakesItsArrayTime) {
+    // L = 4, one readout and the perfect one, p = q = 3%, 4000 shots (one standard error under 0.6%). The network
+    // (8 channels, 20 000 training histories, 5 epochs) fails more often than matching, and less than half as often
+    // as no correction at all (the shots whose logicals the errors flipped, from the frame simulator); every decode
+    // lasts one inference on the array: its cycles at decoder_clock.
+    const ReadoutCycle rc = toric_cycle(4, 1, LecKind::kBothEnds, {NoiseModel::Kind::kPhenomenological, 0.03, 0.03, 0});
+    const quantum::Program program = quantum::compile(rc.timed.circuit);
+    const quantum::BitTable events = sample_detection_events(program, rc, quantum::toric2d_code(4), 1, 8192, 5, 0, true);
+    double flipped = 0;
+    for (std::size_t s = 0; s < 8192; ++s) flipped += events.get(2 * 16, s) || events.get(2 * 16 + 1, s);
+    const double uncorrected = flipped / 8192;
+    std::map<std::string, std::string> p{{"size", "4"},          {"p", "0.03"},       {"shots", "4000"},
+                                         {"noise", "phenomenological"},              {"device", "ideal"},
+                                         {"cycles", "1"},        {"decoder", "matching"}};
+    const double matching = run_readout_memory(p, "logical_error");
+    p["decoder"] = "nn_accel";
+    p["nn_channels"] = "8";
+    p["nn_train_shots"] = "20000";
+    p["nn_epochs"] = "5";
+    p["decoder_clock"] = "100 MHz";
+    auto r = run_readout_memory_stats(p, {"logical_error", "nn_cycles", "decode_cycles", "decode_latency", "nn_macs"});
+    const double neural = r["logical_error"];
+    std::printf("matching %.4f, neural %.4f, uncorrected %.4f\n", matching, neural, uncorrected);
+    EXPECT_GT(neural, matching);
+    EXPECT_LT(neural, 0.5 * uncorrected);
+    const double cycles = r["nn_cycles"];
+    EXPECT_GT(cycles, 100);
+    EXPECT_DOUBLE_EQ(r["decode_cycles"], cycles);
+    EXPECT_NEAR(r["decode_latency"], cycles / 100e6, 1e-15);
+    EXPECT_EQ(r["nn_macs"], 2304 + 9216 + 512);  // conv1 16 x 8 x 18, conv2 16 x 8 x 72, fc 4 x 128
+    // 2:4 sparsity: the array skips half of K in conv2 and fc; conv1 (K = 18, no multiple of 4) stays dense.
+    p["nn_nm"] = "2:4";
+    p["nn_epochs"] = "1";
+    r = run_readout_memory_stats(p, {"nn_cycles", "nn_macs"});
+    EXPECT_EQ(r["nn_macs"], 2304 + 9216 / 2 + 512 / 2);
+    EXPECT_LT(r["nn_cycles"], cycles);
+}
+
+TEST(ReadoutMemory, RefusesANeuralDecoderItCannotRun) {
+    const ComponentKind kind = ReadoutMemory::kind();
+    Simulation sim;
+    const std::map<std::string, std::string> base{{"size", "4"}, {"p", "0.01"}, {"decoder", "nn_accel"}};
+    int k = 0;
+    const auto refused = [&](std::map<std::string, std::string> extra, const std::string& message) {
+        std::map<std::string, std::string> q = base;
+        for (const auto& [k, v] : extra) q[k] = v;
+        try {
+            kind.create(sim, "m" + std::to_string(k++), defaults_with(kind.params, q));
+            ADD_FAILURE() << "taken: " << message;
+        } catch (const std::invalid_argument& e) {
+            EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+        }
+    };
+    refused({{"window", "4"}}, "a sliding window needs union_find or uf_accel");
+    refused({{"readout_every", "0"}}, "needs readouts (readout_every > 0) and window 0");
+    refused({{"code", "repetition"}}, "nn_accel decodes the toric2d code");
+    refused({{"nn_nm", "3:2"}}, "nn_nm: N:M sparsity 3:2 needs 1 <= N <= M");
+    refused({{"nn_bits", "1"}}, "nn_bits: 0 (float) or 2 to 16");
 }
 
 TEST(ReadoutMemory, RefusesStreamingWithoutAWindowAndWindowsWithMatching) {

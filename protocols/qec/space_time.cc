@@ -329,12 +329,12 @@ Decoder& SpaceTimeModel::decoder(const std::string& name, std::uint32_t t0, std:
 
 quantum::BitTable sample_detection_events(const quantum::Program& program, const ReadoutCycle& cycle,
                                           const quantum::CssCode& code, std::uint64_t runs, std::size_t shots,
-                                          std::uint64_t seed, std::uint64_t stream) {
+                                          std::uint64_t seed, std::uint64_t stream, bool logicals) {
     const bool readout = program.num_detectors > 0;
     const std::uint64_t T = readout ? runs : 0;
     const std::size_t m = cycle.num_checks;
     quantum::FrameSimulator sim(program, shots, seed, stream);
-    quantum::BitTable events((T + 1) * m, shots), last(m, shots);
+    quantum::BitTable events((T + 1) * m + (logicals ? code.z_logicals.size() : 0), shots), last(m, shots);
     const std::size_t words = events.words();
     sim.start();
     for (std::uint64_t k = 0; k < runs; ++k) {
@@ -351,6 +351,7 @@ quantum::BitTable sample_detection_events(const quantum::Program& program, const
         }
     }
     xor_parities(sim.x_frame(), code.z_checks, &last, events, T * m);  // the perfect readout
+    if (logicals) xor_parities(sim.x_frame(), code.z_logicals, nullptr, events, (T + 1) * m);
     return events;
 }
 

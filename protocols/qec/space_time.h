@@ -125,10 +125,10 @@ class SpaceTimeModel {
 
 /// Detection events of `shots` fresh shots of `cycle` (compiled as `program`) run `runs` times: rows t * m + c for
 /// readout layers t = 0..T-1 (T = runs, or 0 for a cycle without readout) and the perfect layer T, read from the
-/// frames at the end. Bit s of a row is shot s.
+/// frames at the end; with `logicals`, then one row per Z logical: its flip. Bit s of a row is shot s.
 quantum::BitTable sample_detection_events(const quantum::Program& program, const ReadoutCycle& cycle,
                                           const quantum::CssCode& code, std::uint64_t runs, std::size_t shots,
-                                          std::uint64_t seed, std::uint64_t stream);
+                                          std::uint64_t seed, std::uint64_t stream, bool logicals = false);
 
 /// Row r of `out` (r = first_row + i) becomes row i of `base` (or zero when `base` is null) XOR the parity of
 /// the `frame` rows (one per qubit) of sets[i]: a check's syndrome bit, or a logical's flip, per shot.
