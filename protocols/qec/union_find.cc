@@ -182,7 +182,7 @@ void UnionFindDecoder::clear() {
 std::uint64_t UnionFindDecoder::peel(std::vector<std::uint32_t>* edges) {
     // A spanning forest of the grown edges, level by level: level 0 is the boundary and the lowest-numbered node of
     // each cluster off it; a node first reached from level k hangs from its lowest-numbered grown edge to level k.
-    // order_ lists the nodes by level (levels_ at the starts); via_edge_ is each one's edge to its parent and
+    // order_ lists the nodes level by level; via_edge_ is each one's edge to its parent and
     // level_ is 1 + its level (0: not reached).
     order_.clear();
     const auto grown = [this](std::uint32_t e) { return growth_[e] >= length_[e]; };
