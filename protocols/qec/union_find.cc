@@ -37,7 +37,7 @@ UnionFindDecoder::UnionFindDecoder(const DecodingGraph& graph, std::uint32_t res
       level_(graph.num_nodes + 1, 0),
       frontier_(graph.num_nodes + 1),
       via_edge_(graph.num_nodes + 1, 0),
-      lowest_(graph.num_nodes + 1, 0) {
+      lowest_(graph.num_nodes + 1, graph.num_nodes) {
     length_ = union_find_lengths(graph, resolution);
 }
 
@@ -167,6 +167,7 @@ void UnionFindDecoder::clear() {
     for (std::uint32_t v : touched_nodes_) {
         in_cluster_[v] = parity_[v] = at_boundary_[v] = defect_[v] = 0;
         level_[v] = 0;
+        lowest_[v] = boundary_node_;
         frontier_[v].clear();
     }
     for (std::uint32_t e : touched_edges_) growth_[e] = 0;
@@ -186,7 +187,7 @@ std::uint64_t UnionFindDecoder::peel(std::vector<std::uint32_t>* edges) {
     // level_ is 1 + its level (0: not reached).
     order_.clear();
     const auto grown = [this](std::uint32_t e) { return growth_[e] >= length_[e]; };
-    for (std::uint32_t v : touched_nodes_) lowest_[find(v)] = boundary_node_;
+    // lowest_ holds boundary_node_ (above every node) outside a decode; clear() restores it.
     for (std::uint32_t v : touched_nodes_) {
         std::uint32_t& low = lowest_[find(v)];
         low = std::min(low, v);
