@@ -106,7 +106,7 @@ ComponentKind ReadoutMemory::kind() {
                     "a CNN trained on this memory's own sampled histories, pruned and quantized as asked, each decode "
                     "an inference timed on a systolic array (whole histories of the toric code only)")
         .with_default("union_find");
-    k.params.frequency("decoder_clock", "uf_accel: the accelerator's clock").with_default("250 MHz");
+    k.params.frequency("decoder_clock", "uf_accel, nn_accel: the decoder hardware's clock").with_default("250 MHz");
     k.params.integer("decoder_pes", "uf_accel: processing elements (0: one per vertex of the largest window's "
                                     "graph; fewer: each serves several vertices in turn)")
         .with_default("0").at_least(0);
@@ -425,6 +425,10 @@ void ReadoutMemory::calibrate() {
             }
             std::vector<double> p(a[0].size());
             for (std::size_t k = 0; k < p.size(); ++k) {
+                if (a[0][k] <= 1e-12) {  // p = 1/2 already: it stays there
+                    p[k] = 0.5;
+                    continue;
+                }
                 const double r = a[1][k] / a[0][k];
                 if (std::abs(a[2][k] - a[1][k] * r) > 1e-9)
                     throw std::invalid_argument(
