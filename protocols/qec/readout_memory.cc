@@ -122,6 +122,9 @@ ComponentKind ReadoutMemory::kind() {
         .at_least(1).at_most(256);
     k.params.integer("nn_train_shots", "nn_accel: sampled histories it is trained on").with_default("20000")
         .at_least(64).at_most(10000000);
+    k.params.real("nn_train_p", "nn_accel: train on histories at this error probability (q scaled alike; 0: the "
+                                "memory's own p), so that rare logical flips are seen often enough")
+        .with_default("0").at_least(0).at_most(0.5);
     k.params.integer("nn_epochs", "nn_accel: training epochs (and half as many again after pruning)")
         .with_default("5").at_least(1).at_most(1000);
     k.params.real("nn_prune", "nn_accel: fraction of the weights pruned by global magnitude after training")
@@ -354,9 +357,21 @@ void ReadoutMemory::train_neural() {
     const auto L = std::uint32_t(std::lround(std::sqrt(double(cycle_.num_checks))));
     const NnDecoderShape shape{L, std::uint32_t(cycles_) + 1, std::uint32_t(code_.z_logicals.size())};
     const auto shots = std::size_t(p.integer("nn_train_shots"));
-    const quantum::BitTable events = sample_detection_events(*program_, cycle_, code_, cycles_, shots,
-                                                             simulation().seed(), stream_id(name(), "nn_training"),
-                                                             /*logicals=*/true);
+    // The training histories: this memory's own, or the same memory at nn_train_p.
+    const double train_p = p.real("nn_train_p");
+    std::unique_ptr<ReadoutCycle> train_cycle;
+    std::unique_ptr<quantum::Program> train_program;
+    if (train_p > 0) {
+        ReadoutCycleOptions o = cycle_options(p, rule_.get());
+        if (o.noise.q >= 0 && o.noise.p > 0) o.noise.q = std::min(0.5, o.noise.q * train_p / o.noise.p);
+        o.noise.p = train_p;
+        train_cycle = std::make_unique<ReadoutCycle>(readout_cycle(code_, o, device_));
+        train_program = std::make_unique<quantum::Program>(quantum::compile(train_cycle->timed.circuit));
+    }
+    const quantum::BitTable events =
+        sample_detection_events(train_program ? *train_program : *program_, train_cycle ? *train_cycle : cycle_,
+                                code_, cycles_, shots, simulation().seed(), stream_id(name(), "nn_training"),
+                                /*logicals=*/true);
     const nn::Dataset data = history_dataset(events, shape, shots);
     nn::Graph net = nn_decoder_network(shape, p.integer("nn_channels"), simulation().seed());
     nn::TrainOptions o;

@@ -503,6 +503,21 @@ TEST(ReadoutMemory, NeuralDecoderTrainsOnTheMemoryAndTakesItsArrayTime) {
     EXPECT_LT(r["nn_cycles"], cycles);
 }
 
+TEST(ReadoutMemory, NeuralDecoderTrainedAtAHigherErrorRateDecodesARareFlipBetter) {
+    // Gate noise p = 0.003 (L = 4, one readout): logical flips are rare in the training histories. Trained on the
+    // same memory at p = 0.02 (20 000 histories, 5 epochs, 8 channels), the network failed 18 of 10 000 shots where
+    // trained at p = 0.003 it failed 98: the test asks for a gap of more than 4 standard errors of the difference.
+    std::map<std::string, std::string> p{{"size", "4"},         {"p", "0.003"},           {"shots", "10000"},
+                                         {"noise", "gate_depolarizing"},                {"device", "ideal"},
+                                         {"cycles", "1"},       {"decoder", "nn_accel"},  {"nn_channels", "8"},
+                                         {"nn_train_shots", "20000"}, {"nn_epochs", "5"}};
+    const double own = run_readout_memory(p, "failures");
+    p["nn_train_p"] = "0.02";
+    const double higher = run_readout_memory(p, "failures");
+    std::printf("trained at p: %.0f failures, at 0.02: %.0f\n", own, higher);
+    EXPECT_GT(own - higher, 4 * std::sqrt(own + higher));
+}
+
 TEST(ReadoutMemory, RefusesANeuralDecoderItCannotRun) {
     const ComponentKind kind = ReadoutMemory::kind();
     Simulation sim;
