@@ -1,11 +1,15 @@
-# qdes_add_layer(NAME <lib> DIR <folder> [DEPS <libs...>] [LIBS <external libs...>])
+# qdes_add_layer(NAME <lib> DIR <folder> [DEPS <libs...>] [LIBS <external libs...>] [EXCLUDE <regex>])
 #
 # Makes one static library from every `*.cc` under the folder that is not a `*.test.cc` or `*.perf.cc`, and one
 # GoogleTest executable `<lib>_tests` from the `*.test.cc` files, discovered by ctest. A folder without sources
-# yet gives an INTERFACE library of the same name, so that later layers can already link it.
+# yet gives an INTERFACE library of the same name, so that later layers can already link it. Files whose path
+# matches EXCLUDE are left to a CMakeLists.txt of their own (hardware/systemc/).
 function(qdes_add_layer)
-  cmake_parse_arguments(L "" "NAME;DIR" "DEPS;LIBS" ${ARGN})
+  cmake_parse_arguments(L "" "NAME;DIR;EXCLUDE" "DEPS;LIBS" ${ARGN})
   file(GLOB_RECURSE all_cc CONFIGURE_DEPENDS ${L_DIR}/*.cc)
+  if(L_EXCLUDE)
+    list(FILTER all_cc EXCLUDE REGEX "${L_EXCLUDE}")
+  endif()
   set(lib_cc "")
   set(test_cc "")
   foreach(f ${all_cc})

@@ -90,6 +90,34 @@ TEST(AccelCli, ScenarioRunPrintsTheLayerTable) {
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "alexnet_os32.h5"));
 }
 
+// The accelerator's DRAM replaced by the example SystemC/TLM-2.0 model (hardware/systemc/models/open_page_dram.cc)
+// through the bridge: the same statistics and layer table as the built-in DRAM, printed digit for digit; an
+// unknown model is refused at the component's line with the models known.
+TEST(AccelCli, ASystemCDramModelStandsInForTheBuiltinOne) {
+    TempDir dir;
+    const std::string scenario = (source_dir() / "scenarios/accel/pruned_quantized_gemm.yaml").string();
+    const auto printed = [&](const std::string& model) {
+        const CommandResult r = run_qdes("run " + scenario + " --no-progress --set components.accel.dram_model=" +
+                                         model + " --overwrite --out " + (dir.path() / model).string());
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::string kept;  // without the wall-clock and output lines
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);)
+            if (line.find("wall") == std::string::npos && line.rfind("output:", 0) != 0) kept += line + "\n";
+        return kept;
+    };
+    const std::string builtin = printed("builtin");
+    EXPECT_NE(builtin.find("accel.cycles"), std::string::npos) << builtin;
+    EXPECT_EQ(printed("open_page_dram"), builtin);
+    const CommandResult bad = run_qdes("run " + scenario + " --set components.accel.dram_model=nope --out " +
+                                       (dir.path() / "bad").string());
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("pruned_quantized_gemm.yaml:15:3: components.accel: dram_model: no memory model \"nope\" "
+                           "(known: builtin, open_page_dram)"),
+              std::string::npos)
+        << bad.err;
+}
+
 TEST(AccelCli, ScenarioWithBuffersTooSmallFailsBeforeTheRun) {
     // The layers fit no fold in the accelerator's buffers: the scenario is rejected while it is built (exit 2,
     // naming the scenario file, line and component), and no run file is written.

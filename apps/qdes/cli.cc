@@ -5,6 +5,7 @@
 
 #include "models/quantum/quantum_memory.h"
 #include "hardware/accel/accelerator.h"
+#include "hardware/systemc/register.h"
 #include "protocols/inference/workload.h"
 #include "protocols/lec/lec_memory.h"
 #include "protocols/qec/decoding_memory.h"
@@ -19,6 +20,7 @@ ComponentRegistry build_registry() {
     lec::register_lec_components(registry);
     qec::register_qec_components(registry);
     accel::register_accel_components(registry);
+    systemc::register_systemc_memory_models();  // dram_model: the SystemC/TLM-2.0 models compiled in
     inference::register_inference_components(registry);
     return registry;
 }

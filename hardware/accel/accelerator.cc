@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "hardware/accel/memory_models.h"
 #include "sim/simulation.h"
 
 namespace qdes::accel {
@@ -30,6 +31,9 @@ ComponentKind Accelerator::kind() {
     k.params.integer("bank_width_bits", "bits a bank reads or writes per cycle").with_default("64").at_least(8).at_most(4096);
     k.params.choice("dram", dram_preset_names(), "DRAM preset (timings and energy per bit)").with_default("ddr4_2400");
     k.params.integer("dram_channels", "DRAM channels (0: the preset's)").with_default("0").at_least(0).at_most(1024);
+    k.params.string("dram_model", "the memory model behind the DRAM timing: builtin, or a registered model such as a "
+                                  "SystemC/TLM-2.0 target (hardware/systemc/; `qdes list-params` does not list them)")
+        .with_default("builtin");
     k.params.choice("mac", {"fixed", "bit_serial", "bit_fused"},
                     "MAC throughput by operand width: fixed (one MAC per cycle up to mac_bits), bit_serial (weight "
                     "bits cycles per MAC), bit_fused (narrow operands share a mac_bits unit)")
@@ -76,6 +80,7 @@ AcceleratorSetup Accelerator::setup_of(const ParamValues& p) {
     c.ifmap.bank_width_bits = c.filter.bank_width_bits = c.ofmap.bank_width_bits =
         std::uint32_t(p.integer("bank_width_bits"));
     c.dram = dram_preset(p.string("dram"));
+    s.memory_model = p.string("dram_model");
     if (p.integer("dram_channels") > 0) c.dram.channels = std::uint32_t(p.integer("dram_channels"));
     parse_mac_kind(p.string("mac"), c.mac);
     c.mac_bits = std::uint32_t(p.integer("mac_bits"));
@@ -98,7 +103,7 @@ static ScaleSimConfig scalesim_config_of(const AcceleratorConfig& c) {
 Accelerator::Accelerator(Simulation& sim, std::string name, AcceleratorSetup setup)
     : Component(sim, std::move(name)),
       setup_(std::move(setup)),
-      dram_(std::make_unique<Dram>(setup_.config.dram)),
+      dram_(make_memory_model(setup_.memory_model, setup_.config.dram)),
       in_(*this, "in", [this](const GemmRequest& r) { arrive(r); }, "layers to run, one GEMM each"),
       done_(*this, "done", "the index of each finished layer, when its last output has landed", true),
       layer_trace_(open_trace(

@@ -47,6 +47,7 @@ enum class AccelMode { kRealistic, kScaleSim };
 
 struct AcceleratorSetup {
     AcceleratorConfig config;
+    std::string memory_model = "builtin";  ///< hardware/accel/memory_models.h
     AccelMode mode = AccelMode::kRealistic;
     ScaleSimMean scalesim_mean = ScaleSimMean::kPythonSum;
 };
@@ -76,7 +77,7 @@ class Accelerator final : public Component {
     void layer_done();
 
     AcceleratorSetup setup_;
-    std::unique_ptr<Dram> dram_;
+    std::unique_ptr<MemoryTarget> dram_;
     InPort<GemmRequest> in_;
     OutPort<GemmDone> done_;
     std::deque<GemmRequest> waiting_;

@@ -54,17 +54,27 @@ struct DramStats {
     TimePs bus_busy_ps = 0;  ///< summed over channels
 };
 
-class Dram {
+/// What the accelerator reads and writes its operands through: the built-in Dram, or a model that stands in for it
+/// (hardware/accel/memory_models.h; a user's SystemC/TLM-2.0 target through hardware/systemc/).
+class MemoryTarget {
+  public:
+    virtual ~MemoryTarget() = default;
+    /// Serves `bytes` at `address` (split into bursts), queued at `issue_ps`; returns when its last burst has
+    /// crossed the bus. Requests come in non-decreasing time order per channel.
+    virtual TimePs access(std::uint64_t address, std::uint64_t bytes, bool write, TimePs issue_ps) = 0;
+    /// Traffic and row-buffer counts so far (a model that does not know a count leaves it 0).
+    virtual const DramStats& stats() const = 0;
+};
+
+class Dram final : public MemoryTarget {
   public:
     explicit Dram(DramTiming timing);
 
-    /// Serves `bytes` at `address` (split into bursts), queued at `issue_ps`; returns when its last burst has
-    /// crossed the bus. Requests must be issued in non-decreasing time order per channel for the timing to mean
-    /// first come, first served.
-    TimePs access(std::uint64_t address, std::uint64_t bytes, bool write, TimePs issue_ps);
+    /// First come, first served per channel (see the header comment).
+    TimePs access(std::uint64_t address, std::uint64_t bytes, bool write, TimePs issue_ps) override;
 
     const DramTiming& timing() const { return t_; }
-    const DramStats& stats() const { return stats_; }
+    const DramStats& stats() const override { return stats_; }
 
   private:
     struct Bank {

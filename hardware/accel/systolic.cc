@@ -314,7 +314,7 @@ LoopNest choose_loop_nest(const AcceleratorConfig& c, const GemmOp& op) {
     return best;
 }
 
-LayerRun::LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram, TimePs start_ps)
+LayerRun::LayerRun(const AcceleratorConfig& config, const GemmOp& op, MemoryTarget& dram, TimePs start_ps)
     : c_(config), op_(op), dram_(dram) {
     validate(op);
     check_buffers(config, op);

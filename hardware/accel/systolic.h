@@ -166,7 +166,7 @@ class SliceCache {
 /// component can make one event per fold.
 class LayerRun {
   public:
-    LayerRun(const AcceleratorConfig& config, const GemmOp& op, Dram& dram, TimePs start_ps);
+    LayerRun(const AcceleratorConfig& config, const GemmOp& op, MemoryTarget& dram, TimePs start_ps);
     bool done() const { return next_fold_ >= total_folds_; }
     /// Runs fold `next`; returns the start time of the following fold, or the layer's end once done().
     TimePs step();
@@ -186,7 +186,7 @@ class LayerRun {
 
     const AcceleratorConfig& c_;
     const GemmOp& op_;
-    Dram& dram_;
+    MemoryTarget& dram_;
     FoldGeometry g_;
     LoopNest nest_;
     OperandBytes bytes_;
