@@ -97,7 +97,9 @@ std::uint64_t UfAccelerator::memory_needed(std::uint64_t vertices, std::uint64_t
 }
 
 const UfAccelResult& UfAccelerator::decode(const std::vector<std::uint32_t>& defects) {
-    result_ = UfAccelResult{};
+    result_.observables = 0;
+    result_.edges.clear();  // keeps its capacity from decode to decode
+    result_.cycles = UfAccelCycles{};
     UfAccelCycles& cy = result_.cycles;
     const std::uint64_t C = contexts_, h = tree_depth_;
     cy.load = C;

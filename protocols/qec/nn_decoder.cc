@@ -22,6 +22,18 @@ void check_shape(const DecodingGraph& graph, const NnDecoderShape& shape) {
         throw std::invalid_argument("neural decoder: 1 to 8 observables, not " + std::to_string(shape.observables));
 }
 
+/// `samples` empty histories of `shape`, labelled 0.
+nn::Dataset empty_dataset(const NnDecoderShape& shape, std::size_t samples) {
+    nn::Dataset d;
+    d.name = "syndromes";
+    d.split = "train";
+    d.classes = shape.classes();
+    d.samples = nn::Tensor({std::int64_t(samples), std::int64_t(shape.layers), std::int64_t(shape.side),
+                            std::int64_t(shape.side)});
+    d.labels.assign(samples, 0);
+    return d;
+}
+
 nn::Node conv(const std::string& name, std::int64_t in, std::int64_t out) {
     nn::Node n;
     n.name = name;
@@ -47,12 +59,7 @@ nn::Node simple(const std::string& name, nn::Op op) {
 nn::Dataset syndrome_dataset(const DecodingGraph& graph, const NnDecoderShape& shape, std::int64_t samples,
                              std::uint64_t seed) {
     check_shape(graph, shape);
-    nn::Dataset d;
-    d.name = "syndromes";
-    d.split = "train";
-    d.classes = shape.classes();
-    d.samples = nn::Tensor({samples, std::int64_t(shape.layers), std::int64_t(shape.side), std::int64_t(shape.side)});
-    d.labels.resize(std::size_t(samples));
+    nn::Dataset d = empty_dataset(shape, std::size_t(samples));
     GraphSampler sampler(graph);
     quantum::FastRng rng(RandomStream(seed, 0x6e6e646563ull));  // "nndec"
     GraphSample sample;
@@ -70,13 +77,7 @@ nn::Dataset history_dataset(const quantum::BitTable& events, const NnDecoderShap
     const std::size_t per = shape.nodes();
     if (events.rows() != per + shape.observables || events.shots_capacity() < shots)
         throw std::invalid_argument("neural decoder: the sampled histories do not have the network's shape");
-    nn::Dataset d;
-    d.name = "syndromes";
-    d.split = "train";
-    d.classes = shape.classes();
-    d.samples = nn::Tensor({std::int64_t(shots), std::int64_t(shape.layers), std::int64_t(shape.side),
-                            std::int64_t(shape.side)});
-    d.labels.assign(shots, 0);
+    nn::Dataset d = empty_dataset(shape, shots);
     for (std::size_t r = 0; r < per; ++r)
         for (std::size_t s = 0; s < shots; ++s)
             if (events.get(r, s)) d.samples.values[s * per + r] = 1.0f;

@@ -20,6 +20,11 @@ namespace {
 
 constexpr double kPsToS = 1e-12;
 
+/// A value measured once (no standard error, no interval).
+void set_exact(Estimate& e, double value, std::uint64_t count) {
+    e.set(value, std::numeric_limits<double>::quiet_NaN(), value, value, count);
+}
+
 std::unique_ptr<ToricLecRule> rule_of(const Simulation& sim, const ParamValues& p) {
     const bool wants = p.string("lec") == "rule";
     const std::string& file = p.string("rule_file");
@@ -228,8 +233,16 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     if (window > 0 && commit == 0) commit = std::max<std::uint32_t>(1, window / 2);
     if (!readout_ && window > 0) throw std::invalid_argument("window: without readouts there is nothing to stream");
     decoder_ = std::make_unique<StreamingDecoder>(*model_, params.string("decoder"), window, commit);
-    if (params.string("decoder") == "uf_accel") setup_accelerator(params, window);
-    if (params.string("decoder") == "nn_accel") setup_neural(params, window);
+    const std::string& decoder = params.string("decoder");
+    if (decoder == "uf_accel" || decoder == "nn_accel") {
+        if (latency_.kind != LatencyModel::Kind::kFixed || latency_.base_ps != 0 || latency_.per_defect_ps != 0)
+            throw std::invalid_argument("latency, decode_time, decode_time_per_defect: the " + decoder +
+                                        " decoder's latency is simulated on its hardware; leave them unset");
+        if (!(params.frequency("decoder_clock").hertz() > 0))
+            throw std::invalid_argument("decoder_clock: must be above 0 Hz");
+    }
+    if (decoder == "uf_accel") setup_accelerator(params, window);
+    if (decoder == "nn_accel") setup_neural(params, window);
     if (feed_forward_ > 0) {
         if (window == 0)
             throw std::invalid_argument("feed_forward_every: a feed-forward needs a streaming decoder (window > 0)");
@@ -268,9 +281,8 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     add_statistic("decode_latency", decode_latency_, "s", "simulated latency of each decode");
     if (accel_memory_ > 0) {
         add_statistic("decode_cycles", decode_cycles_, "cycles", "uf_accel: the accelerator's cycles per decode");
-        const double nan = std::numeric_limits<double>::quiet_NaN();
-        accel_pes_stat_.set(double(accel_pes_), nan, double(accel_pes_), double(accel_pes_), 1);
-        accel_memory_stat_.set(double(accel_memory_), nan, double(accel_memory_), double(accel_memory_), 1);
+        set_exact(accel_pes_stat_, double(accel_pes_), 1);
+        set_exact(accel_memory_stat_, double(accel_memory_), 1);
         add_statistic("decoder_pes", accel_pes_stat_, "PEs", "uf_accel: processing elements");
         add_statistic("decoder_memory_needed", accel_memory_stat_, "bytes",
                       "uf_accel: state memory the largest window's graph needs");
@@ -294,11 +306,7 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
 }
 
 void ReadoutMemory::setup_accelerator(const ParamValues& params, std::uint32_t window) {
-    if (latency_.kind != LatencyModel::Kind::kFixed || latency_.base_ps != 0 || latency_.per_defect_ps != 0)
-        throw std::invalid_argument("latency, decode_time, decode_time_per_defect: the uf_accel decoder's latency is "
-                                    "simulated from its cycles; leave them unset");
     accel_ = accel_config_of(params);
-    if (!(accel_.clock_hz > 0)) throw std::invalid_argument("decoder_clock: must be above 0 Hz");
     hw::UfAccelerator::check(accel_);
     const auto resolution = std::uint32_t(params.integer("decoder_resolution"));
     // The largest graph the accelerator must hold: a streaming window, or the whole history.
@@ -329,16 +337,12 @@ void ReadoutMemory::setup_accelerator(const ParamValues& params, std::uint32_t w
 }
 
 void ReadoutMemory::setup_neural(const ParamValues& params, std::uint32_t window) {
-    if (latency_.kind != LatencyModel::Kind::kFixed || latency_.base_ps != 0 || latency_.per_defect_ps != 0)
-        throw std::invalid_argument("latency, decode_time, decode_time_per_defect: the nn_accel decoder's latency is "
-                                    "simulated on its array; leave them unset");
     if (params.string("code") != "toric2d") throw std::invalid_argument("decoder: nn_accel decodes the toric2d code");
     if (!readout_ || window > 0)
         throw std::invalid_argument("decoder: nn_accel predicts a whole history's logicals: it needs readouts "
                                     "(readout_every > 0) and window 0");
     const auto bits = std::int64_t(params.integer("nn_bits"));
     if (bits == 1) throw std::invalid_argument("nn_bits: 0 (float) or 2 to 16");
-    if (params.frequency("decoder_clock").hertz() <= 0) throw std::invalid_argument("decoder_clock: must be above 0 Hz");
     neural_ = std::make_unique<NeuralSetup>();
     neural_->params = params;
     if (!params.string("nn_nm").empty()) {
@@ -397,14 +401,11 @@ void ReadoutMemory::train_neural() {
     const NnAcceleratorTiming t = time_on_accelerator(net, setup);
     const Decoder::Simulated latency{t.cycles, TimePs(std::llround(t.seconds * 1e12))};
     const auto info = net.infer();
-    const auto set = [](Estimate& e, double v) {
-        e.set(v, std::numeric_limits<double>::quiet_NaN(), v, v, 1);
-    };
     std::uint64_t nonzero = 0;
     for (const nn::NodeInfo& i : info) nonzero += std::uint64_t(i.nonzero_params);
-    set(neural_->cycles, double(t.cycles));
-    set(neural_->macs, double(t.macs));
-    set(neural_->nonzero, double(nonzero));
+    set_exact(neural_->cycles, double(t.cycles), 1);
+    set_exact(neural_->macs, double(t.macs), 1);
+    set_exact(neural_->nonzero, double(nonzero), 1);
     auto shared = std::make_shared<const nn::Graph>(std::move(net));
     model_->set_decoder_factory("nn_accel", [shared, shape, latency](const DecodingGraph& g) {
         if (g.num_nodes != shape.nodes())
@@ -420,8 +421,7 @@ void ReadoutMemory::calibrate() {
         const auto fit_history = [&](std::uint64_t runs) {
             const quantum::DetectorErrorModel dem = quantum::analyze_errors(history_circuit(cycle_, code_, runs));
             const auto fit = model_->set_from_error_model(dem, std::uint32_t(readout_ ? runs : 0), 1e-9);
-            graph_unmatched_.set(fit.unmatched_p, std::numeric_limits<double>::quiet_NaN(), fit.unmatched_p,
-                                 fit.unmatched_p, fit.unmatched);
+            set_exact(graph_unmatched_, fit.unmatched_p, fit.unmatched);
         };
         if (readout_) {
             // A history long enough for every kind of layer (first, bulk, against the perfect readout).
@@ -649,12 +649,12 @@ void ReadoutMemory::finish() {
     const std::uint64_t n = shots_done_.count(), k = failures_.count();
     const double cycle_s = double(cycle_.timed.total_ps) * kPsToS;
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    cycle_duration_.set(cycle_s, nan, cycle_s, cycle_s, 1);
+    set_exact(cycle_duration_, cycle_s, 1);
     const double round_s = cycle_s / double(cycle_.rounds);
-    round_duration_.set(round_s, nan, round_s, round_s, 1);
+    set_exact(round_duration_, round_s, 1);
     if (decoded_events_ > 0) {
         const double per_event = cpu_s_ / decoded_events_;  // one measurement: no interval
-        cpu_per_event_.set(per_event, nan, per_event, per_event, std::uint64_t(decoded_events_));
+        set_exact(cpu_per_event_, per_event, std::uint64_t(decoded_events_));
     }
     if (n == 0 || rounds_sum_ <= 0) return;
     estimates_.set(k, n, rounds_sum_ / double(n), time_sum_s_ / rounds_sum_, confidence_);
@@ -671,7 +671,7 @@ void ReadoutMemory::finish() {
         const auto per_op = [&](double p) { return error_per_round_of(lifetime_of(p, ops)); };
         error_per_operation_.set(per_op(P), nan, per_op(P_lo), per_op(P_hi), k);
         const double t = time_sum_s_ / ops_sum_;
-        time_per_operation_.set(t, nan, t, t, std::uint64_t(ops_sum_));
+        set_exact(time_per_operation_, t, std::uint64_t(ops_sum_));
     }
 }
 
