@@ -96,9 +96,9 @@ TEST(AccelCli, ScenarioRunPrintsTheLayerTable) {
 TEST(AccelCli, ASystemCDramModelStandsInForTheBuiltinOne) {
     TempDir dir;
     const std::string scenario = (source_dir() / "scenarios/accel/pruned_quantized_gemm.yaml").string();
-    const auto printed = [&](const std::string& model) {
+    const auto printed = [&](const std::string& model, const std::string& more = "") {
         const CommandResult r = run_qdes("run " + scenario + " --no-progress --set components.accel.dram_model=" +
-                                         model + " --overwrite --out " + (dir.path() / model).string());
+                                         model + more + " --overwrite --out " + (dir.path() / model).string());
         EXPECT_EQ(r.exit_code, 0) << r.err;
         std::string kept;  // without the wall-clock and output lines
         std::istringstream lines(r.out);
@@ -109,6 +109,35 @@ TEST(AccelCli, ASystemCDramModelStandsInForTheBuiltinOne) {
     const std::string builtin = printed("builtin");
     EXPECT_NE(builtin.find("accel.cycles"), std::string::npos) << builtin;
     EXPECT_EQ(printed("open_page_dram"), builtin);
+    // In lock step with SystemC's scheduler (the model annotates its delays, so the times are the same).
+    EXPECT_EQ(printed("open_page_dram", " --set components.accel.dram_sync=lockstep"), builtin);
+    EXPECT_EQ(printed("open_page_dram", " --set components.accel.dram_sync=lockstep"
+                                        " --set components.accel.dram_quantum=1us"),
+              builtin);
+    const CommandResult lockstep_builtin =
+        run_qdes("run " + scenario + " --set components.accel.dram_sync=lockstep --out " + (dir.path() / "b").string());
+    EXPECT_EQ(lockstep_builtin.exit_code, 2);
+    EXPECT_NE(lockstep_builtin.err.find("pruned_quantized_gemm.yaml:15:3: components.accel: dram_sync: lockstep "
+                                        "needs a SystemC model in dram_model"),
+              std::string::npos)
+        << lockstep_builtin.err;
+    // A model from a shared library (hardware/systemc/plugins/closed_page_dram.cc): closed pages lose the row hits
+    // of the layers' streaming reads, so the same layers take longer.
+    const std::string plugin = std::string(QDES_BINARY_DIR) + "/lib/libqdes_closed_page_dram.so";
+    const auto cycles_of = [](const std::string& printed) {
+        const std::size_t at = printed.find("accel.cycles");
+        return at == std::string::npos ? 0.0 : std::stod(printed.substr(at + 12));
+    };
+    const std::string closed =
+        printed("closed_page_dram", " --set components.accel.dram_model_library=" + plugin);
+    EXPECT_GT(cycles_of(closed), 1.05 * cycles_of(builtin)) << closed;
+    const CommandResult no_library = run_qdes("run " + scenario + " --set components.accel.dram_model_library=" +
+                                              "missing.so --out " + (dir.path() / "m").string());
+    EXPECT_EQ(no_library.exit_code, 2);
+    EXPECT_NE(no_library.err.find("pruned_quantized_gemm.yaml:15:3: components.accel: dram_model_library: cannot "
+                                  "load " + (source_dir() / "scenarios/accel/missing.so").string() + ": "),
+              std::string::npos)
+        << no_library.err;
     const CommandResult bad = run_qdes("run " + scenario + " --set components.accel.dram_model=nope --out " +
                                        (dir.path() / "bad").string());
     EXPECT_EQ(bad.exit_code, 2);

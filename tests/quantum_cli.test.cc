@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "models/quantum/shot_format.h"
 #include "tests/support/test_util.h"
 
@@ -159,6 +161,39 @@ TEST(RunCircuit, QuantumScenarioLibraryValidates) {
         CommandResult r = run_qdes("validate " + (source_dir() / s).string());
         EXPECT_EQ(r.exit_code, 0) << s << ": " << r.err;
     }
+}
+
+// A memory decoded by the example SystemC/TLM-2.0 decoder model (hardware/systemc/models/tlm_union_find.cc: the
+// union-find behind a target socket, 80 ns + 16 ns per defect) prints the same statistics, but the CPU time, as the
+// built-in union-find under the linear latency model with those constants: the same corrections, the same
+// latencies, so the same stalls, backlog and failures. An unknown model is refused at the component's line.
+TEST(RunReadoutMemory, ASystemCDecoderModelStandsInForTheBuiltinOne) {
+    TempDir dir;
+    const std::string scenario = (source_dir() / "scenarios/qec/decoder_latency_backlog.yaml").string();
+    const auto printed = [&](const std::string& sets, const std::string& out) {
+        const CommandResult r = run_qdes("run " + scenario + " --no-progress --set components.memory.shots=400 " +
+                                         sets + " --overwrite --out " + (dir.path() / out).string());
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::string kept;  // without wall-clock, CPU and output lines
+        std::istringstream lines(r.out);
+        for (std::string line; std::getline(lines, line);)
+            if (line.find("wall") == std::string::npos && line.find("decode_cpu") == std::string::npos &&
+                line.rfind("output:", 0) != 0)
+                kept += line + "\n";
+        return kept;
+    };
+    const std::string model = printed("--set components.memory.decoder=model "
+                                      "--set components.memory.decoder_model=tlm_union_find", "model");
+    EXPECT_NE(model.find("memory.decode_latency"), std::string::npos) << model;
+    EXPECT_EQ(model, printed("--set components.memory.latency=linear --set 'components.memory.decode_time=80 ns' "
+                             "--set 'components.memory.decode_time_per_defect=16 ns'", "builtin"));
+    const CommandResult bad = run_qdes("run " + scenario + " --set components.memory.decoder=model "
+                                       "--set components.memory.decoder_model=nope --out " + (dir.path() / "b").string());
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find("decoder_latency_backlog.yaml:13:3: components.memory: decoder_model: no decoder model "
+                           "\"nope\" (known: tlm_union_find)"),
+              std::string::npos)
+        << bad.err;
 }
 
 }  // namespace qdes::testing

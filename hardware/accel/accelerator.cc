@@ -34,6 +34,17 @@ ComponentKind Accelerator::kind() {
     k.params.string("dram_model", "the memory model behind the DRAM timing: builtin, or a registered model such as a "
                                   "SystemC/TLM-2.0 target (hardware/systemc/; `qdes list-params` does not list them)")
         .with_default("builtin");
+    k.params.string("dram_model_library", "a shared library of SystemC memory models to load first, relative to the "
+                                          "scenario's folder (hardware/systemc/memory_model.h); empty: none")
+        .with_default("");
+    k.params.choice("dram_sync", {"decoupled", "lockstep"},
+                    "a SystemC dram_model's time: decoupled (each burst one b_transport call with its issue time as "
+                    "the annotated delay; SystemC's scheduler never runs, the model must not wait()) or lockstep "
+                    "(SystemC's scheduler runs beside qdes, within dram_quantum of each burst's issue time)")
+        .with_default("decoupled");
+    k.params.duration("dram_quantum", "lockstep: how far SystemC's time may trail a burst's issue time before it "
+                                      "catches up (0: always)")
+        .with_default("0 ns").at_least(0);
     k.params.choice("mac", {"fixed", "bit_serial", "bit_fused"},
                     "MAC throughput by operand width: fixed (one MAC per cycle up to mac_bits), bit_serial (weight "
                     "bits cycles per MAC), bit_fused (narrow operands share a mac_bits unit)")
@@ -57,6 +68,8 @@ ComponentKind Accelerator::kind() {
                     "revision that wrote its golden report did (numpy)")
         .with_default("python");
     k.create = [](Simulation& sim, const std::string& name, const ParamValues& p) -> Component& {
+        if (!p.string("dram_model_library").empty())
+            load_memory_model_library(sim.resolve_path(p.string("dram_model_library")).string());
         return sim.add<Accelerator>(name, setup_of(p));
     };
     return k;
@@ -81,6 +94,8 @@ AcceleratorSetup Accelerator::setup_of(const ParamValues& p) {
         std::uint32_t(p.integer("bank_width_bits"));
     c.dram = dram_preset(p.string("dram"));
     s.memory_model = p.string("dram_model");
+    s.memory_options.sync = p.string("dram_sync") == "lockstep" ? MemorySync::kLockstep : MemorySync::kDecoupled;
+    s.memory_options.quantum_ps = p.duration_ps("dram_quantum");
     if (p.integer("dram_channels") > 0) c.dram.channels = std::uint32_t(p.integer("dram_channels"));
     parse_mac_kind(p.string("mac"), c.mac);
     c.mac_bits = std::uint32_t(p.integer("mac_bits"));
@@ -103,7 +118,7 @@ static ScaleSimConfig scalesim_config_of(const AcceleratorConfig& c) {
 Accelerator::Accelerator(Simulation& sim, std::string name, AcceleratorSetup setup)
     : Component(sim, std::move(name)),
       setup_(std::move(setup)),
-      dram_(make_memory_model(setup_.memory_model, setup_.config.dram)),
+      dram_(make_memory_model(setup_.memory_model, setup_.config.dram, setup_.memory_options)),
       in_(*this, "in", [this](const GemmRequest& r) { arrive(r); }, "layers to run, one GEMM each"),
       done_(*this, "done", "the index of each finished layer, when its last output has landed", true),
       layer_trace_(open_trace(

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hardware/accel/dram.h"
+#include "hardware/accel/memory_models.h"
 #include "hardware/accel/scalesim_compat.h"
 #include "hardware/accel/systolic.h"
 #include "sim/component.h"
@@ -48,6 +49,7 @@ enum class AccelMode { kRealistic, kScaleSim };
 struct AcceleratorSetup {
     AcceleratorConfig config;
     std::string memory_model = "builtin";  ///< hardware/accel/memory_models.h
+    MemoryModelOptions memory_options;
     AccelMode mode = AccelMode::kRealistic;
     ScaleSimMean scalesim_mean = ScaleSimMean::kPythonSum;
 };

@@ -52,6 +52,10 @@ struct DramStats {
     std::uint64_t row_hits = 0, row_empty = 0, row_conflicts = 0;  ///< per burst
     std::uint64_t refreshes = 0;
     TimePs bus_busy_ps = 0;  ///< summed over channels
+    /// Lock-step SystemC models: bursts that reached the target after their issue time because it was still in a
+    /// wait() for earlier ones, and the time they lost so.
+    std::uint64_t late_bursts = 0;
+    TimePs late_ps = 0;
 };
 
 /// What the accelerator reads and writes its operands through: the built-in Dram, or a model that stands in for it

@@ -429,9 +429,12 @@ TimePs LayerRun::step() {
     }
     const std::uint64_t stream_cycles = std::uint64_t(std::ceil(stream * factor - 1e-9));
     stats_.sram_bandwidth_cycles += stream_cycles - std::uint64_t(stream);
-    std::uint64_t fold_cycles = std::max<std::uint64_t>(stream_cycles, c_.rows);
-    if (f == 0 && !os) fold_cycles += c_.rows;                       // the first stationary load
-    if (f + 1 == total_folds_) fold_cycles += c_.rows + c_.cols - 2;  // the pipeline fills and drains once
+    // The next fold's stationary load (ws, is) or this fold's output drain (os) takes R cycles beside the stream;
+    // after the last fold nothing loads and its outputs are counted as SCALE-Sim counts them (os: in the array).
+    const bool last = f + 1 == total_folds_;
+    std::uint64_t fold_cycles = last ? stream_cycles : std::max<std::uint64_t>(stream_cycles, c_.rows);
+    if (f == 0 && !os) fold_cycles += c_.rows;    // the first stationary load
+    if (last) fold_cycles += c_.rows + c_.cols - 2;  // the pipeline fills and drains once
     stats_.compute_cycles += fold_cycles;
     std::uint64_t end = start + fold_cycles;
     // A slice larger than half its buffer streams in during the fold: the fold cannot end before it has.

@@ -4,9 +4,11 @@
 ///
 /// A fold f streams T' cycles (T scaled by the MAC's throughput at the operand widths, and slowed when the SRAM
 /// banks cannot feed the array edge each cycle). Folds overlap: the next fold's stationary operand loads (or the
-/// previous outputs drain) while the current one streams, so a fold costs max(T', R_a) cycles; the layer pays the
-/// pipeline fill and drain R_a + C_a - 2 once, and ws / is the first R_a-cycle weight (input) load. One fold alone
-/// therefore takes SCALE-Sim's 2 R_a + C_a + T - 2 (ws, is) or T + R_a + C_a - 2 (os) cycles.
+/// previous outputs drain) while the current one streams, so every fold but the last costs max(T', R_a) cycles and
+/// the last T'; the layer pays the pipeline fill and drain R_a + C_a - 2 once, and ws / is the first R_a-cycle
+/// weight (input) load. One fold alone therefore takes SCALE-Sim's 2 R_a + C_a + T - 2 (ws, is) or T + R_a + C_a - 2
+/// (os) cycles. The PE-level SystemC array (hardware/systemc/reference/systolic_array.h) runs this schedule, clock
+/// by clock, and counts the same cycles.
 ///
 /// Data: each operand's slice for fold f + 1 is fetched from DRAM into the idle half of its buffer when fold f
 /// starts, unless it is still held: half of each input buffer keeps the slices most recently fetched, oldest out

@@ -4,10 +4,21 @@
 ///
 /// A model is an sc_module with a `tlm_utils::simple_target_socket<Model> socket` whose `b_transport` serves one
 /// burst per call: a read or a write of DramTiming::burst_bytes() at a burst-aligned address. The bridge
-/// (tlm_memory_bridge.cc) is the initiator: it calls b_transport with `delay` = the burst's issue time, measured
-/// from SystemC time zero, and takes `delay` on return as the time its data has crossed the bus (loosely timed with
-/// temporal decoupling: SystemC's scheduler never runs, so the model must not call wait(), and it keeps its own
-/// state in absolute time). A response other than TLM_OK_RESPONSE stops the simulation with the model's status.
+/// (tlm_memory_bridge.cc) is the initiator, loosely timed: the burst is issued at sc_time_stamp() + `delay`, and the
+/// model sets `delay` on return so that sc_time_stamp() + `delay` is the time its data has crossed the bus. A
+/// response other than TLM_OK_RESPONSE stops the simulation with the model's status. Each model instance lives in a
+/// SystemC context of its own (context.h). Two ways to run it, `dram_sync:` on the systolic_accelerator:
+///
+/// - decoupled (the default): the bridge calls b_transport directly, outside SystemC's scheduler, which never runs;
+///   sc_time_stamp() stays 0, so `delay` carries the absolute issue time. The model must not call wait() (refused
+///   with advice) and keeps its own state in absolute time. The fastest way (bench/tlm_bridge_bench).
+/// - lockstep: the bridge's initiator is an SC_THREAD and SystemC's scheduler runs beside qdes. Before a burst
+///   issued more than `dram_quantum` after SystemC's present, SystemC runs up to the issue time (the model's own
+///   processes with it); within the quantum the burst goes with the difference as its delay, as with
+///   tlm_utils::tlm_quantumkeeper. SystemC runs until the model has answered and no further, so it never gets ahead
+///   of qdes by more than the model's own wait()s. The model may wait(); while it waits, later bursts queue
+///   behind it (they reach it after their issue time: DramStats::late_bursts, late_ps). A quantum of 0 keeps
+///   SystemC exactly at each issue time.
 ///
 /// Adding a model: one C++ file that ends in
 ///     QDES_SYSTEMC_MEMORY_MODEL("name", "one line of what it is", Model)

@@ -1,19 +1,17 @@
 // The TLM-2.0 bridge between the accelerator's memory interface (accel::MemoryTarget) and a user's SystemC
 // target (memory_model.h explains the protocol).
 
-#include <atomic>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
 
 #include "hardware/accel/memory_models.h"
+#include "hardware/systemc/context.h"
 #include "hardware/systemc/memory_model.h"
 #include "hardware/systemc/register.h"
 
-// Debian's libsystemc calls sc_main from its own main(); qdes has its own main and never enters SystemC's, but
-// the library still needs the symbol.
-int sc_main(int, char**) { return 0; }
+#include <tlm_utils/simple_initiator_socket.h>
 
 namespace qdes::systemc {
 
@@ -34,43 +32,142 @@ std::mutex& models_mutex() {
     return m;
 }
 
-/// One memory: an instance of the model, called as a loosely timed initiator calls its target. The call goes to the
-/// target socket's forward interface directly: SystemC is never elaborated (its scheduler never runs), so no port
-/// binding is needed, and new models can be built at any time.
+void set_burst(tlm::tlm_generic_payload& p, bool write, std::uint64_t address, unsigned char* data, unsigned bytes) {
+    p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    p.set_address(address);
+    p.set_data_ptr(data);
+    p.set_data_length(bytes);
+    p.set_streaming_width(bytes);
+    p.set_byte_enable_ptr(nullptr);
+    p.set_dmi_allowed(false);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
+sc_core::sc_time time_of(TimePs ps) { return sc_core::sc_time(double(ps), sc_core::SC_PS); }
+TimePs ps_of(const sc_core::sc_time& t) { return TimePs(t.to_seconds() * 1e12 + 0.5); }
+
+/// Lock step: the initiator is a thread in the model's context, and each burst runs SystemC's scheduler until the
+/// target has answered. Before a burst issued more than the quantum after SystemC's present, the thread waits until
+/// its issue time, so that the model's own processes have run up to it; within the quantum, the burst goes with the
+/// difference as its annotated delay (temporal decoupling, as tlm_utils::tlm_quantumkeeper). SystemC never runs past
+/// the answer to the burst in hand, so it never runs ahead of qdes.
+class Initiator final : public sc_core::sc_module {
+  public:
+    tlm_utils::simple_initiator_socket<Initiator> socket;
+
+    SC_HAS_PROCESS(Initiator);
+    Initiator(sc_core::sc_module_name name, TimePs quantum_ps)
+        : sc_core::sc_module(name), socket("socket"), quantum_(time_of(quantum_ps)) {
+        SC_THREAD(serve);
+    }
+
+    /// Runs one burst issued at `issue_ps`; returns when its data have crossed (both from SystemC time zero).
+    TimePs transport(tlm::tlm_generic_payload& p, TimePs issue_ps, accel::DramStats& stats) {
+        if (!started_) {  // elaborate and let serve() reach its first wait, so that it hears the request
+            sc_core::sc_start(sc_core::SC_ZERO_TIME);
+            started_ = true;
+        }
+        payload_ = &p, issue_ = time_of(issue_ps), pending_ = true, stats_ = &stats;
+        request_.notify(sc_core::SC_ZERO_TIME);
+        // Until serve() pauses; a model that has not answered a second of SystemC time after the issue never will.
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        sc_core::sc_start((issue_ > now ? issue_ - now : sc_core::SC_ZERO_TIME) + sc_core::sc_time(1, sc_core::SC_SEC));
+        if (pending_)
+            throw std::runtime_error("SystemC: the model has not answered a burst issued at " +
+                                     std::to_string(issue_ps) + " ps within a second of SystemC time");
+        return ps_of(done_);
+    }
+
+  private:
+    void serve() {
+        for (;;) {
+            wait(request_);
+            const sc_core::sc_time now = sc_core::sc_time_stamp();
+            sc_core::sc_time offset = sc_core::SC_ZERO_TIME;
+            if (issue_ >= now) {
+                offset = issue_ - now;
+            } else {  // the target was still busy in wait() with earlier bursts
+                ++stats_->late_bursts;
+                stats_->late_ps += ps_of(now - issue_);
+            }
+            if (offset > quantum_) {
+                wait(offset);
+                offset = sc_core::SC_ZERO_TIME;
+            }
+            socket->b_transport(*payload_, offset);
+            done_ = sc_core::sc_time_stamp() + offset;
+            pending_ = false;
+            sc_core::sc_pause();
+        }
+    }
+
+    sc_core::sc_time quantum_;
+    sc_core::sc_event request_;
+    tlm::tlm_generic_payload* payload_ = nullptr;
+    sc_core::sc_time issue_, done_;
+    bool started_ = false, pending_ = false;
+    accel::DramStats* stats_ = nullptr;
+};
+
+/// One memory: an instance of the model in a SystemC context of its own (context.h), called as a loosely timed
+/// initiator calls its target. Decoupled, the call goes to the target socket's forward interface directly, with the
+/// issue time as the annotated delay: SystemC's scheduler never runs, so no port binding is needed. In lock step it
+/// goes through the Initiator above.
 class Bridge final : public accel::MemoryTarget {
   public:
-    Bridge(const std::string& model, const ModelMaker& make, const accel::DramTiming& timing)
+    Bridge(const std::string& model, const ModelMaker& make, const accel::DramTiming& timing,
+           const accel::MemoryModelOptions& options)
         : model_(model), burst_bytes_(timing.burst_bytes()), data_(burst_bytes_, 0) {
-        bound_ = make(unique("qdes_" + model).c_str(), timing);
-        if (!bound_.socket) throw std::logic_error("SystemC model " + model + " has no target socket");
-        // The socket is an sc_export of the forward interface (its own operator-> is the backward path).
-        target_ = static_cast<sc_core::sc_export<tlm::tlm_fw_transport_if<>>*>(bound_.socket)->operator->();
-        if (!target_) throw std::logic_error("SystemC model " + model + ": its target socket is not bound");
+        const Context::Scope scope(context_);
+        try {
+            bound_ = make(("qdes_" + model).c_str(), timing);
+            if (!bound_.socket) throw std::logic_error("SystemC model " + model + " has no target socket");
+            if (options.sync == accel::MemorySync::kLockstep) {
+                initiator_ = std::make_unique<Initiator>("qdes_initiator", options.quantum_ps);
+                initiator_->socket.bind(*bound_.socket);
+            } else {
+                // The socket is an sc_export of the forward interface (its own operator-> is the backward path).
+                target_ = static_cast<sc_core::sc_export<tlm::tlm_fw_transport_if<>>*>(bound_.socket)->operator->();
+                if (!target_) throw std::logic_error("SystemC model " + model + ": its target socket is not bound");
+            }
+        } catch (...) {
+            release();
+            throw;
+        }
+    }
+
+    ~Bridge() override {
+        const Context::Scope scope(context_);
+        release();
     }
 
     TimePs access(std::uint64_t address, std::uint64_t bytes, bool write, TimePs issue_ps) override {
         if (bytes == 0) return issue_ps;
         (write ? stats_.write_bytes : stats_.read_bytes) += bytes;
         const std::uint64_t first = address / burst_bytes_, last = (address + bytes - 1) / burst_bytes_;
+        const Context::Scope scope(context_);
         TimePs done = issue_ps;
         for (std::uint64_t b = first; b <= last; ++b) {
             tlm::tlm_generic_payload p;
-            p.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-            p.set_address(b * burst_bytes_);
-            p.set_data_ptr(data_.data());
-            p.set_data_length(unsigned(burst_bytes_));
-            p.set_streaming_width(unsigned(burst_bytes_));
-            p.set_byte_enable_ptr(nullptr);
-            p.set_dmi_allowed(false);
-            p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-            sc_core::sc_time delay(double(issue_ps), sc_core::SC_PS);
-            target_->b_transport(p, delay);
+            set_burst(p, write, b * burst_bytes_, data_.data(), unsigned(burst_bytes_));
+            TimePs end = 0;
+            try {
+                if (initiator_) {
+                    end = initiator_->transport(p, issue_ps, stats_);
+                } else {
+                    sc_core::sc_time delay = time_of(issue_ps);
+                    target_->b_transport(p, delay);
+                    end = ps_of(delay);
+                }
+            } catch (const sc_core::sc_report& e) {
+                throw std::runtime_error("SystemC memory model " + model_ + ": " + e.what() +
+                                         (initiator_ ? "" : " (a model that calls wait() needs dram_sync: lockstep)"));
+            }
             if (p.get_response_status() != tlm::TLM_OK_RESPONSE)
                 throw std::runtime_error("SystemC memory model " + model_ + ": " + p.get_response_string() +
                                          " for a " + (write ? "write" : "read") + " of " +
                                          std::to_string(burst_bytes_) + " B at address " +
                                          std::to_string(b * burst_bytes_));
-            const auto end = TimePs(delay.to_seconds() * 1e12 + 0.5);
             if (end < issue_ps)
                 throw std::runtime_error("SystemC memory model " + model_ + " answered before the request was made");
             done = std::max(done, end);
@@ -81,25 +178,53 @@ class Bridge final : public accel::MemoryTarget {
     const accel::DramStats& stats() const override { return stats_; }
 
   private:
-    static std::string unique(const std::string& stem) {
-        static std::atomic<std::uint64_t> counter{0};
-        return stem + "_" + std::to_string(counter++);
+    void release() {  // in the context
+        initiator_.reset();
+        bound_.module.reset();
     }
 
     std::string model_;
     std::uint64_t burst_bytes_;
     std::vector<unsigned char> data_;
+    Context context_;  // first in, last out: the objects below live in it
     BoundModel bound_;
+    std::unique_ptr<Initiator> initiator_;
     tlm::tlm_fw_transport_if<>* target_ = nullptr;
     accel::DramStats stats_;
 };
 
 }  // namespace
 
+namespace {
+
+bool& publishing() {  // set once register_systemc_memory_models() has run: later models go straight to accel's registry
+    static bool on = false;
+    return on;
+}
+
+void publish(const std::string& model, const Entry& e) {
+    const ModelMaker make = e.make;
+    accel::register_memory_model(
+        model, e.doc, [model, make](const accel::DramTiming& timing, const accel::MemoryModelOptions& o) {
+            return std::unique_ptr<accel::MemoryTarget>(std::make_unique<Bridge>(model, make, timing, o));
+        });
+}
+
+}  // namespace
+
 bool add_model(const char* name, const char* doc, ModelMaker make) {
-    std::lock_guard<std::mutex> lock(models_mutex());
-    models()[name] = Entry{doc, std::move(make)};
-    return true;
+    // Runs in start-up code (a program's, or a library's inside dlopen), where nothing may throw: a fault is noted
+    // for the registry to report.
+    try {
+        std::lock_guard<std::mutex> lock(models_mutex());
+        const auto [it, added] = models().emplace(name, Entry{doc, std::move(make)});
+        if (!added) throw std::invalid_argument(std::string("SystemC model \"") + name + "\" is defined twice");
+        if (publishing()) publish(it->first, it->second);  // from a library loaded later (dram_model_library)
+        return true;
+    } catch (const std::exception& e) {
+        accel::note_memory_model_error(e.what());
+        return false;
+    }
 }
 
 std::vector<std::string> systemc_model_names() {
@@ -110,18 +235,10 @@ std::vector<std::string> systemc_model_names() {
 }
 
 void register_systemc_memory_models() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        std::lock_guard<std::mutex> lock(models_mutex());
-        for (const auto& [name, e] : models()) {
-            const std::string model = name;
-            const ModelMaker make = e.make;
-            accel::register_memory_model(name, e.doc, [model, make](const accel::DramTiming& timing) {
-                std::lock_guard<std::mutex> guard(models_mutex());  // SystemC's object hierarchy is global
-                return std::unique_ptr<accel::MemoryTarget>(std::make_unique<Bridge>(model, make, timing));
-            });
-        }
-    });
+    std::lock_guard<std::mutex> lock(models_mutex());
+    if (publishing()) return;
+    publishing() = true;
+    for (const auto& [name, e] : models()) publish(name, e);
 }
 
 }  // namespace qdes::systemc

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "hardware/accel/memory_models.h"
+#include "hardware/systemc/memory_model.h"
 #include "hardware/systemc/register.h"
 
 namespace qdes::systemc {
@@ -53,7 +54,9 @@ TEST(TlmMemoryBridge, TheExampleModelIsRegisteredBesideTheBuiltinDram) {
         accel::make_memory_model("no_such_model", accel::dram_preset("ddr4_2400"));
         FAIL() << "an unknown model was made";
     } catch (const std::invalid_argument& e) {
-        EXPECT_NE(std::string(e.what()).find("known: builtin, open_page_dram"), std::string::npos) << e.what();
+        const std::string what = e.what();
+        EXPECT_NE(what.find("(known: builtin, "), std::string::npos) << what;
+        EXPECT_NE(what.find(", open_page_dram"), std::string::npos) << what;
     }
 }
 
@@ -87,6 +90,158 @@ TEST(TlmMemoryBridge, ALongTraceWithRefreshesTimesAsTheBuiltinDram) {
     auto bridged = accel::make_memory_model("open_page_dram", t);
     EXPECT_EQ(replay(*bridged, accesses), replay(*builtin, accesses));
     EXPECT_GT(builtin->stats().refreshes, 10u);
+}
+
+accel::MemoryModelOptions lockstep(TimePs quantum_ps) {
+    accel::MemoryModelOptions o;
+    o.sync = accel::MemorySync::kLockstep;
+    o.quantum_ps = quantum_ps;
+    return o;
+}
+
+// In lock step the example model (which annotates its delays and never waits) answers every access as decoupled and
+// as the built-in Dram do, whatever the quantum: through refreshes, 2000 accesses over 40 us.
+TEST(TlmMemoryBridge, InLockStepTheExampleModelStillTimesAsTheBuiltinDram) {
+    register_systemc_memory_models();
+    const accel::DramTiming t = accel::dram_preset("ddr4_2400");
+    const std::vector<Access> accesses = trace(2000, 5);
+    auto builtin = accel::make_memory_model("builtin", t);
+    const std::vector<TimePs> expected = replay(*builtin, accesses);
+    ASSERT_GT(builtin->stats().refreshes, 3u);
+    for (TimePs quantum : {TimePs(0), TimePs(100'000), TimePs(10'000'000)}) {
+        auto bridged = accel::make_memory_model("open_page_dram", t, lockstep(quantum));
+        EXPECT_EQ(replay(*bridged, accesses), expected) << "quantum " << quantum << " ps";
+        EXPECT_EQ(bridged->stats().late_bursts, 0u);
+    }
+    EXPECT_THROW(accel::make_memory_model("builtin", t, lockstep(0)), std::invalid_argument);
+}
+
+// A target written with wait(): each burst holds it for 50 ns of SystemC time, one burst at a time.
+class WaitingMemory : public sc_core::sc_module {
+  public:
+    static constexpr TimePs kLatencyPs = 50'000;
+    tlm_utils::simple_target_socket<WaitingMemory> socket;
+    WaitingMemory(sc_core::sc_module_name name, const accel::DramTiming&) : sc_core::sc_module(name), socket("socket") {
+        socket.register_b_transport(this, &WaitingMemory::b_transport);
+    }
+
+  private:
+    void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+        wait(delay);  // to the issue time
+        delay = sc_core::SC_ZERO_TIME;
+        wait(sc_core::sc_time(double(kLatencyPs), sc_core::SC_PS));
+        p.set_response_status(tlm::TLM_OK_RESPONSE);
+    }
+};
+QDES_SYSTEMC_MEMORY_MODEL("test_waiting_memory", "a target that waits 50 ns per burst (tests)", WaitingMemory);
+
+// A target with a process of its own that ticks every 10 ns. It answers 1 ns after the burst reaches it, plus one
+// picosecond per tick it has counted, so that the answer tells how far SystemC had run.
+class TickingMemory : public sc_core::sc_module {
+  public:
+    tlm_utils::simple_target_socket<TickingMemory> socket;
+    SC_HAS_PROCESS(TickingMemory);
+    TickingMemory(sc_core::sc_module_name name, const accel::DramTiming&) : sc_core::sc_module(name), socket("socket") {
+        socket.register_b_transport(this, &TickingMemory::b_transport);
+        SC_THREAD(tick);
+    }
+
+  private:
+    void tick() {
+        for (;;) {
+            wait(10, sc_core::SC_NS);
+            ++ticks_;
+        }
+    }
+    void b_transport(tlm::tlm_generic_payload& p, sc_core::sc_time& delay) {
+        delay += sc_core::sc_time(1, sc_core::SC_NS) + sc_core::sc_time(double(ticks_), sc_core::SC_PS);
+        p.set_response_status(tlm::TLM_OK_RESPONSE);
+    }
+    std::uint64_t ticks_ = 0;
+};
+QDES_SYSTEMC_MEMORY_MODEL("test_ticking_memory", "a target with a 10 ns ticker of its own (tests)", TickingMemory);
+
+// The waiting target serialises its bursts: a one-burst access issued after the last has finished takes exactly the
+// latency; a four-burst access takes four latencies, its last three bursts reaching the target late by 1, 2 and 3.
+// Decoupled, its wait() is refused with advice.
+TEST(TlmMemoryBridge, InLockStepATargetMayWaitAndItsBurstsQueue) {
+    register_systemc_memory_models();
+    const accel::DramTiming t = accel::dram_preset("ddr4_2400");
+    const std::uint64_t burst = t.burst_bytes();
+    constexpr TimePs L = WaitingMemory::kLatencyPs;
+    for (TimePs quantum : {TimePs(0), TimePs(1'000'000)}) {
+        auto m = accel::make_memory_model("test_waiting_memory", t, lockstep(quantum));
+        EXPECT_EQ(m->access(0, burst, false, 10'000), 10'000 + L);
+        EXPECT_EQ(m->access(burst, burst, true, 200'000), 200'000 + L);
+        EXPECT_EQ(m->stats().late_bursts, 0u);
+        EXPECT_EQ(m->access(0, 4 * burst, false, 400'000), 400'000 + 4 * L);
+        EXPECT_EQ(m->stats().late_bursts, 3u);
+        EXPECT_EQ(m->stats().late_ps, (1 + 2 + 3) * L);
+        EXPECT_EQ(m->stats().bursts, 6u);
+    }
+    auto decoupled = accel::make_memory_model("test_waiting_memory", t);
+    try {
+        decoupled->access(0, burst, false, 0);
+        FAIL() << "a wait() outside SystemC's scheduler passed";
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("needs dram_sync: lockstep"), std::string::npos) << e.what();
+    }
+}
+
+// How far SystemC runs: decoupled, never (the ticker has counted nothing); in lock step with quantum 0, up to each
+// burst's issue time (floor(issue / 10 ns) ticks, the issue times kept off the ticks); with a quantum Q, to within
+// Q of it, and SystemC catches up less often.
+TEST(TlmMemoryBridge, TheQuantumBoundsHowFarSystemCTrailsTheIssueTime) {
+    register_systemc_memory_models();
+    const accel::DramTiming t = accel::dram_preset("ddr4_2400");
+    const auto ticks_seen = [&](accel::MemoryTarget& m, TimePs issue) {
+        return std::int64_t(m.access(0, t.burst_bytes(), false, issue) - issue - 1000);
+    };
+    auto decoupled = accel::make_memory_model("test_ticking_memory", t);
+    auto exact = accel::make_memory_model("test_ticking_memory", t, lockstep(0));
+    const TimePs Q = 200'000;
+    auto loose = accel::make_memory_model("test_ticking_memory", t, lockstep(Q));
+    int behind = 0;
+    for (int k = 0; k < 400; ++k) {
+        const TimePs issue = TimePs(k) * 37'000 + 3;  // never on a tick
+        EXPECT_EQ(ticks_seen(*decoupled, issue), 0);
+        EXPECT_EQ(ticks_seen(*exact, issue), std::int64_t(issue / 10'000)) << issue;
+        const std::int64_t seen = ticks_seen(*loose, issue);
+        EXPECT_LE(seen, std::int64_t(issue / 10'000));
+        EXPECT_GE(seen, std::int64_t((issue - std::min(issue, Q)) / 10'000)) << issue;
+        behind += seen < std::int64_t(issue / 10'000);
+    }
+    EXPECT_GT(behind, 300);  // within the quantum SystemC does not catch up
+}
+
+// The shared-library example (plugins/closed_page_dram.cc), loaded as a scenario's dram_model_library loads it: its
+// model joins the registry, and times bursts by the closed-page rule. DDR4-2400: tRCD = tCL = 13.32 ns, a burst
+// 3.333 ns on the bus, tRAS = 32 ns, tRP = 13.32 ns. A lone burst: 26.64 + 3.333 = 29.973 ns. A second to the same
+// row right after: the bank precharges from max(32, 29.973) for 13.32 ns, so it activates at 45.32 ns and its data
+// end at 75.293 ns (the open-page example's row hit: 33.306 ns).
+TEST(TlmMemoryBridge, AModelFromASharedLibraryJoinsTheRegistry) {
+    register_systemc_memory_models();
+    accel::load_memory_model_library(QDES_CLOSED_PAGE_PLUGIN);
+    accel::load_memory_model_library(QDES_CLOSED_PAGE_PLUGIN);  // a second time: nothing
+    const std::vector<std::string> names = accel::memory_model_names();
+    ASSERT_NE(std::find(names.begin(), names.end(), "closed_page_dram"), names.end());
+    const accel::DramTiming t = accel::dram_preset("ddr4_2400");
+    for (const accel::MemoryModelOptions& o : {accel::MemoryModelOptions{}, lockstep(0)}) {
+        auto closed = accel::make_memory_model("closed_page_dram", t, o);
+        EXPECT_EQ(closed->access(0, t.burst_bytes(), false, 0), 29'973u);
+        EXPECT_EQ(closed->access(t.burst_bytes(), t.burst_bytes(), false, 0), 75'293u);
+    }
+    auto open = accel::make_memory_model("open_page_dram", t);
+    EXPECT_EQ(open->access(0, t.burst_bytes(), false, 0), 29'973u);
+    EXPECT_EQ(open->access(t.burst_bytes(), t.burst_bytes(), false, 0), 33'306u);
+    try {
+        accel::load_memory_model_library("/no/such/libmodel.so");
+        FAIL() << "a missing library loaded";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("dram_model_library: cannot load /no/such/libmodel.so: "),
+                  std::string::npos)
+            << e.what();
+    }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "models/quantum/error_analysis.h"
 #include "protocols/qec/accel_decoder.h"
+#include "protocols/qec/decoder_models.h"
 #include "protocols/qec/nn_decoder.h"
 #include "models/nn/prune.h"
 #include "models/nn/quantize.h"
@@ -61,6 +62,7 @@ std::vector<std::string> memory_decoder_names() {
     std::vector<std::string> names = decoder_names();
     names.push_back("uf_accel");
     names.push_back("nn_accel");
+    names.push_back("model");
     return names;
 }
 
@@ -109,8 +111,13 @@ ComponentKind ReadoutMemory::kind() {
                     "union_find (streams), matching (whole histories, slow), or uf_accel: union-find on a simulated "
                     "accelerator (hardware/decoder/uf_accel.h), whose cycles are each decode's latency; or nn_accel: "
                     "a CNN trained on this memory's own sampled histories, pruned and quantized as asked, each decode "
-                    "an inference timed on a systolic array (whole histories of the toric code only)")
+                    "an inference timed on a systolic array (whole histories of the toric code only); or model: the "
+                    "decoder model named by decoder_model, such as a SystemC/TLM-2.0 target, whose reported latency is "
+                    "each decode's")
         .with_default("union_find");
+    k.params.string("decoder_model", "decoder: model: a registered decoder model (hardware/systemc/decoder_model.h; "
+                                     "the example: tlm_union_find)")
+        .with_default("");
     k.params.frequency("decoder_clock", "uf_accel, nn_accel: the decoder hardware's clock").with_default("250 MHz");
     k.params.integer("decoder_pes", "uf_accel: processing elements (0: one per vertex of the largest window's "
                                     "graph; fewer: each serves several vertices in turn)")
@@ -234,12 +241,26 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     if (!readout_ && window > 0) throw std::invalid_argument("window: without readouts there is nothing to stream");
     decoder_ = std::make_unique<StreamingDecoder>(*model_, params.string("decoder"), window, commit);
     const std::string& decoder = params.string("decoder");
-    if (decoder == "uf_accel" || decoder == "nn_accel") {
+    if (decoder == "uf_accel" || decoder == "nn_accel" || decoder == "model") {
         if (latency_.kind != LatencyModel::Kind::kFixed || latency_.base_ps != 0 || latency_.per_defect_ps != 0)
             throw std::invalid_argument("latency, decode_time, decode_time_per_defect: the " + decoder +
                                         " decoder's latency is simulated on its hardware; leave them unset");
-        if (!(params.frequency("decoder_clock").hertz() > 0))
+        if (decoder != "model" && !(params.frequency("decoder_clock").hertz() > 0))
             throw std::invalid_argument("decoder_clock: must be above 0 Hz");
+    }
+    if (decoder == "model") {
+        const std::string model = params.string("decoder_model");
+        if (!has_decoder_model(model)) {
+            std::string known;
+            for (const std::string& n : decoder_model_names()) known += (known.empty() ? "" : ", ") + n;
+            throw std::invalid_argument("decoder_model: " +
+                                        (model.empty() ? std::string("decoder: model needs one")
+                                                       : "no decoder model \"" + model + "\"") +
+                                        " (known: " + (known.empty() ? "none" : known) + ")");
+        }
+        model_->set_decoder_factory("model", [model](const DecodingGraph& g) { return make_decoder_model(model, g); });
+    } else if (!params.string("decoder_model").empty()) {
+        throw std::invalid_argument("decoder_model: only with decoder: model");
     }
     if (decoder == "uf_accel") setup_accelerator(params, window);
     if (decoder == "nn_accel") setup_neural(params, window);

@@ -533,7 +533,7 @@ TEST(ReadoutMemory, RefusesANeuralDecoderItCannotRun) {
             EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
         }
     };
-    refused({{"window", "4"}}, "a sliding window needs union_find or uf_accel");
+    refused({{"window", "4"}}, "a sliding window needs union_find, uf_accel or model");
     refused({{"readout_every", "0"}}, "needs readouts (readout_every > 0) and window 0");
     refused({{"code", "repetition"}}, "nn_accel decodes the toric2d code");
     refused({{"nn_nm", "3:2"}}, "nn_nm: N:M sparsity 3:2 needs 1 <= N <= M");

@@ -31,8 +31,8 @@ StreamingDecoder::StreamingDecoder(SpaceTimeModel& model, std::string decoder, s
     if (commit_ < 1 || commit_ >= window_)
         throw std::invalid_argument("commit: commit between 1 and window - 1 layers (window " +
                                     std::to_string(window_) + ")");
-    if (name_ != "union_find" && name_ != "uf_accel")
-        throw std::invalid_argument("decoder: a sliding window needs union_find or uf_accel (" + name_ +
+    if (name_ != "union_find" && name_ != "uf_accel" && name_ != "model")
+        throw std::invalid_argument("decoder: a sliding window needs union_find, uf_accel or model (" + name_ +
                                     " decodes whole histories: window 0)");
 }
 

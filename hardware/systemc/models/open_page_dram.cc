@@ -60,7 +60,8 @@ class OpenPageDram : public sc_core::sc_module {
         ch.refresh_due += tREFI_;
     }
 
-    // `delay` comes in as the time the burst is issued and goes out as the time its data has crossed the bus.
+    // Loosely timed: the burst is issued at sc_time_stamp() + delay, and delay goes back as the time from
+    // sc_time_stamp() until its data has crossed the bus. The banks keep their state in absolute time.
     void b_transport(tlm::tlm_generic_payload& p, sc_time& delay) {
         const std::uint64_t bytes = t_.burst_bytes();
         if (p.get_data_length() != bytes || p.get_address() % bytes != 0) {
@@ -75,7 +76,7 @@ class OpenPageDram : public sc_core::sc_module {
         Bank& bank = ch.banks[row_in_channel % t_.banks];
         const std::uint64_t row = row_in_channel / t_.banks;
 
-        const sc_time ready = delay;
+        const sc_time now = sc_core::sc_time_stamp(), ready = now + delay;
         const bool hit = [&] {
             for (;;) {  // a refresh due before this burst's first command goes first
                 const bool h = bank.open && bank.row == row;
@@ -99,7 +100,7 @@ class OpenPageDram : public sc_core::sc_module {
         const sc_time data = std::max(column + tCL_, ch.bus_free);
         bank.next_column = std::max(column, data - tCL_) + burst_;
         ch.bus_free = data + burst_;
-        delay = data + burst_;
+        delay = data + burst_ - now;
         p.set_response_status(tlm::TLM_OK_RESPONSE);
     }
 
