@@ -24,7 +24,9 @@
 ///     QDES_SYSTEMC_MEMORY_MODEL("name", "one line of what it is", Model)
 /// where Model has a constructor Model(sc_core::sc_module_name, const qdes::accel::DramTiming&); and one CMake line
 /// in hardware/systemc/CMakeLists.txt, `qdes_systemc_model(models/file.cc)`. A scenario then selects it with
-/// `dram_model: name` on a systolic_accelerator. Example: models/open_page_dram.cc.
+/// `dram_model: name` on a systolic_accelerator. Example: models/open_page_dram.cc. Or build the file as a shared
+/// library (CMake: `qdes_systemc_plugin(target file)`; the example plugins/closed_page_dram.cc says how outside this
+/// tree) and name it in the scenario, `dram_model_library: path/libmodel.so`.
 
 #include <functional>
 #include <memory>

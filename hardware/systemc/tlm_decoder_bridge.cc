@@ -4,7 +4,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "hardware/accel/memory_models.h"
 #include "hardware/systemc/context.h"
 #include "hardware/systemc/decoder_model.h"
 #include "protocols/qec/decoder_models.h"
@@ -83,7 +82,7 @@ class TlmDecoder final : public qec::Decoder {
 }  // namespace
 
 bool add_decoder_model(const char* name, const char* doc, DecoderMaker make) {
-    // Start-up code, where nothing may throw: a fault is noted for the model registries to report.
+    // Start-up code, where nothing may throw: a fault is noted for the registry to report.
     try {
         const std::string model = name;
         qec::register_decoder_model(model, doc, [model, make](const qec::DecodingGraph& g) {
@@ -91,7 +90,7 @@ bool add_decoder_model(const char* name, const char* doc, DecoderMaker make) {
         });
         return true;
     } catch (const std::exception& e) {
-        accel::note_memory_model_error(e.what());
+        qec::note_decoder_model_error(e.what());
         return false;
     }
 }

@@ -21,6 +21,9 @@ void register_decoder_model(const std::string& name, const std::string& doc, Dec
 /// The registered names, sorted.
 std::vector<std::string> decoder_model_names();
 bool has_decoder_model(const std::string& name);
+/// Notes a model that could not be registered (from start-up code, which must not throw); has_decoder_model and
+/// make_decoder_model then throw it (std::invalid_argument).
+void note_decoder_model_error(const std::string& what);
 /// The model `name` on `graph` (which must outlive it); std::invalid_argument naming the known models otherwise.
 std::unique_ptr<Decoder> make_decoder_model(const std::string& name, const DecodingGraph& graph);
 

@@ -9,6 +9,7 @@
 #include "models/quantum/error_analysis.h"
 #include "protocols/qec/accel_decoder.h"
 #include "protocols/qec/decoder_models.h"
+#include "sim/named_registry.h"
 #include "protocols/qec/nn_decoder.h"
 #include "models/nn/prune.h"
 #include "models/nn/quantize.h"
@@ -250,14 +251,11 @@ ReadoutMemory::ReadoutMemory(Simulation& sim, std::string name, const ParamValue
     }
     if (decoder == "model") {
         const std::string model = params.string("decoder_model");
-        if (!has_decoder_model(model)) {
-            std::string known;
-            for (const std::string& n : decoder_model_names()) known += (known.empty() ? "" : ", ") + n;
+        if (!has_decoder_model(model))
             throw std::invalid_argument("decoder_model: " +
                                         (model.empty() ? std::string("decoder: model needs one")
                                                        : "no decoder model \"" + model + "\"") +
-                                        " (known: " + (known.empty() ? "none" : known) + ")");
-        }
+                                        " (known: " + joined_names(decoder_model_names()) + ")");
         model_->set_decoder_factory("model", [model](const DecodingGraph& g) { return make_decoder_model(model, g); });
     } else if (!params.string("decoder_model").empty()) {
         throw std::invalid_argument("decoder_model: only with decoder: model");
