@@ -42,6 +42,11 @@ ComponentKind Accelerator::kind() {
                     "the annotated delay; SystemC's scheduler never runs, the model must not wait()) or lockstep "
                     "(SystemC's scheduler runs beside qdes, within dram_quantum of each burst's issue time)")
         .with_default("decoupled");
+    k.params.choice("dram_protocol", {"lt", "at"},
+                    "a SystemC dram_model's transactions: lt (loosely timed, one b_transport per burst) or at "
+                    "(approximately timed: nb_transport with four phases, an access's bursts outstanding together; "
+                    "needs dram_sync: lockstep)")
+        .with_default("lt");
     k.params.duration("dram_quantum", "lockstep: how far SystemC's time may trail a burst's issue time before it "
                                       "catches up (0: always)")
         .with_default("0 ns").at_least(0);
@@ -96,6 +101,7 @@ AcceleratorSetup Accelerator::setup_of(const ParamValues& p) {
     s.memory_model = p.string("dram_model");
     s.memory_options.sync = p.string("dram_sync") == "lockstep" ? MemorySync::kLockstep : MemorySync::kDecoupled;
     s.memory_options.quantum_ps = p.duration_ps("dram_quantum");
+    s.memory_options.approximately_timed = p.string("dram_protocol") == "at";
     if (p.integer("dram_channels") > 0) c.dram.channels = std::uint32_t(p.integer("dram_channels"));
     parse_mac_kind(p.string("mac"), c.mac);
     c.mac_bits = std::uint32_t(p.integer("mac_bits"));

@@ -44,9 +44,10 @@ std::unique_ptr<MemoryTarget> make_memory_model(const std::string& name, const D
                                                 const MemoryModelOptions& options) {
     registry().report_noted("memory models: ");
     if (name == "builtin") {
-        if (options.sync != MemorySync::kDecoupled)
-            throw std::invalid_argument("dram_sync: lockstep needs a SystemC model in dram_model (the builtin DRAM "
-                                        "has no scheduler to keep in step)");
+        if (options.sync != MemorySync::kDecoupled || options.approximately_timed)
+            throw std::invalid_argument(std::string(options.approximately_timed ? "dram_protocol: at" : "dram_sync: lockstep") +
+                                        " needs a SystemC model in dram_model (the builtin DRAM has no scheduler to "
+                                        "keep in step)");
         return std::make_unique<Dram>(timing);
     }
     const MemoryModelFactory factory = registry().find(name);

@@ -23,6 +23,9 @@ enum class MemorySync { kDecoupled, kLockstep };
 struct MemoryModelOptions {
     MemorySync sync = MemorySync::kDecoupled;
     TimePs quantum_ps = 0;
+    /// Lockstep only: the bursts of an access go as approximately timed transactions (nb_transport, four phases),
+    /// outstanding together, instead of one b_transport after another.
+    bool approximately_timed = false;
 };
 
 using MemoryModelFactory = std::function<std::unique_ptr<MemoryTarget>(const DramTiming&, const MemoryModelOptions&)>;

@@ -19,6 +19,11 @@
 ///   of qdes by more than the model's own wait()s. The model may wait(); while it waits, later bursts queue
 ///   behind it (they reach it after their issue time: DramStats::late_bursts, late_ps). A quantum of 0 keeps
 ///   SystemC exactly at each issue time.
+/// - lockstep with `dram_protocol: at`: approximately timed. The bursts of one access go as outstanding
+///   transactions of the base protocol (nb_transport_fw BEGIN_REQ; END_REQ and BEGIN_RESP by return or on the
+///   backward path; the bridge answers BEGIN_RESP with END_RESP), each BEGIN_REQ once the target has ended the request
+///   before it; the access is done at its last BEGIN_RESP. A model that registers only b_transport is served through
+///   simple_target_socket's adapter, which ends a request only with its response, so its bursts go one at a time.
 ///
 /// Adding a model: one C++ file that ends in
 ///     QDES_SYSTEMC_MEMORY_MODEL("name", "one line of what it is", Model)

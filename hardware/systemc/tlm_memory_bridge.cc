@@ -1,6 +1,7 @@
 // The TLM-2.0 bridge between the accelerator's memory interface (accel::MemoryTarget) and a user's SystemC
 // target (memory_model.h explains the protocol).
 
+#include <deque>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -58,42 +59,66 @@ class Initiator final : public sc_core::sc_module {
     SC_HAS_PROCESS(Initiator);
     Initiator(sc_core::sc_module_name name, TimePs quantum_ps)
         : sc_core::sc_module(name), socket("socket"), quantum_(time_of(quantum_ps)) {
+        socket.register_nb_transport_bw(this, &Initiator::nb_transport_bw);
         SC_THREAD(serve);
+        SC_THREAD(serve_at);
+    }
+
+    /// Approximately timed: the bursts of one access, all issued at `issue_ps`, as outstanding transactions of the
+    /// base protocol (BEGIN_REQ, END_REQ, BEGIN_RESP, END_RESP): each BEGIN_REQ once the target has ended the request
+    /// before it, the access done at the last BEGIN_RESP. Returns that time.
+    TimePs transport_at(std::deque<tlm::tlm_generic_payload>& bursts, TimePs issue_ps, accel::DramStats& stats) {
+        at_bursts_ = &bursts, at_done_ = sc_core::SC_ZERO_TIME;
+        run(at_request_, issue_ps, stats);
+        return ps_of(at_done_);
     }
 
     /// Runs one burst issued at `issue_ps`; returns when its data have crossed (both from SystemC time zero).
     TimePs transport(tlm::tlm_generic_payload& p, TimePs issue_ps, accel::DramStats& stats) {
-        if (!started_) {  // elaborate and let serve() reach its first wait, so that it hears the request
+        payload_ = &p;
+        run(request_, issue_ps, stats);
+        return ps_of(done_);
+    }
+
+  private:
+    /// Wakes the thread that waits on `request` and runs SystemC until it pauses.
+    void run(sc_core::sc_event& request, TimePs issue_ps, accel::DramStats& stats) {
+        if (!started_) {  // elaborate and let the threads reach their first wait, so that they hear the request
             sc_core::sc_start(sc_core::SC_ZERO_TIME);
             started_ = true;
         }
-        payload_ = &p, issue_ = time_of(issue_ps), pending_ = true, stats_ = &stats;
-        request_.notify(sc_core::SC_ZERO_TIME);
-        // Until serve() pauses; a model that has not answered a second of SystemC time after the issue never will.
+        issue_ = time_of(issue_ps), pending_ = true, stats_ = &stats;
+        request.notify(sc_core::SC_ZERO_TIME);
+        // Until the thread pauses; a model that has not answered a second of SystemC time after the issue never will.
         const sc_core::sc_time now = sc_core::sc_time_stamp();
         sc_core::sc_start((issue_ > now ? issue_ - now : sc_core::SC_ZERO_TIME) + sc_core::sc_time(1, sc_core::SC_SEC));
         if (pending_)
             throw std::runtime_error("SystemC: the model has not answered a burst issued at " +
                                      std::to_string(issue_ps) + " ps within a second of SystemC time");
-        return ps_of(done_);
     }
 
-  private:
+    /// The annotated delay for a burst issued at issue_, after catching SystemC up when it trails by more than the
+    /// quantum; counts a burst that reaches the target after its issue time.
+    sc_core::sc_time offset_for_issue() {
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        sc_core::sc_time offset = sc_core::SC_ZERO_TIME;
+        if (issue_ >= now) {
+            offset = issue_ - now;
+        } else {  // the target was busy: in a wait() with earlier bursts, or not yet accepting (AT)
+            ++stats_->late_bursts;
+            stats_->late_ps += ps_of(now - issue_);
+        }
+        if (offset > quantum_) {
+            wait(offset);
+            offset = sc_core::SC_ZERO_TIME;
+        }
+        return offset;
+    }
+
     void serve() {
         for (;;) {
             wait(request_);
-            const sc_core::sc_time now = sc_core::sc_time_stamp();
-            sc_core::sc_time offset = sc_core::SC_ZERO_TIME;
-            if (issue_ >= now) {
-                offset = issue_ - now;
-            } else {  // the target was still busy in wait() with earlier bursts
-                ++stats_->late_bursts;
-                stats_->late_ps += ps_of(now - issue_);
-            }
-            if (offset > quantum_) {
-                wait(offset);
-                offset = sc_core::SC_ZERO_TIME;
-            }
+            sc_core::sc_time offset = offset_for_issue();
             socket->b_transport(*payload_, offset);
             done_ = sc_core::sc_time_stamp() + offset;
             pending_ = false;
@@ -101,11 +126,67 @@ class Initiator final : public sc_core::sc_module {
         }
     }
 
+    void serve_at() {
+        for (;;) {
+            wait(at_request_);
+            responses_due_ = at_bursts_->size();
+            for (tlm::tlm_generic_payload& p : *at_bursts_) {
+                sc_core::sc_time offset = offset_for_issue();
+                request_open_ = false, in_request_ = &p;
+                tlm::tlm_phase phase = tlm::BEGIN_REQ;
+                const tlm::tlm_sync_enum status = socket->nb_transport_fw(p, phase, offset);
+                if (status == tlm::TLM_COMPLETED) {
+                    respond(sc_core::sc_time_stamp() + offset);
+                    open_request(offset);
+                } else if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
+                    open_request(offset);
+                } else if (status == tlm::TLM_UPDATED && phase == tlm::BEGIN_RESP) {
+                    respond(sc_core::sc_time_stamp() + offset);
+                    open_request(offset);
+                    tlm::tlm_phase end = tlm::END_RESP;
+                    sc_core::sc_time zero = sc_core::SC_ZERO_TIME;
+                    socket->nb_transport_fw(p, end, zero);
+                }
+                while (!request_open_) wait(request_opened_);  // the request exclusion rule
+                if (request_open_at_ > sc_core::sc_time_stamp()) wait(request_open_at_ - sc_core::sc_time_stamp());
+            }
+            while (responses_due_ > 0) wait(responded_);
+            pending_ = false;
+            sc_core::sc_pause();
+        }
+    }
+
+    void open_request(const sc_core::sc_time& delay) {
+        request_open_ = true, in_request_ = nullptr;
+        request_open_at_ = sc_core::sc_time_stamp() + delay;
+        request_opened_.notify(sc_core::SC_ZERO_TIME);
+    }
+    void respond(const sc_core::sc_time& at) {
+        at_done_ = std::max(at_done_, at);
+        --responses_due_;
+        responded_.notify(sc_core::SC_ZERO_TIME);
+    }
+
+    tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+        if (phase == tlm::END_REQ || phase == tlm::BEGIN_RESP) {
+            if (&p == in_request_) open_request(delay);  // BEGIN_RESP also ends the request
+        }
+        if (phase == tlm::BEGIN_RESP) {
+            respond(sc_core::sc_time_stamp() + delay);
+            phase = tlm::END_RESP;
+            return tlm::TLM_COMPLETED;
+        }
+        return tlm::TLM_ACCEPTED;
+    }
+
     sc_core::sc_time quantum_;
-    sc_core::sc_event request_;
+    sc_core::sc_event request_, at_request_, request_opened_, responded_;
     tlm::tlm_generic_payload* payload_ = nullptr;
-    sc_core::sc_time issue_, done_;
-    bool started_ = false, pending_ = false;
+    std::deque<tlm::tlm_generic_payload>* at_bursts_ = nullptr;
+    tlm::tlm_generic_payload* in_request_ = nullptr;  ///< AT: the burst whose request phase is open
+    sc_core::sc_time issue_, done_, at_done_, request_open_at_;
+    bool started_ = false, pending_ = false, request_open_ = true;
+    std::size_t responses_due_ = 0;
     accel::DramStats* stats_ = nullptr;
 };
 
@@ -122,6 +203,10 @@ class Bridge final : public accel::MemoryTarget {
         try {
             bound_ = make(("qdes_" + model).c_str(), timing);
             if (!bound_.socket) throw std::logic_error("SystemC model " + model + " has no target socket");
+            approximately_timed_ = options.approximately_timed;
+            if (approximately_timed_ && options.sync != accel::MemorySync::kLockstep)
+                throw std::invalid_argument("dram_protocol: at needs dram_sync: lockstep (its phases take SystemC's "
+                                            "scheduler)");
             if (options.sync == accel::MemorySync::kLockstep) {
                 initiator_ = std::make_unique<Initiator>("qdes_initiator", options.quantum_ps);
                 initiator_->socket.bind(*bound_.socket);
@@ -146,6 +231,7 @@ class Bridge final : public accel::MemoryTarget {
         (write ? stats_.write_bytes : stats_.read_bytes) += bytes;
         const std::uint64_t first = address / burst_bytes_, last = (address + bytes - 1) / burst_bytes_;
         const Context::Scope scope(context_);
+        if (approximately_timed_) return access_at(first, last, write, issue_ps);
         TimePs done = issue_ps;
         for (std::uint64_t b = first; b <= last; ++b) {
             tlm::tlm_generic_payload p;
@@ -163,13 +249,7 @@ class Bridge final : public accel::MemoryTarget {
                 throw std::runtime_error("SystemC memory model " + model_ + ": " + e.what() +
                                          (initiator_ ? "" : " (a model that calls wait() needs dram_sync: lockstep)"));
             }
-            if (p.get_response_status() != tlm::TLM_OK_RESPONSE)
-                throw std::runtime_error("SystemC memory model " + model_ + ": " + p.get_response_string() +
-                                         " for a " + (write ? "write" : "read") + " of " +
-                                         std::to_string(burst_bytes_) + " B at address " +
-                                         std::to_string(b * burst_bytes_));
-            if (end < issue_ps)
-                throw std::runtime_error("SystemC memory model " + model_ + " answered before the request was made");
+            check(p, write, issue_ps, end);
             done = std::max(done, end);
             ++stats_.bursts;
         }
@@ -178,6 +258,30 @@ class Bridge final : public accel::MemoryTarget {
     const accel::DramStats& stats() const override { return stats_; }
 
   private:
+    TimePs access_at(std::uint64_t first, std::uint64_t last, bool write, TimePs issue_ps) {
+        at_bursts_.resize(last - first + 1);
+        for (std::uint64_t b = first; b <= last; ++b)
+            set_burst(at_bursts_[b - first], write, b * burst_bytes_, data_.data(), unsigned(burst_bytes_));
+        TimePs end = 0;
+        try {
+            end = initiator_->transport_at(at_bursts_, issue_ps, stats_);
+        } catch (const sc_core::sc_report& e) {
+            throw std::runtime_error("SystemC memory model " + model_ + ": " + e.what());
+        }
+        for (const tlm::tlm_generic_payload& p : at_bursts_) check(p, write, issue_ps, end);
+        stats_.bursts += at_bursts_.size();
+        return std::max(end, issue_ps);
+    }
+
+    void check(const tlm::tlm_generic_payload& p, bool write, TimePs issue_ps, TimePs end) const {
+        if (p.get_response_status() != tlm::TLM_OK_RESPONSE)
+            throw std::runtime_error("SystemC memory model " + model_ + ": " + p.get_response_string() + " for a " +
+                                     (write ? "write" : "read") + " of " + std::to_string(burst_bytes_) +
+                                     " B at address " + std::to_string(p.get_address()));
+        if (end < issue_ps)
+            throw std::runtime_error("SystemC memory model " + model_ + " answered before the request was made");
+    }
+
     void release() {  // in the context
         initiator_.reset();
         bound_.module.reset();
@@ -189,6 +293,8 @@ class Bridge final : public accel::MemoryTarget {
     Context context_;  // first in, last out: the objects below live in it
     BoundModel bound_;
     std::unique_ptr<Initiator> initiator_;
+    bool approximately_timed_ = false;
+    std::deque<tlm::tlm_generic_payload> at_bursts_;  // AT: one access's transactions, outstanding together
     tlm::tlm_fw_transport_if<>* target_ = nullptr;
     accel::DramStats stats_;
 };

@@ -7,6 +7,8 @@
 
 #include "hardware/accel/memory_models.h"
 #include "hardware/systemc/memory_model.h"
+
+#include <tlm_utils/peq_with_cb_and_phase.h>
 #include "hardware/systemc/register.h"
 
 namespace qdes::systemc {
@@ -212,6 +214,88 @@ TEST(TlmMemoryBridge, TheQuantumBoundsHowFarSystemCTrailsTheIssueTime) {
         behind += seen < std::int64_t(issue / 10'000);
     }
     EXPECT_GT(behind, 300);  // within the quantum SystemC does not catch up
+}
+
+accel::MemoryModelOptions approximately_timed(TimePs quantum_ps) {
+    accel::MemoryModelOptions o = lockstep(quantum_ps);
+    o.approximately_timed = true;
+    return o;
+}
+
+// A natively approximately timed target: a pipelined memory that accepts a request every 2 ns (END_REQ) and answers
+// each 50 ns after accepting it (BEGIN_RESP, from a payload event queue).
+class PipelinedMemory : public sc_core::sc_module {
+  public:
+    static constexpr TimePs kAcceptPs = 2'000, kLatencyPs = 50'000;
+    tlm_utils::simple_target_socket<PipelinedMemory> socket;
+    PipelinedMemory(sc_core::sc_module_name name, const accel::DramTiming&)
+        : sc_core::sc_module(name), socket("socket"), peq_(this, &PipelinedMemory::answer) {
+        socket.register_nb_transport_fw(this, &PipelinedMemory::nb_transport_fw);
+    }
+
+  private:
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& p, tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+        if (phase == tlm::END_RESP) return tlm::TLM_COMPLETED;
+        if (phase != tlm::BEGIN_REQ) return tlm::TLM_ACCEPTED;
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        const sc_core::sc_time accept = std::max(now + delay, next_accept_);
+        next_accept_ = accept + sc_core::sc_time(double(kAcceptPs), sc_core::SC_PS);
+        p.set_response_status(tlm::TLM_OK_RESPONSE);
+        tlm::tlm_phase resp = tlm::BEGIN_RESP;
+        peq_.notify(p, resp, accept + sc_core::sc_time(double(kLatencyPs), sc_core::SC_PS) - now);
+        phase = tlm::END_REQ;
+        delay = next_accept_ - now;
+        return tlm::TLM_UPDATED;
+    }
+    void answer(tlm::tlm_generic_payload& p, const tlm::tlm_phase& phase) {
+        tlm::tlm_phase ph = phase;
+        sc_core::sc_time zero = sc_core::SC_ZERO_TIME;
+        socket->nb_transport_bw(p, ph, zero);
+    }
+    tlm_utils::peq_with_cb_and_phase<PipelinedMemory> peq_;
+    sc_core::sc_time next_accept_ = sc_core::SC_ZERO_TIME;
+};
+QDES_SYSTEMC_MEMORY_MODEL("test_pipelined_memory", "an AT target: a request per 2 ns, 50 ns latency (tests)",
+                          PipelinedMemory);
+
+// Approximately timed, the bursts of an access are outstanding together: four bursts into the pipelined memory
+// finish 50, 52, 54 and 56 ns after their issue (each request waits for the one before to end, 2 ns apart), where the
+// waiting target of the test above takes 4 x 50 ns. The loosely timed example model, through simple_target_socket's
+// AT-to-LT adapter (which waits out each answer in SystemC time), answers lone bursts issued 500 ns apart exactly as
+// the built-in Dram, through 19 refreshes, and as LT in lock step. AT without lock step, and on the built-in model, is
+// refused.
+TEST(TlmMemoryBridge, ApproximatelyTimedBurstsOfAnAccessOverlap) {
+    register_systemc_memory_models();
+    const accel::DramTiming t = accel::dram_preset("ddr4_2400");
+    const std::uint64_t burst = t.burst_bytes();
+    for (TimePs quantum : {TimePs(0), TimePs(1'000'000)}) {
+        auto m = accel::make_memory_model("test_pipelined_memory", t, approximately_timed(quantum));
+        EXPECT_EQ(m->access(0, burst, false, 10'000), 10'000 + PipelinedMemory::kLatencyPs);
+        EXPECT_EQ(m->access(0, 4 * burst, false, 400'000), 400'000 + PipelinedMemory::kLatencyPs + 3 * 2'000);
+        EXPECT_EQ(m->stats().bursts, 5u);
+        EXPECT_EQ(m->stats().late_bursts, 3u);  // each behind its predecessor's request
+        EXPECT_EQ(m->stats().late_ps, (1 + 2 + 3) * PipelinedMemory::kAcceptPs);
+    }
+    auto builtin = accel::make_memory_model("builtin", t);
+    auto at = accel::make_memory_model("open_page_dram", t, approximately_timed(0));
+    auto lt = accel::make_memory_model("open_page_dram", t, lockstep(0));
+    for (int k = 0; k < 300; ++k) {
+        const TimePs issue = TimePs(k) * 500'000;  // apart by more than a refresh and a burst
+        const std::uint64_t address = std::uint64_t(k % 7) * 65'536 + std::uint64_t(k % 3) * burst;
+        const TimePs b = builtin->access(address, burst, k % 4 == 0, issue);
+        EXPECT_EQ(lt->access(address, burst, k % 4 == 0, issue), b) << "lt " << k;
+        const TimePs a = at->access(address, burst, k % 4 == 0, issue);
+        EXPECT_EQ(a, b) << "at " << k;
+    }
+    EXPECT_EQ(at->stats().late_bursts, 0u);
+    EXPECT_GT(builtin->stats().refreshes, 15u);
+    EXPECT_THROW(accel::make_memory_model("open_page_dram", t, [] {
+                     accel::MemoryModelOptions o;
+                     o.approximately_timed = true;
+                     return o;
+                 }()),
+                 std::invalid_argument);
+    EXPECT_THROW(accel::make_memory_model("builtin", t, approximately_timed(0)), std::invalid_argument);
 }
 
 // The shared-library example (plugins/closed_page_dram.cc), loaded as a scenario's dram_model_library loads it: its
