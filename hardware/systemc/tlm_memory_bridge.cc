@@ -199,7 +199,7 @@ class Bridge final : public accel::MemoryTarget {
     Bridge(const std::string& model, const ModelMaker& make, const accel::DramTiming& timing,
            const accel::MemoryModelOptions& options)
         : model_(model), burst_bytes_(timing.burst_bytes()), data_(burst_bytes_, 0) {
-        const Context::Scope scope(context_);
+        const Context::Scope scope(*context_);
         try {
             bound_ = make(("qdes_" + model).c_str(), timing);
             if (!bound_.socket) throw std::logic_error("SystemC model " + model + " has no target socket");
@@ -222,7 +222,11 @@ class Bridge final : public accel::MemoryTarget {
     }
 
     ~Bridge() override {
-        const Context::Scope scope(context_);
+        if (approximately_timed_ && used_) {
+            retire();
+            return;
+        }
+        const Context::Scope scope(*context_);
         release();
     }
 
@@ -230,7 +234,8 @@ class Bridge final : public accel::MemoryTarget {
         if (bytes == 0) return issue_ps;
         (write ? stats_.write_bytes : stats_.read_bytes) += bytes;
         const std::uint64_t first = address / burst_bytes_, last = (address + bytes - 1) / burst_bytes_;
-        const Context::Scope scope(context_);
+        const Context::Scope scope(*context_);
+        used_ = true;
         if (approximately_timed_) return access_at(first, last, write, issue_ps);
         TimePs done = issue_ps;
         for (std::uint64_t b = first; b <= last; ++b) {
@@ -287,13 +292,28 @@ class Bridge final : public accel::MemoryTarget {
         bound_.module.reset();
     }
 
+    /// SystemC does not free the threads that simple_target_socket's AT-to-LT adapter spawns inside the initiator's
+    /// thread (a process with children is kept), so deleting such a context loses them. Its objects are kept instead,
+    /// reachable, for the rest of the process: a few kilobytes and a thread stack per burst that was outstanding.
+    void retire() {
+        struct Kept {
+            std::unique_ptr<Context> context;
+            std::unique_ptr<sc_core::sc_module> model;
+            std::unique_ptr<Initiator> initiator;
+        };
+        static std::mutex mutex;
+        static auto* kept = new std::vector<Kept>;
+        const std::lock_guard<std::mutex> lock(mutex);
+        kept->push_back(Kept{std::move(context_), std::move(bound_.module), std::move(initiator_)});
+    }
+
     std::string model_;
     std::uint64_t burst_bytes_;
     std::vector<unsigned char> data_;
-    Context context_;  // first in, last out: the objects below live in it
+    std::unique_ptr<Context> context_ = std::make_unique<Context>();  // first in, last out: the objects below live in it
     BoundModel bound_;
     std::unique_ptr<Initiator> initiator_;
-    bool approximately_timed_ = false;
+    bool approximately_timed_ = false, used_ = false;
     std::deque<tlm::tlm_generic_payload> at_bursts_;  // AT: one access's transactions, outstanding together
     tlm::tlm_fw_transport_if<>* target_ = nullptr;
     accel::DramStats stats_;
