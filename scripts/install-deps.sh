@@ -11,6 +11,7 @@ packages=(
   libonnx-dev libprotobuf-dev zlib1g-dev
   dataset-fashion-mnist python3-sklearn
   python3-h5py python3-matplotlib python3-numpy python3-pandas python3-yaml
+  pybind11-dev python3-dev python3-pytest
 )
 missing=()
 for p in "${packages[@]}"; do

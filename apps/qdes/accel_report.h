@@ -8,8 +8,35 @@
 #include <vector>
 
 #include "hardware/accel/accelerator.h"
+#include "hardware/accel/scalesim_config.h"
 
 namespace qdes::cli {
+
+/// What `qdes accel` (and `qdes.accel.run` in Python) is asked to run.
+struct AccelOptions {
+    std::string config, topology;  ///< SCALE-Sim's .cfg and topology .csv
+    bool gemm = false;             ///< the topology is in Layer, M, N, K form
+    bool scalesim_compat = false;  ///< SCALE-Sim v2's CALC-mode numbers exactly
+    std::string scalesim_mean = "python";
+    std::string dram = "ddr4_2400";
+    unsigned dram_channels = 0;  ///< 0: the preset's
+    std::string clock = "1 GHz";
+    bool literal_depthwise = false;
+};
+
+/// A network lowered to GEMMs and the accelerator it runs on.
+struct AccelJob {
+    accel::ScaleSimConfig cfg;
+    accel::AcceleratorSetup setup;
+    std::vector<accel::GemmOp> ops;
+};
+
+/// Reads the files and checks every layer fits the buffers. Throws accel::AccelInputError (the file and line) or
+/// std::invalid_argument (an option) with the message `qdes accel` prints.
+AccelJob prepare_accel(const AccelOptions& options);
+
+/// The main report of a finished run: COMPUTE_REPORT.csv's text in compatible mode, LAYER_REPORT.csv's otherwise.
+std::string accel_report_csv(const AccelJob& job, const accel::Accelerator& accelerator);
 
 /// "32x32 os array at 1 GHz, ddr4_2400 (19.2 GB/s)".
 void print_array_line(std::FILE* out, const accel::AcceleratorSetup& setup);

@@ -45,6 +45,17 @@ std::optional<ParsedArgs> parse_args(const std::string& command, const std::vect
 /// The repeatable --set values.
 std::vector<std::string> overrides_of(const ParsedArgs& parsed);
 
+/// The usage text `qdes` prints without a command.
+const char* usage_text();
+/// Runs the subcommand `command` (run, sweep, ...) on `args`; an unknown one gets a message and kExitBadInput.
+/// `command_line` is what run files record as the command that made them.
+int run_command(const std::string& command, const std::vector<std::string>& args, const std::string& command_line);
+
+/// The qdes program that `qdes sweep` starts for each point: this process's own executable, unless a host that is
+/// not the qdes program (the Python module) names it here.
+void set_qdes_executable(const std::string& path);
+std::string qdes_executable();
+
 int run_main(const std::vector<std::string>& args, const std::string& command_line);
 int validate_main(const std::vector<std::string>& args);
 int list_params_main(const std::vector<std::string>& args);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include "apps/qdes/accel_report.h"
 #include "apps/qdes/cli.h"
@@ -52,35 +53,26 @@ int accel_main(const std::vector<std::string>& args, const std::string& command_
     if (!parsed->files.empty()) return bad("unexpected argument \"" + parsed->files[0] + "\" (see qdes accel --help)");
     for (const char* required : {"config", "topology", "out"})
         if (!vm.count(required)) return bad(std::string("--") + required + " is required");
-    const bool compat = vm.count("scalesim-compat") > 0;
-    const std::string mean = vm["scalesim-mean"].as<std::string>();
-    if (mean != "python" && mean != "numpy") return bad("--scalesim-mean: expected python or numpy, got \"" + mean + "\"");
-
-    accel::AcceleratorSetup setup;
-    std::vector<accel::GemmOp> ops;
-    accel::ScaleSimConfig cfg;
+    AccelOptions request;
+    request.config = vm["config"].as<std::string>();
+    request.topology = vm["topology"].as<std::string>();
+    request.gemm = vm.count("gemm") > 0;
+    request.scalesim_compat = vm.count("scalesim-compat") > 0;
+    request.scalesim_mean = vm["scalesim-mean"].as<std::string>();
+    request.dram = vm["dram"].as<std::string>();
+    request.dram_channels = vm["dram-channels"].as<unsigned>();
+    request.clock = vm["clock"].as<std::string>();
+    request.literal_depthwise = vm.count("literal-depthwise") > 0;
+    const bool compat = request.scalesim_compat;
+    AccelJob job;
     try {
-        cfg = accel::read_scalesim_config(vm["config"].as<std::string>());
-        inference::LoweringOptions lowering;
-        lowering.single_filter_is_depthwise = !compat && !vm.count("literal-depthwise");
-        ops = inference::lower(
-            inference::read_topology_csv(vm["topology"].as<std::string>(), vm.count("gemm") > 0), lowering);
-        setup.mode = compat ? accel::AccelMode::kScaleSim : accel::AccelMode::kRealistic;
-        setup.scalesim_mean = mean == "numpy" ? accel::ScaleSimMean::kNumpyMean : accel::ScaleSimMean::kPythonSum;
-        setup.config = accel::accelerator_config_of(cfg);
-        accel::AcceleratorConfig& c = setup.config;
-        try {
-            c.dram = accel::dram_preset(vm["dram"].as<std::string>());
-            c.clock_hz = parse_frequency(vm["clock"].as<std::string>()).hertz();
-        } catch (const std::exception& e) {
-            return bad(e.what());
-        }
-        if (unsigned ch = vm["dram-channels"].as<unsigned>(); ch > 0) c.dram.channels = ch;
-        if (!compat)
-            for (const accel::GemmOp& op : ops) accel::check_buffers(c, op);
-    } catch (const accel::AccelInputError& e) {
+        job = prepare_accel(request);
+    } catch (const std::exception& e) {  // AccelInputError or a bad option
         return bad(e.what());
     }
+    const accel::ScaleSimConfig& cfg = job.cfg;
+    const accel::AcceleratorSetup& setup = job.setup;
+    const std::vector<accel::GemmOp>& ops = job.ops;
 
     const fs::path dir = fs::path(vm["out"].as<std::string>()) / cfg.run_name;
     const fs::path main_report = dir / (compat ? "COMPUTE_REPORT.csv" : "LAYER_REPORT.csv");
@@ -104,10 +96,10 @@ int accel_main(const std::vector<std::string>& args, const std::string& command_
     try {
         if (compat) {
             print_scalesim_table(stdout, accelerator.scalesim_results());
-            write_text_file(main_report, accel::compute_report_csv(accelerator.scalesim_results()));
+            write_text_file(main_report, accel_report_csv(job, accelerator));
         } else {
             print_layer_table(stdout, setup, accelerator.results());
-            write_text_file(main_report, layer_report_csv(setup, accelerator.results()));
+            write_text_file(main_report, accel_report_csv(job, accelerator));
             const fs::path h5 = dir / "accel_report.h5";
             fs::remove(h5, ec);
             write_accel_h5(h5, setup, accelerator.results(), command_line);
@@ -120,6 +112,32 @@ int accel_main(const std::vector<std::string>& args, const std::string& command_
     }
     std::printf("output: %s\n", main_report.string().c_str());
     return kExitOk;
+}
+
+AccelJob prepare_accel(const AccelOptions& o) {
+    if (o.scalesim_mean != "python" && o.scalesim_mean != "numpy")
+        throw std::invalid_argument("--scalesim-mean: expected python or numpy, got \"" + o.scalesim_mean + "\"");
+    AccelJob job;
+    job.cfg = accel::read_scalesim_config(o.config);
+    inference::LoweringOptions lowering;
+    lowering.single_filter_is_depthwise = !o.scalesim_compat && !o.literal_depthwise;
+    job.ops = inference::lower(inference::read_topology_csv(o.topology, o.gemm), lowering);
+    accel::AcceleratorSetup& setup = job.setup;
+    setup.mode = o.scalesim_compat ? accel::AccelMode::kScaleSim : accel::AccelMode::kRealistic;
+    setup.scalesim_mean = o.scalesim_mean == "numpy" ? accel::ScaleSimMean::kNumpyMean : accel::ScaleSimMean::kPythonSum;
+    setup.config = accel::accelerator_config_of(job.cfg);
+    accel::AcceleratorConfig& c = setup.config;
+    c.dram = accel::dram_preset(o.dram);
+    c.clock_hz = parse_frequency(o.clock).hertz();
+    if (o.dram_channels > 0) c.dram.channels = o.dram_channels;
+    if (!o.scalesim_compat)
+        for (const accel::GemmOp& op : job.ops) accel::check_buffers(c, op);
+    return job;
+}
+
+std::string accel_report_csv(const AccelJob& job, const accel::Accelerator& accelerator) {
+    return job.setup.mode == accel::AccelMode::kScaleSim ? accel::compute_report_csv(accelerator.scalesim_results())
+                                                          : layer_report_csv(job.setup, accelerator.results());
 }
 
 }  // namespace qdes::cli

@@ -297,7 +297,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     sigaction(SIGINT, &action, &old_int);
     sigaction(SIGTERM, &action, &old_term);
     std::size_t finished = 0, failed = 0;
-    const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+    const std::string self = qdes_executable();
     auto report = [&] {
         if (!progress) return;
         std::size_t skipped = 0;

@@ -34,8 +34,7 @@ ScenarioSource circuit_scenario(const std::string& circuit_file) {
 }
 
 std::optional<Scenario> load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides,
-                                              const ComponentRegistry& registry) {
-    Diagnostics d;
+                                              const ComponentRegistry& registry, Diagnostics& d) {
     std::optional<ScenarioSource> source;
     if (file.empty()) {
         source = ScenarioSource{kDefaultScenarioName, default_scenario_text()};
@@ -47,12 +46,20 @@ std::optional<Scenario> load_checked_scenario(const std::string& file, const std
     std::optional<Scenario> scenario;
     if (source) scenario = load_scenario(*source, overrides, registry, d);
     if (scenario) build_scenario(*scenario, registry, nullptr, d, /*check_only=*/true);
-    if (!d.empty()) {
-        std::fputs(d.to_string().c_str(), stderr);
-        std::fprintf(stderr, "%zu error%s; nothing was run\n", d.size(), d.size() == 1 ? "" : "s");
-        return std::nullopt;
-    }
+    if (!d.empty()) return std::nullopt;
     return scenario;
+}
+
+std::optional<Scenario> load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                                              const ComponentRegistry& registry) {
+    Diagnostics d;
+    std::optional<Scenario> scenario = load_checked_scenario(file, overrides, registry, d);
+    if (!scenario) std::fputs(problems_text(d).c_str(), stderr);
+    return scenario;
+}
+
+std::string problems_text(const Diagnostics& d) {
+    return d.to_string() + std::to_string(d.size()) + (d.size() == 1 ? " error" : " errors") + "; nothing was run\n";
 }
 
 }  // namespace qdes::cli

@@ -19,5 +19,10 @@ ScenarioSource circuit_scenario(const std::string& circuit_file);
 /// without output to find every error that needs the components. Diagnostics are printed to stderr on failure.
 std::optional<Scenario> load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides,
                                               const ComponentRegistry& registry);
+/// The same, collecting the problems in `d` instead of printing them.
+std::optional<Scenario> load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides,
+                                              const ComponentRegistry& registry, Diagnostics& d);
+/// The problems as load_checked_scenario prints them: one per line, then "N errors; nothing was run".
+std::string problems_text(const Diagnostics& d);
 
 }  // namespace qdes::cli
