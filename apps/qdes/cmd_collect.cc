@@ -216,6 +216,7 @@ int collect_main(const std::vector<std::string>& args, const std::string& comman
                  (unsigned long long)limits.max_errors, limits.threads);
 
     const bool progress = !vm.count("no-progress") && (vm.count("progress") || isatty(STDERR_FILENO));
+    g_collect_interrupted.store(false);  // a host that runs several commands (the Python module) starts each afresh
     auto old_int = std::signal(SIGINT, on_collect_signal);
     auto old_term = std::signal(SIGTERM, on_collect_signal);
     const auto t0 = std::chrono::steady_clock::now();

@@ -94,6 +94,7 @@ int detect_main(const std::vector<std::string>& args) {
     std::ostream& out = to_stdout ? std::cout : static_cast<std::ostream&>(file);
 
     const bool progress = !vm.count("no-progress") && (vm.count("progress") || isatty(STDERR_FILENO));
+    g_detect_interrupted.store(false);  // a host that runs several commands (the Python module) starts each afresh
     auto old_int = std::signal(SIGINT, on_detect_signal);
     auto old_term = std::signal(SIGTERM, on_detect_signal);
     quantum::FrameSimulator sim(program, batch, vm["seed"].as<std::uint64_t>());

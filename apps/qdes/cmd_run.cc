@@ -192,6 +192,8 @@ int run_main(const std::vector<std::string>& args, const std::string& command_li
     ProgressReporter progress(stderr, mode);
     built->stop.interrupt = &g_interrupted;
     built->stop.progress = &progress;
+    g_interrupted.store(false);  // a host that runs several commands (the Python module) starts each afresh
+    g_signal = 0;
     auto old_int = std::signal(SIGINT, on_stop_signal);
     auto old_term = std::signal(SIGTERM, on_stop_signal);
     Simulation& sim = *built->simulation;

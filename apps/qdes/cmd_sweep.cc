@@ -294,6 +294,7 @@ int sweep_main(const std::vector<std::string>& args, const std::string& command_
     struct sigaction action{}, old_int{}, old_term{};
     action.sa_handler = on_sweep_signal;
     sigemptyset(&action.sa_mask);
+    g_sweep_interrupted.store(false);  // a host that runs several commands (the Python module) starts each afresh
     sigaction(SIGINT, &action, &old_int);
     sigaction(SIGTERM, &action, &old_term);
     std::size_t finished = 0, failed = 0;

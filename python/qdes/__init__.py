@@ -25,6 +25,15 @@ import sys as _sys
 from pathlib import Path as _Path
 
 from . import _build
+
+# The module's symbols are made global so that a SystemC model in a shared library (dram_model_library:) finds
+# qdes's registry in it, as it finds it in the qdes program.
+_flags = _sys.getdlopenflags()
+_sys.setdlopenflags(_flags | _os.RTLD_GLOBAL)
+try:
+    from . import _core
+finally:
+    _sys.setdlopenflags(_flags)
 from ._core import (
     Circuit,
     CompiledDetectorSampler,

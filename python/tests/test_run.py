@@ -117,3 +117,23 @@ def test_interrupted_run_raises_keyboard_interrupt_and_keeps_its_file(tmp_path, 
     run = qdes.read_run(tmp_path / "mm1.h5")
     assert run.status == "failed" and "interrupted by SIGINT" in run.status_message
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's handler is back
+
+
+def test_a_systemc_model_from_a_shared_library_runs_as_on_the_command_line(tmp_path, source, qdes_program):
+    # The example closed-page DRAM plugin finds qdes's model registry in the Python module as in the program; the
+    # run's cycle count is the command line's.
+    import subprocess
+    from pathlib import Path
+    plugin = Path(qdes_program).parent.parent / "lib" / "libqdes_closed_page_dram.so"
+    overrides = {"components.accel.dram_model": "closed_page_dram",
+                 "components.accel.dram_model_library": str(plugin)}
+    scenario = source / "scenarios" / "accel" / "pruned_quantized_gemm.yaml"
+    ours = qdes.run(scenario, set=overrides, out=tmp_path / "py")
+    command = [qdes_program, "run", str(scenario), "--out", str(tmp_path / "cli"), "-q"]
+    for k, v in overrides.items():
+        command += ["--set", f"{k}={v}"]
+    subprocess.run(command, check=True)
+    theirs = qdes.read_run(tmp_path / "cli" / "pruned_quantized_gemm.h5")
+    assert ours.statistic("accel.cycles")["mean"] == theirs.statistic("accel.cycles")["mean"] > 0
+    builtin = qdes.run(scenario, out=tmp_path / "builtin")
+    assert builtin.statistic("accel.cycles")["mean"] != ours.statistic("accel.cycles")["mean"]
