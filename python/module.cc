@@ -564,7 +564,9 @@ PYBIND11_MODULE(_core, m) {
             "The exact detector error model (as `qdes analyze`); decompose_errors splits errors into graphlike parts.")
         .def("__str__", &quantum::Circuit::to_text)
         .def("__repr__", &circuit_repr)
-        .def("__eq__", [](const quantum::Circuit& a, const quantum::Circuit& b) { return a.to_text() == b.to_text(); })
+        .def(
+            "__eq__", [](const quantum::Circuit& a, const quantum::Circuit& b) { return a.to_text() == b.to_text(); },
+            py::is_operator())
         .def("__add__",
              [](const quantum::Circuit& a, const quantum::Circuit& b) {
                  return quantum::parse_circuit(a.to_text() + "\n" + b.to_text(), "<circuit + circuit>");
@@ -621,9 +623,12 @@ PYBIND11_MODULE(_core, m) {
                  if (!text.empty() && text.back() == '\n') text.pop_back();
                  return "qdes.DetectorErrorModel('''\n" + text + "\n''')";
              })
-        .def("__eq__", [](const quantum::DetectorErrorModel& a, const quantum::DetectorErrorModel& b) {
-            return a.to_text() == b.to_text();
-        });
+        .def(
+            "__eq__",
+            [](const quantum::DetectorErrorModel& a, const quantum::DetectorErrorModel& b) {
+                return a.to_text() == b.to_text();
+            },
+            py::is_operator());
 
     py::class_<PyDecoder>(m, "Decoder", "A decoder on a detector error model's graph: union_find or matching.")
         .def(py::init<const quantum::DetectorErrorModel&, const std::string&>(), py::arg("model"), py::kw_only(),

@@ -20,6 +20,7 @@ def test_counts_of_a_small_circuit():
     assert (c.num_qubits, c.num_measurements, c.num_detectors, c.num_observables) == (3, 3, 2, 1)
     assert qdes.Circuit(str(c)) == c  # the text round-trips
     assert pickle.loads(pickle.dumps(c)) == c
+    assert c != "not a circuit" and c != qdes.Circuit("H 0")  # other types compare unequal, no TypeError
     assert repr(c).startswith("qdes.Circuit('''")
 
 
