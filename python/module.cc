@@ -42,6 +42,7 @@
 #include "protocols/inference/workload.h"
 #include "protocols/qec/decoder.h"
 #include "protocols/qec/dem_graph.h"
+#include "sim/ordered_parallel.h"
 #include "sim/simulation.h"
 #include "sim/version.h"
 
@@ -187,19 +188,22 @@ void scatter(const quantum::BitTable& table, std::size_t rows, std::size_t n, st
 
 class DetectorSampler {
   public:
-    DetectorSampler(const quantum::Circuit& circuit, std::optional<std::uint64_t> seed, std::optional<std::size_t> batch)
+    DetectorSampler(const quantum::Circuit& circuit, std::optional<std::uint64_t> seed, std::optional<std::size_t> batch,
+                    std::optional<unsigned> threads)
         : program_(quantum::compile(circuit)),
           batch_(batch.value_or(quantum::default_batch_shots(program_.num_qubits))),
-          seed_(seed.value_or(fresh_seed())) {
+          seed_(seed.value_or(fresh_seed())),
+          threads_(threads.value_or(std::max(1u, std::thread::hardware_concurrency()))) {
         if (batch_ == 0 || batch_ > (std::size_t(1) << 24))
             throw py::value_error("batch must be between 1 and 16777216");
-        sim_ = std::make_unique<quantum::FrameSimulator>(program_, batch_, seed_);
+        if (threads_ == 0) throw py::value_error("threads must be at least 1");
     }
 
     std::uint64_t num_detectors() const { return program_.num_detectors; }
     std::uint32_t num_observables() const { return program_.num_observables; }
     std::size_t batch() const { return batch_; }
     std::uint64_t seed() const { return seed_; }
+    unsigned threads() const { return threads_; }
 
     py::object sample(std::uint64_t shots, bool prepend, bool append, bool separate, bool packed) {
         if (prepend && append) throw py::value_error("prepend_observables and append_observables exclude each other");
@@ -223,13 +227,12 @@ class DetectorSampler {
         {
             py::gil_scoped_release release;
             std::lock_guard<std::mutex> lock(mutex_);
-            for (std::uint64_t done = 0; done < shots;) {
-                sim_->run();
-                const std::size_t n = std::size_t(std::min<std::uint64_t>(batch_, shots - done));
-                scatter(sim_->detectors(), D, n, done, dets);
-                if (separate || prepend || append) scatter(sim_->observables(), O, n, done, flips);
-                done += n;
-            }
+            // Each worker scatters its batch into the rows of its own shots.
+            run_batches(shots, [&](const quantum::FrameSimulator& sim, std::uint64_t first, std::size_t n) {
+                scatter(sim.detectors(), D, n, first, dets);
+                if (separate || prepend || append) scatter(sim.observables(), O, n, first, flips);
+                return 0;
+            }, [](int) {});
         }
         if (separate) return py::make_tuple(main, obs->first);
         return std::move(main);
@@ -244,12 +247,11 @@ class DetectorSampler {
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);
         if (!out) throw std::runtime_error("cannot write " + partial);
         const quantum::BitTable none;
-        for (std::uint64_t done = 0; done < shots;) {
-            sim_->run();
-            const std::size_t n = std::size_t(std::min<std::uint64_t>(batch_, shots - done));
-            quantum::write_shots(out, sim_->detectors(), append ? sim_->observables() : none, n, f);
-            done += n;
-        }
+        run_batches(shots, [&](const quantum::FrameSimulator& sim, std::uint64_t, std::size_t n) {
+            std::ostringstream text;
+            quantum::write_shots(text, sim.detectors(), append ? sim.observables() : none, n, f);
+            return std::move(text).str();
+        }, [&](const std::string& text) { out.write(text.data(), std::streamsize(text.size())); });
         out.close();
         if (!out || std::rename(partial.c_str(), path.c_str()) != 0) {
             std::remove(partial.c_str());
@@ -258,10 +260,38 @@ class DetectorSampler {
     }
 
   private:
+    /// Simulates the next `shots` shots as `qdes detect --seed S --batch B` does: batch k of the sampler's life on
+    /// the random stream (seed, k), on `threads_` threads. `use(sim, first shot, n)` runs on the worker, `then`
+    /// on this thread in batch order.
+    template <class Use, class Then>
+    void run_batches(std::uint64_t shots, Use use, Then then) {
+        const std::uint64_t batches = (shots + batch_ - 1) / batch_;
+        const unsigned threads = unsigned(std::min<std::uint64_t>(threads_, std::max<std::uint64_t>(batches, 1)));
+        while (sims_.size() < threads) sims_.push_back(std::make_unique<quantum::FrameSimulator>(program_, batch_, seed_));
+        using Result = decltype(use(*sims_[0], std::uint64_t(0), std::size_t(0)));
+        const std::uint64_t base = next_batch_;
+        ordered_parallel<Result>(
+            threads, batches,
+            [&](unsigned w, std::uint64_t k) {
+                quantum::FrameSimulator& sim = *sims_[w];
+                sim.restart_stream(base + k);
+                sim.run();
+                const std::size_t n = std::size_t(std::min<std::uint64_t>(batch_, shots - k * batch_));
+                return use(sim, k * batch_, n);
+            },
+            [&](std::uint64_t, Result r) {
+                then(r);
+                return true;
+            });
+        next_batch_ += batches;
+    }
+
     quantum::Program program_;
     std::size_t batch_;
     std::uint64_t seed_;
-    std::unique_ptr<quantum::FrameSimulator> sim_;
+    unsigned threads_;
+    std::uint64_t next_batch_ = 0;  ///< batches drawn so far: the stream of the next
+    std::vector<std::unique_ptr<quantum::FrameSimulator>> sims_;  ///< one per worker
     std::mutex mutex_;
 };
 
@@ -548,12 +578,12 @@ PYBIND11_MODULE(_core, m) {
              "Each detector's coordinates (loops unrolled, SHIFT_COORDS applied), by index, as Stim's.")
         .def(
             "compile_detector_sampler",
-            [](const quantum::Circuit& c, std::optional<std::uint64_t> seed, std::optional<std::size_t> batch) {
-                return std::make_unique<DetectorSampler>(c, seed, batch);
-            },
-            py::kw_only(), py::arg("seed") = py::none(), py::arg("batch") = py::none(),
+            [](const quantum::Circuit& c, std::optional<std::uint64_t> seed, std::optional<std::size_t> batch,
+               std::optional<unsigned> threads) { return std::make_unique<DetectorSampler>(c, seed, batch, threads); },
+            py::kw_only(), py::arg("seed") = py::none(), py::arg("batch") = py::none(), py::arg("threads") = py::none(),
             "A sampler of detection events and observable flips. The same seed and batch give the same shots as "
-            "`qdes detect --seed S`; no seed draws one from the system.")
+            "`qdes detect --seed S --batch B`, for any threads (default: every core); no seed draws one from the "
+            "system.")
         .def(
             "detector_error_model",
             [](const quantum::Circuit& c, bool decompose) {
@@ -593,7 +623,8 @@ PYBIND11_MODULE(_core, m) {
         .def_property_readonly("num_detectors", &DetectorSampler::num_detectors)
         .def_property_readonly("num_observables", &DetectorSampler::num_observables)
         .def_property_readonly("batch", &DetectorSampler::batch)
-        .def_property_readonly("seed", &DetectorSampler::seed);
+        .def_property_readonly("seed", &DetectorSampler::seed)
+        .def_property_readonly("threads", &DetectorSampler::threads);
 
     py::class_<quantum::DetectorErrorModel>(m, "DetectorErrorModel", "A detector error model in Stim's .dem format.")
         .def(py::init([](const std::string& text) { return quantum::parse_dem(text, "<string>"); }),

@@ -12,6 +12,7 @@ packages=(
   dataset-fashion-mnist python3-sklearn
   python3-h5py python3-matplotlib python3-numpy python3-pandas python3-yaml
   pybind11-dev python3-dev python3-pytest
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

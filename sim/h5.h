@@ -96,14 +96,23 @@ template <class Row, class F>
 void read_rows(hid_t parent, const std::string& name, const Handle& type, F&& f) {
     Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset");
     Handle space(H5Dget_space(ds.id()), H5Sclose, "get dataspace");
+    const int rank = H5Sget_simple_extent_ndims(space.id());
+    if (rank != 1)
+        throw Error("/" + name + " is not a table (a dataset of one dimension; it has " + std::to_string(rank) + ")");
     hsize_t n = 0;
     H5Sget_simple_extent_dims(space.id(), &n, nullptr);
     if (n == 0) return;
-    std::vector<Row> rows(n);
+    std::vector<Row> rows(n);  // zeroed: a string HDF5 did not get to is a null pointer, which reclaiming skips
     const Handle transfer = transfer_for(n * sizeof(Row));
+    // The strings HDF5 allocated are freed however this ends: a read that fails part-way (a field of another
+    // type) has allocated some, and f may throw.
+    struct Reclaim {
+        hid_t type, space;
+        Row* rows;
+        ~Reclaim() { H5Dvlen_reclaim(type, space, H5P_DEFAULT, rows); }
+    } reclaim{type.id(), space.id(), rows.data()};
     check(H5Dread(ds.id(), type.id(), H5S_ALL, H5S_ALL, transfer.id(), rows.data()), "read /" + name);
     for (const Row& r : rows) f(r);
-    check(H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, rows.data()), "free the strings of /" + name);
 }
 
 /// Builds a compound type field by field (native layout: offsets from offsetof on the row struct).

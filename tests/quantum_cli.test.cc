@@ -59,6 +59,27 @@ TEST(Detect, BothFormatsCarryTheSameShotsForTheSameSeed) {
     EXPECT_NEAR(double(fired) / 5000, 1.797, 0.15);
 }
 
+TEST(Detect, TheFileDoesNotDependOnTheThreadCount) {
+    // 20 batches of 512 shots: batch k runs on the random stream (seed, k), on whichever thread, written in order.
+    TempDir dir;
+    const std::string circuit = stim_reference("surf_rot_z_d5_r5_p005").string();
+    std::vector<std::string> files;
+    for (const char* threads : {"1", "2", "3", "7"}) {
+        const auto path = dir.path() / (std::string("t") + threads + ".b8");
+        CommandResult r = run_qdes("detect " + circuit + " --shots 10000 --batch 512 --seed 4 --out-format b8 " +
+                                   "--threads " + threads + " --out " + path.string());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        files.push_back(read_text(path));
+    }
+    ASSERT_EQ(files[0].size(), 10000u * ((121 + 7) / 8));
+    for (std::size_t i = 1; i < files.size(); ++i) EXPECT_TRUE(files[i] == files[0]) << "file " << i;
+    // Different batches get different streams: no two of the first batches are equal.
+    EXPECT_NE(files[0].substr(0, 512 * 16), files[0].substr(512 * 16, 512 * 16));
+    CommandResult r = run_qdes("detect " + circuit + " --shots 10 --threads 0 --out " + (dir.path() / "x").string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, "qdes detect: --threads must be at least 1\n");
+}
+
 TEST(Detect, BadInputGetsOneMessageExitTwoAndNoFile) {
     TempDir dir;
     auto out = dir.path() / "o.01";

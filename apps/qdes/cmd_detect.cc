@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
+#include <thread>
 #include <unistd.h>
 
 #include "apps/qdes/circuit_input.h"
@@ -16,6 +19,7 @@
 #include "models/quantum/noise.h"
 #include "models/quantum/program.h"
 #include "models/quantum/shot_format.h"
+#include "sim/ordered_parallel.h"
 
 namespace po = boost::program_options;
 
@@ -39,6 +43,8 @@ int detect_main(const std::vector<std::string>& args) {
         "out-format", po::value<std::string>()->default_value("01"), "01 (a line of 0/1 per shot) or b8 (packed bytes)")(
         "seed", po::value<std::uint64_t>()->default_value(1), "random seed; the same seed and batch give the same file")(
         "batch", po::value<std::uint64_t>(), "shots simulated together (default: sized to the circuit, 512..16384)")(
+        "threads", po::value<unsigned>()->default_value(std::max(1u, std::thread::hardware_concurrency())),
+        "threads simulating batches (default: every core); the file does not depend on it")(
         "progress", "report progress on stderr even when it is not a terminal")(
         "no-progress", "never report progress");
     add_noise_options(options);
@@ -79,6 +85,7 @@ int detect_main(const std::vector<std::string>& args) {
     std::size_t batch = vm.count("batch") ? std::size_t(vm["batch"].as<std::uint64_t>())
                                           : quantum::default_batch_shots(program.num_qubits);
     if (batch == 0 || batch > (1u << 24)) return bad("--batch must be between 1 and 16777216");
+    if (vm["threads"].as<unsigned>() == 0) return bad("--threads must be at least 1");
 
     // Write next to the destination and rename at the end, so an interrupted run never leaves a partial file
     // under the name the user asked for (or clobbers an older one).
@@ -97,25 +104,44 @@ int detect_main(const std::vector<std::string>& args) {
     g_detect_interrupted.store(false);  // a host that runs several commands (the Python module) starts each afresh
     auto old_int = std::signal(SIGINT, on_detect_signal);
     auto old_term = std::signal(SIGTERM, on_detect_signal);
-    quantum::FrameSimulator sim(program, batch, vm["seed"].as<std::uint64_t>());
+    // Batch k runs on its own random stream (seed, k) and is formatted on the worker that simulated it; the batches
+    // are written in order, so the file is the same for any --threads.
+    const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
+    const std::uint64_t batches = (shots + batch - 1) / batch;
+    const unsigned threads = unsigned(std::min<std::uint64_t>(vm["threads"].as<unsigned>(), batches));
+    std::vector<std::unique_ptr<quantum::FrameSimulator>> sims;
+    for (unsigned w = 0; w < std::max(1u, threads); ++w)
+        sims.push_back(std::make_unique<quantum::FrameSimulator>(program, batch, seed));
     const auto t0 = std::chrono::steady_clock::now();
     double last_report = 0;
     std::uint64_t done = 0;
-    while (done < shots && !g_detect_interrupted.load()) {
-        sim.run();
-        std::size_t n = std::size_t(std::min<std::uint64_t>(batch, shots - done));
-        quantum::write_shots(out, sim.detectors(), sim.observables(), n, format);
-        done += n;
-        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (progress && (elapsed - last_report > 0.5 || done == shots)) {
-            last_report = elapsed;
-            double rate = double(done) / std::max(elapsed, 1e-9);
-            std::fprintf(stderr, "\rqdes detect: %llu/%llu shots (%.0f%%), %.3g shots/s, %.0f s left   ",
-                         (unsigned long long)done, (unsigned long long)shots, 100.0 * double(done) / double(shots),
-                         rate, double(shots - done) / rate);
-            if (done == shots) std::fprintf(stderr, "\n");
-        }
-    }
+    ordered_parallel<std::string>(
+        threads, batches,
+        [&](unsigned w, std::uint64_t k) {
+            if (g_detect_interrupted.load()) return std::string();
+            quantum::FrameSimulator& sim = *sims[w];
+            sim.restart_stream(k);
+            sim.run();
+            const std::size_t n = std::size_t(std::min<std::uint64_t>(batch, shots - k * batch));
+            std::ostringstream text;
+            quantum::write_shots(text, sim.detectors(), sim.observables(), n, format);
+            return std::move(text).str();
+        },
+        [&](std::uint64_t k, std::string text) {
+            if (g_detect_interrupted.load()) return false;
+            out.write(text.data(), std::streamsize(text.size()));
+            done = std::min<std::uint64_t>(shots, (k + 1) * batch);
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (progress && (elapsed - last_report > 0.5 || done == shots)) {
+                last_report = elapsed;
+                const double rate = double(done) / std::max(elapsed, 1e-9);
+                std::fprintf(stderr, "\rqdes detect: %llu/%llu shots (%.0f%%), %.3g shots/s, %.0f s left   ",
+                             (unsigned long long)done, (unsigned long long)shots,
+                             100.0 * double(done) / double(shots), rate, double(shots - done) / rate);
+                if (done == shots) std::fprintf(stderr, "\n");
+            }
+            return true;
+        });
     std::signal(SIGINT, old_int);
     std::signal(SIGTERM, old_term);
     out.flush();

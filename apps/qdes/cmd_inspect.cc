@@ -86,13 +86,17 @@ void print_summary(hid_t file) {
     h5::Handle t = summary_row_type();
     std::vector<SummaryRow> rows(row_count(ds.id()));
     if (rows.empty()) return;
-    h5::check(H5Dread(ds.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()), "read /summary");
-    print_results_header("name", "value");
-    for (const SummaryRow& r : rows) {
-        print_result_row(r.name ? r.name : "", r.value, r.std_error, r.unit ? r.unit : "");
-    }
     h5::Handle space(H5Dget_space(ds.id()), H5Sclose, "get dataspace");
+    const herr_t read = H5Dread(ds.id(), t.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data());
+    if (read >= 0) {
+        print_results_header("name", "value");
+        for (const SummaryRow& r : rows) {
+            print_result_row(r.name ? r.name : "", r.value, r.std_error, r.unit ? r.unit : "");
+        }
+    }
+    // Also after a read that failed part-way (a field of another type): the strings it allocated are freed.
     H5Dvlen_reclaim(t.id(), space.id(), H5P_DEFAULT, rows.data());
+    h5::check(read, "read /summary");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "apps/qdes/cli.h"
@@ -247,8 +248,17 @@ int report_main(const std::vector<std::string>& args) {
             }
         }
         cj["points"] = pts;
+        // The fit also needs each point's interval to have a width (found by fuzz/hdf5.cc: a campaign whose
+        // intervals were empty threw out of qdes report); without two such points there is no D_eff.
+        std::optional<PowerLaw> fitted;
         if (fx.size() >= 2) {
-            PowerLaw law = fit_power_law(fx, fe);
+            try {
+                fitted = fit_power_law(fx, fe);
+            } catch (const std::invalid_argument&) {
+            }
+        }
+        if (fitted && std::isfinite(fitted->exponent) && std::isfinite(fitted->std_error)) {
+            const PowerLaw& law = *fitted;
             cj["d_eff"] = Json(law.exponent);
             cj["d_eff_std_error"] = Json(law.std_error);
             std::printf("%s=%g: D_eff = %.3f +- %.3f from %zu points %s\n", skey.c_str(), s, law.exponent,

@@ -39,7 +39,9 @@ std::string g_executable;  // empty: this process's own
 
 const char* usage_text() { return kUsage; }
 
-int run_command(const std::string& command, const std::vector<std::string>& args, const std::string& command_line) {
+namespace {
+
+int dispatch(const std::string& command, const std::vector<std::string>& args, const std::string& command_line) {
     if (command == "run") return run_main(args, command_line);
     if (command == "validate") return validate_main(args);
     if (command == "list-params") return list_params_main(args);
@@ -57,6 +59,20 @@ int run_command(const std::string& command, const std::vector<std::string>& args
                      .c_str(),
                  kUsage);
     return kExitBadInput;
+}
+
+}  // namespace
+
+int run_command(const std::string& command, const std::vector<std::string>& args, const std::string& command_line) {
+    // Each command answers bad input with its own message; an exception that still gets here is a bug in qdes
+    // (the fuzz harnesses call the commands directly and report it as one), but the user gets a message and an
+    // exit code rather than std::terminate.
+    try {
+        return dispatch(command, args, command_line);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "qdes %s: internal error: %s\n", command.c_str(), e.what());
+        return kExitSimulationFailed;
+    }
 }
 
 void set_qdes_executable(const std::string& path) {

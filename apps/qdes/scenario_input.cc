@@ -43,8 +43,13 @@ std::optional<Scenario> load_checked_scenario(const std::string& file, const std
     } else {
         source = read_scenario_file(file, d);
     }
-    std::optional<Scenario> scenario;
-    if (source) scenario = load_scenario(*source, overrides, registry, d);
+    if (!source) return std::nullopt;
+    return load_checked_source(*source, overrides, registry, d);
+}
+
+std::optional<Scenario> load_checked_source(const ScenarioSource& source, const std::vector<std::string>& overrides,
+                                            const ComponentRegistry& registry, Diagnostics& d) {
+    std::optional<Scenario> scenario = load_scenario(source, overrides, registry, d);
     if (scenario) build_scenario(*scenario, registry, nullptr, d, /*check_only=*/true);
     if (!d.empty()) return std::nullopt;
     return scenario;

@@ -22,6 +22,9 @@ std::optional<Scenario> load_checked_scenario(const std::string& file, const std
 /// The same, collecting the problems in `d` instead of printing them.
 std::optional<Scenario> load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides,
                                               const ComponentRegistry& registry, Diagnostics& d);
+/// The same for a scenario's text already in memory.
+std::optional<Scenario> load_checked_source(const ScenarioSource& source, const std::vector<std::string>& overrides,
+                                            const ComponentRegistry& registry, Diagnostics& d);
 /// The problems as load_checked_scenario prints them: one per line, then "N errors; nothing was run".
 std::string problems_text(const Diagnostics& d);
 

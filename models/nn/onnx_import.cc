@@ -44,7 +44,7 @@ std::uint64_t fnv1a(const std::string& s) {
 }
 
 template <class T>
-std::vector<float> raw_as(const std::string& raw, std::size_t count) {
+std::vector<float> raw_as(const std::string& raw, std::size_t count) {  // the caller checked raw's size
     std::vector<float> out(count);
     for (std::size_t i = 0; i < count; ++i) {
         T v;
@@ -54,14 +54,20 @@ std::vector<float> raw_as(const std::string& raw, std::size_t count) {
     return out;
 }
 
+/// A tensor may hold at most 2^31 elements (8 GiB of floats): a larger one is a broken file, not a network.
+constexpr std::size_t kMaxTensorElements = std::size_t(1) << 31;
+
 class Importer {
   public:
     Importer(std::string path, OnnxImportOptions options) : path_(std::move(path)), options_(options) {}
 
-    Graph run() {
-        if (!std::filesystem::exists(path_)) throw ModelError(path_ + ": no such ONNX file");
+    /// Reads the file `path_`, or `bytes` when given (with `path_` the name for messages).
+    Graph run(const std::string* bytes = nullptr) {
         onnx::ModelProto model;
-        {
+        if (bytes) {
+            if (!model.ParseFromString(*bytes)) throw ModelError(path_ + ": not an ONNX model (protobuf parse failed)");
+        } else {
+            if (!std::filesystem::exists(path_)) throw ModelError(path_ + ": no such ONNX file");
             std::ifstream in(path_, std::ios::binary);
             if (!model.ParseFromIstream(&in)) throw ModelError(path_ + ": not an ONNX model (protobuf parse failed)");
         }
@@ -105,14 +111,17 @@ class Importer {
   private:
     Const to_const(const onnx::TensorProto& t, const std::string& what) const {
         Const c;
+        auto bad = [&](const std::string& why) { return ModelError(path_ + ": " + what + ": " + why); };
         std::size_t count = 1;
         for (auto d : t.dims()) {
+            if (d < 0) throw bad("dimension " + std::to_string(d) + " is negative");
             c.shape.push_back(d);
+            if (d != 0 && count > kMaxTensorElements / static_cast<std::size_t>(d))
+                throw bad("more than " + std::to_string(kMaxTensorElements) + " elements (2^31), more than qdes imports");
             count *= static_cast<std::size_t>(d);
         }
         c.elem_type = t.data_type();
         const std::string& raw = t.raw_data();
-        auto bad = [&](const std::string& why) { return ModelError(path_ + ": " + what + ": " + why); };
         if (t.has_data_location() && t.data_location() == onnx::TensorProto::EXTERNAL)
             throw bad("external data is not supported (export with the weights inside the file)");
         const bool empty = raw.empty() && t.float_data_size() == 0 && t.int32_data_size() == 0 &&
@@ -142,6 +151,8 @@ class Importer {
             case onnx::TensorProto::UINT8:
             case onnx::TensorProto::INT32:
                 if (!raw.empty()) {
+                    const std::size_t width = t.data_type() == onnx::TensorProto::INT32 ? 4 : 1;
+                    if (raw.size() != count * width) throw bad("raw_data size does not match the dims");
                     if (t.data_type() == onnx::TensorProto::INT8)
                         c.values = raw_as<std::int8_t>(raw, count);
                     else if (t.data_type() == onnx::TensorProto::UINT8)
@@ -258,6 +269,16 @@ class Importer {
         const std::string& op = n.op_type();
         auto in = [&](int i) -> std::string { return i < n.input_size() ? n.input(i) : std::string(); };
         if (n.output_size() < 1) throw ModelError(where(n) + ": no output");
+        // The inputs each operator reads unconditionally (ONNX's required ones); optional ones are looked at only
+        // when present.
+        static const std::map<std::string, int> required{
+            {"Identity", 1}, {"Dropout", 1}, {"Pad", 1}, {"QuantizeLinear", 2}, {"DequantizeLinear", 2},
+            {"Conv", 2}, {"Gemm", 2}, {"MatMul", 2}, {"Add", 2}, {"BatchNormalization", 5}, {"Relu", 1},
+            {"Clip", 1}, {"MaxPool", 1}, {"AveragePool", 1}, {"GlobalAveragePool", 1}, {"Flatten", 1},
+            {"Reshape", 2}, {"Softmax", 1}};
+        if (const auto r = required.find(op); r != required.end() && n.input_size() < r->second)
+            throw ModelError(where(n) + ": " + std::to_string(n.input_size()) + " inputs; " + op + " takes at least " +
+                             std::to_string(r->second));
         if (op == "Constant") {
             const auto* v = attr(n, "value");
             if (!v) throw ModelError(where(n) + ": only 'value' constants are supported");
@@ -572,6 +593,10 @@ class Importer {
 
 Graph import_onnx(const std::string& path, const OnnxImportOptions& options) {
     return Importer(path, options).run();
+}
+
+Graph import_onnx_bytes(const std::string& bytes, const std::string& name, const OnnxImportOptions& options) {
+    return Importer(name, options).run(&bytes);
 }
 
 void apply_bit_sidecar(Graph& graph, const std::string& yaml_path) {

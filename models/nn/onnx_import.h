@@ -26,6 +26,8 @@ struct OnnxImportOptions {
 
 /// Throws ModelError naming the file and the ONNX node (name and op type) for anything it cannot import.
 Graph import_onnx(const std::string& path, const OnnxImportOptions& options = {});
+/// The same from a serialized model in memory; `name` stands for the file in messages and names the graph.
+Graph import_onnx_bytes(const std::string& bytes, const std::string& name, const OnnxImportOptions& options = {});
 
 /// Reads per-layer bit widths that ONNX cannot state (below 8 bits) from a YAML sidecar:
 ///     layers:

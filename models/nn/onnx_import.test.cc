@@ -180,6 +180,64 @@ TEST(OnnxImport, UnsupportedOperatorsAndMissingFilesAreNamed) {
     EXPECT_THROW(import_onnx(text.string()), ModelError);
 }
 
+TEST(OnnxImport, InitializersWhoseDataDoesNotFitTheirDimsAreRefused) {
+    // Found by reading the importer for fuzz/onnx.cc: int8, uint8 and int32 raw data were read for as many
+    // elements as the dims said, past the end of shorter data.
+    auto model_with = [](int type, std::vector<std::int64_t> dims, std::string raw) {
+        onnx::ModelProto m;
+        auto* g = m.mutable_graph();
+        auto* in = g->add_input();
+        in->set_name("x");
+        auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
+        shape->add_dim()->set_dim_value(1);
+        shape->add_dim()->set_dim_value(4);
+        auto* t = g->add_initializer();
+        t->set_name("w");
+        t->set_data_type(type);
+        for (auto d : dims) t->add_dims(d);
+        t->set_raw_data(raw);
+        std::string bytes;
+        m.SerializeToString(&bytes);
+        return bytes;
+    };
+    auto error_of = [](const std::string& bytes) -> std::string {
+        try {
+            import_onnx_bytes(bytes, "m.onnx");
+        } catch (const ModelError& e) {
+            return e.what();
+        }
+        return "(no error)";
+    };
+    for (int type : {onnx::TensorProto::INT8, onnx::TensorProto::UINT8, onnx::TensorProto::INT32})
+        EXPECT_EQ(error_of(model_with(type, {1000, 1000}, "abcd")),
+                  "m.onnx: initializer w: raw_data size does not match the dims")
+            << type;
+    EXPECT_EQ(error_of(model_with(onnx::TensorProto::FLOAT, {4, -2}, "")),
+              "m.onnx: initializer w: dimension -2 is negative");
+    EXPECT_EQ(error_of(model_with(onnx::TensorProto::FLOAT, {1 << 20, 1 << 20}, "")),
+              "m.onnx: initializer w: more than 2147483648 elements (2^31), more than qdes imports");
+}
+
+TEST(OnnxImport, BytesInMemoryImportAsTheFileDoes) {
+    const std::string path = nn_fixture("lenet_300_100.onnx");
+    const Graph from_file = import_onnx(path);
+    const Graph from_bytes = import_onnx_bytes(testing::read_text(path), "lenet_300_100.onnx");
+    EXPECT_EQ(from_bytes.name, from_file.name);
+    ASSERT_EQ(from_bytes.nodes.size(), from_file.nodes.size());
+    EXPECT_EQ(weight_count(from_bytes), weight_count(from_file));
+    for (std::size_t i = 0; i < from_file.nodes.size(); ++i) {
+        if (from_file.nodes[i].op == Op::kLinear) {
+            EXPECT_EQ(from_bytes.nodes[i].param("weight").values, from_file.nodes[i].param("weight").values) << i;
+        }
+    }
+    try {
+        import_onnx_bytes("not protobuf at all", "memory.onnx");
+        FAIL();
+    } catch (const ModelError& e) {
+        EXPECT_EQ(std::string(e.what()), "memory.onnx: not an ONNX model (protobuf parse failed)");
+    }
+}
+
 TEST(OnnxImport, BitSidecarSetsWidthsBelowEightAndNamesBadKeys) {
     Graph g = import_onnx(nn_fixture("lenet_300_100.onnx"));
     const std::string fc = g.nodes[1].name;

@@ -129,7 +129,11 @@ class Parser {
 
     std::uint32_t detector(const Item& it, const std::string& t) {
         const std::uint64_t d = target_index(it, t, 'D') + shift_;
-        if (d >= (std::uint64_t(1) << 32) - 1) fail(it.line, it.name + ": detector index " + std::to_string(d) + " is too large");
+        // Per-detector tables (coordinates, the decoding graph's nodes) are dense: an index past 2^26 (67 million
+        // detectors, a 1.6 GB coordinate table) is refused rather than allocated (found by fuzz/dem.cc).
+        if (d >= kMaxDemDetectors)
+            fail(it.line, it.name + ": detector index " + std::to_string(d) + " is too large (qdes reads at most " +
+                              std::to_string(kMaxDemDetectors) + " detectors)");
         model_.num_detectors = std::max(model_.num_detectors, d + 1);
         return std::uint32_t(d);
     }

@@ -65,6 +65,9 @@ class DemFormatError : public std::runtime_error {
 };
 
 /// Parses Stim's `.dem` text; DemFormatError names the line of the first problem. At most 64 observables.
+/// The most detectors a .dem file may index (D0 .. D<kMaxDemDetectors - 1>).
+inline constexpr std::uint64_t kMaxDemDetectors = std::uint64_t(1) << 26;
+
 DetectorErrorModel parse_dem(std::string_view text, std::string source = "<dem>");
 /// Reads and parses a file; DemFormatError names the file when it cannot be read.
 DetectorErrorModel read_dem_file(const std::string& path);

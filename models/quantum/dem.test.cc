@@ -101,7 +101,11 @@ INSTANTIATE_TEST_SUITE_P(
                       BadDem{"repeat 0 {\n}\n", 1, "at least 1"},
                       BadDem{"error(0.1) D0 ^\n", 1, "'^' must separate"},
                       BadDem{"error(0.1) L64\n", 1, "at most 64"},
-                      BadDem{"shift_detectors D3\n", 1, "one count"}));
+                      BadDem{"shift_detectors D3\n", 1, "one count"},
+                      // found by fuzz/dem.cc: one coordinate line allocated a table of 128 million detectors
+                      BadDem{"error(0.1) D0\ndetector(4) D7 D127880956\n", 2,
+                             "detector index 127880956 is too large (qdes reads at most 67108864 detectors)"},
+                      BadDem{"shift_detectors 67108860\nerror(0.1) D4\n", 2, "too large"}));
 
 TEST(Dem, UnreadableFileIsNamed) {
     try {

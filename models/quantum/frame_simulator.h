@@ -60,6 +60,13 @@ class FrameSimulator {
     /// with one stream a single extra gate shifts every later draw. Off by default; a checkpoint does not keep the
     /// counters, so components that checkpoint leave it off.
     void set_layer_aligned_noise(bool on) { aligned_ = on; }
+    /// From now on draws from the stream keyed by (seed, `stream`), from its start, as a new
+    /// FrameSimulator(program, shots, seed, stream) would. Batches split across threads each restart on a stream of
+    /// their own (batch k on stream k), so the shots do not depend on how many threads there are.
+    void restart_stream(std::uint64_t stream) {
+        rng_ = FastRng(RandomStream(seed_, stream));
+        stream_ = stream;
+    }
     /// The noise generator, whose position a checkpoint saves between batches.
     FastRng& rng() { return rng_; }
     const FastRng& rng() const { return rng_; }

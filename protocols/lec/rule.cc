@@ -55,10 +55,16 @@ Offset parse_offset(const std::string& source, const YAML::Node& n, const std::s
     }
 }
 
+std::string scalar_text(const std::string& source, const YAML::Node& n, const std::string& key,
+                        const std::string& what) {
+    if (!n.IsScalar()) fail(source, n, key, "expected " + what);
+    return n.Scalar();
+}
+
 void expect_keys(const std::string& source, const YAML::Node& map, const std::string& key,
                  const std::vector<std::string>& allowed) {
     for (const auto& kv : map) {
-        const std::string k = kv.first.as<std::string>();
+        const std::string k = scalar_text(source, kv.first, key.empty() ? "(a key)" : key, "a key that is a name");
         if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
             std::string list;
             for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -110,19 +116,19 @@ LecRule parse_lec_rule(const std::string& text, const std::string& source) {
     expect_keys(source, root, "", {"name", "description", "ancillas", "corrections"});
     LecRule rule;
     rule.source = source;
-    rule.name = root["name"] ? root["name"].as<std::string>() : std::string("rule");
+    rule.name = root["name"] ? scalar_text(source, root["name"], "name", "a name") : std::string("rule");
     YAML::Node ancillas = root["ancillas"];
     if (!ancillas || !ancillas.IsMap() || ancillas.size() == 0)
         fail(source, ancillas ? ancillas : root, "ancillas", "expected a map of ancilla name -> {parity: ...} or {and: ...}");
     std::map<std::string, std::size_t> index;
     for (const auto& kv : ancillas) {
-        const std::string name = kv.first.as<std::string>();
+        const std::string name = scalar_text(source, kv.first, "ancillas", "an ancilla name");
         index.emplace(name, index.size());
     }
     std::size_t i = 0;
     for (const auto& kv : ancillas) {
         LecRule::Ancilla a;
-        a.name = kv.first.as<std::string>();
+        a.name = kv.first.Scalar();  // checked to be a scalar above
         const std::string key = "ancillas." + a.name;
         const YAML::Node& def = kv.second;
         if (!def.IsMap()) fail(source, def, key, "expected {parity: [[row, column], ...]} or {and: [ancilla, ...]}");

@@ -84,6 +84,11 @@ TEST(LecRule, BadFilesGetLineAndKey) {
                                          "description, ancillas, corrections)");
     EXPECT_EQ(error_of("ancillas:\n  a: {parity: [[0, 0]]}\ncorrections:\n  - {if: [\"a(1 2)\"], flip: [0, 0]}\n"),
               "r.yaml:4:11: corrections[0].if: expected name(row, column), got 'a(1 2)'");
+    // Found by fuzz/rule.cc: a key or a name that is not a scalar used to escape as yaml-cpp's "bad conversion".
+    EXPECT_EQ(error_of("ancillas:\n  north: {parity, [[0, 0], [-1, 0]]}\n"),
+              "r.yaml:2:19: ancillas.north: expected a key that is a name");
+    EXPECT_EQ(error_of("name: [a, b]\nancillas: {}\n"), "r.yaml:1:7: name: expected a name");
+    EXPECT_EQ(error_of("ancillas:\n  [x]: {parity: [[0, 0]]}\n"), "r.yaml:2:3: ancillas: expected an ancilla name");
     // An AND whose offset wraps onto its own site at this size is refused when the circuit is built.
     LecRule wrap = parse_lec_rule("ancillas:\n  a: {parity: [[0, 0]]}\n  b: {and: [a, \"a(2, 0)\"]}\n"
                                   "corrections:\n  - {if: [b], flip: [0, 0]}\n",

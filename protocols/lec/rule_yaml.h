@@ -18,6 +18,9 @@ std::string yaml_comment(const std::string& comment);
 YAML::Node load_yaml(const std::string& text, const std::string& source);
 /// Throws std::runtime_error "source:line:column: key: message" (the position of `at` when it has one).
 [[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& key, const std::string& m);
+/// A scalar's text; otherwise "source:line:column: key: expected WHAT".
+std::string scalar_text(const std::string& source, const YAML::Node& n, const std::string& key,
+                        const std::string& what);
 /// [row, column] as two whole numbers.
 Offset parse_offset(const std::string& source, const YAML::Node& n, const std::string& key);
 /// Refuses a key of `map` not in `allowed`, with a "did you mean".

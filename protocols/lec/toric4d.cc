@@ -171,7 +171,7 @@ Toric4dRule parse_toric4d_rule(const std::string& text, const std::string& sourc
     expect_keys(source, root, "", {"name", "description", "lattice", "corrections"});
     Toric4dRule rule;
     rule.source = source;
-    if (root["name"]) rule.name = root["name"].as<std::string>();
+    if (root["name"]) rule.name = scalar_text(source, root["name"], "name", "a name");
     const YAML::Node corrections = root["corrections"];
     if (!corrections || !corrections.IsSequence() || corrections.size() == 0)
         fail(source, corrections ? corrections : root, "corrections", "expected a list of {if: [edge, ...]}");

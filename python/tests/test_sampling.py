@@ -16,14 +16,15 @@ def read_fractions(path):
 def test_shots_equal_qdes_detect_byte_for_byte(tmp_path, reference, qdes_program):
     circuit_file = reference / "stim" / "surf_rot_z_d5_r5_p005.stim"
     out = tmp_path / "shots.b8"
-    subprocess.run([qdes_program, "detect", str(circuit_file), "--shots", "3000", "--seed", "7", "--out-format",
-                    "b8", "--out", str(out), "--no-progress"], check=True)
-    sampler = qdes.Circuit.from_file(str(circuit_file)).compile_detector_sampler(seed=7)
+    # Six batches of 512 (the last one short): batch k on the random stream (seed, k), on any thread.
+    subprocess.run([qdes_program, "detect", str(circuit_file), "--shots", "3000", "--seed", "7", "--batch", "512",
+                    "--out-format", "b8", "--out", str(out), "--no-progress"], check=True)
+    sampler = qdes.Circuit.from_file(str(circuit_file)).compile_detector_sampler(seed=7, batch=512)
     packed = sampler.sample(3000, append_observables=True, bit_packed=True)
     assert packed.dtype == np.uint8
     assert packed.tobytes() == out.read_bytes()
     # sample_write writes the same file
-    again = qdes.Circuit.from_file(str(circuit_file)).compile_detector_sampler(seed=7)
+    again = qdes.Circuit.from_file(str(circuit_file)).compile_detector_sampler(seed=7, batch=512, threads=1)
     again.sample_write(3000, filepath=str(tmp_path / "again.b8"), format="b8", append_observables=True)
     assert (tmp_path / "again.b8").read_bytes() == out.read_bytes()
 
@@ -70,6 +71,14 @@ def test_seeds_and_continuation():
     assert not np.array_equal(first, a.sample(512))  # a sampler continues its stream
     assert not np.array_equal(first, circuit.compile_detector_sampler(seed=6, batch=512).sample(512))
     assert a.seed == 5 and a.batch == 512
+    # Batch k of a sampler's life runs on stream k whatever the thread count, so two calls of 512 shots equal one
+    # of 1024, and the threads change nothing.
+    one = circuit.compile_detector_sampler(seed=5, batch=512, threads=1)
+    many = circuit.compile_detector_sampler(seed=5, batch=512, threads=3)
+    assert many.threads == 3
+    joined = one.sample(2048)
+    assert np.array_equal(joined, np.concatenate([many.sample(512), many.sample(1536)]))
+    assert np.array_equal(joined[:512], first)
     assert circuit.compile_detector_sampler().sample(0).shape == (0, 3)
 
 
@@ -83,5 +92,7 @@ def test_bad_sampler_arguments():
         sampler.sample_write(10, filepath="/dev/null", format="hex")
     with pytest.raises(TypeError):
         sampler.sample(-1)
+    with pytest.raises(ValueError, match="threads"):
+        qdes.Circuit("M 0").compile_detector_sampler(threads=0)
     with pytest.raises(qdes.CircuitError):
         qdes.Circuit("M 0\nDETECTOR rec[-2]").compile_detector_sampler()
