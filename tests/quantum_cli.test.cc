@@ -144,6 +144,37 @@ TEST(RunCircuit, StimFileRunsAsAScenarioAndWritesDetectionEvents) {
     EXPECT_GT(min_t, 0);
 }
 
+TEST(RunCircuit, QuantumMemoryResultsDoNotDependOnItsThreads) {
+    // 9 batches of 512 shots simulated ahead on 1, 2 and 4 worker threads: batch k runs on a random stream of its
+    // own, so the statistics and the detection events table (shots, detectors, times) are the same.
+    TempDir dir;
+    std::vector<std::string> stats, tables;
+    for (const char* threads : {"1", "2", "4"}) {
+        const auto out = dir.path() / threads;
+        CommandResult r = run_qdes("run " + stim_reference("surf_rot_x_d5_r5_p001").string() +
+                                   " --set components.memory.shots=4500 --set components.memory.batch=512" +
+                                   " --set components.memory.threads=" + threads + " --no-progress --out " +
+                                   out.string());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        const std::size_t from = r.out.find("memory."), to = r.out.find("output:");
+        stats.push_back(r.out.substr(from, to - from));  // the statistics, without the output path
+        CommandResult t = run_command(
+            "/usr/bin/python3 -c \"import h5py,sys,hashlib; t=h5py.File(sys.argv[1])['trace/memory.detection_events'][:]; "
+            "print(len(t), hashlib.sha256(t.tobytes()).hexdigest())\" " +
+            (out / "surf_rot_x_d5_r5_p001.h5").string());
+        ASSERT_EQ(t.exit_code, 0) << t.err;
+        tables.push_back(t.out);
+    }
+    EXPECT_EQ(stats[1], stats[0]);
+    EXPECT_EQ(stats[2], stats[0]);
+    EXPECT_EQ(tables[1], tables[0]);
+    EXPECT_EQ(tables[2], tables[0]);
+    // Stim: 1.797 detection events per shot (the x-basis reference at p = 0.001); 4500 shots, SE about 0.02.
+    double rows = 0;
+    ASSERT_EQ(std::sscanf(tables[0].c_str(), "%lf", &rows), 1);
+    EXPECT_NEAR(rows / 4500, 1.797, 0.12);
+}
+
 TEST(RunCircuit, MissingCircuitIsOneError) {
     TempDir dir;
     CommandResult r = run_qdes("run " + (dir.path() / "none.stim").string() + " --out " + dir.path().string());

@@ -36,6 +36,16 @@ class BitTable {
     void clear() {
         for (std::size_t i = 0; i < rows_ * words_; ++i) data_[i] = 0;
     }
+    /// A copy (tables move but do not copy implicitly: they are large).
+    BitTable clone() const {
+        BitTable t;
+        t.rows_ = rows_;
+        t.words_ = words_;
+        const std::size_t n = std::max<std::size_t>(1, rows_ * words_);
+        t.data_.reset(static_cast<std::uint64_t*>(::operator new[](n * 8, std::align_val_t(64))));
+        std::copy(data_.get(), data_.get() + n, t.data_.get());
+        return t;
+    }
 
     std::size_t rows() const { return rows_; }
     std::size_t words() const { return words_; }

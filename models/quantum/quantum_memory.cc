@@ -1,10 +1,12 @@
 #include "models/quantum/quantum_memory.h"
 
 #include <bit>
+#include <thread>
 
 #include "models/quantum/codes/css_code.h"
 #include "models/quantum/noise.h"
 #include "sim/checkpoint.h"
+#include "sim/random.h"
 #include "sim/simulation.h"
 
 namespace qdes::quantum {
@@ -74,6 +76,10 @@ ComponentKind QuantumMemory::kind() {
         .with_default("0")
         .at_least(0)
         .at_most(1 << 24);
+    k.params.integer("threads", "threads simulating batches ahead (0: every core); the results do not depend on it")
+        .with_default("0")
+        .at_least(0)
+        .at_most(1024);
     k.params.duration("layer_duration", "simulated time of one circuit layer (between two TICKs)")
         .with_default("1 us")
         .at_least(1);
@@ -102,8 +108,23 @@ QuantumMemory::QuantumMemory(Simulation& sim, std::string name, const ParamValue
                                   .field("shot", &ObservableFlipRow::shot, "", "shot index from 0")
                                   .field("observable", &ObservableFlipRow::observable, "", "observable index (L0...)"))) {
     batch_shots_ = std::size_t(std::min<std::uint64_t>(batch_shots_, shots_total_));
-    frame_ = std::make_unique<FrameSimulator>(program_, batch_shots_, sim.seed(),
-                                              stream_id(this->name(), "frames"));
+    const std::uint64_t batches = (shots_total_ + batch_shots_ - 1) / batch_shots_;
+    threads_ = params.integer("threads") ? unsigned(params.integer("threads"))
+                                         : std::max(1u, std::thread::hardware_concurrency());
+    threads_ = unsigned(std::min<std::uint64_t>(threads_, batches));
+    stream_ = stream_id(this->name(), "frames");
+    for (unsigned w = 0; w < threads_; ++w)
+        frames_.push_back(std::make_unique<FrameSimulator>(program_, batch_shots_, sim.seed(), stream_));
+    // Which detectors each layer completes: the same in every batch, so found once on a noiseless pass.
+    {
+        FrameSimulator probe(program_, 1, 0);
+        probe.start();
+        bool more = true;
+        while (more) {
+            more = probe.step_layer();
+            layer_detectors_.push_back(probe.detectors_done());
+        }
+    }
     add_statistic("shots", shots_, "shots", "shots completed");
     add_statistic("batches", batches_, "batches", "batches completed");
     add_statistic("detection_events", detection_events_, "events", "detection events in all shots");
@@ -117,24 +138,41 @@ QuantumMemory::QuantumMemory(Simulation& sim, std::string name, const ParamValue
     }
 }
 
-void QuantumMemory::start() { start_batch(); }
+void QuantumMemory::start() {
+    // From the batch a checkpoint left off at (batch k depends on k only).
+    const std::uint64_t batches = (shots_total_ + batch_shots_ - 1) / batch_shots_;
+    pipeline_ = std::make_unique<OrderedPipeline<Batch>>(
+        threads_, shots_started_ / batch_shots_, batches, [this](unsigned w, std::uint64_t k) {
+            FrameSimulator& frame = *frames_[w];
+            frame.restart_stream(derive_seed(stream_, k));
+            frame.run();
+            const std::size_t n = std::size_t(std::min<std::uint64_t>(batch_shots_, shots_total_ - k * batch_shots_));
+            // Detection events per shot, kept bit-sliced while adding the rows.
+            ShotCounts counts(program_.num_detectors, (n + 63) / 64);
+            for (std::uint64_t d = 0; d < program_.num_detectors; ++d) counts.add(frame.detectors().row(d));
+            std::vector<std::uint32_t> events(n);
+            for (std::size_t s = 0; s < n; ++s) events[s] = std::uint32_t(counts.count(s));
+            return Batch{frame.detectors().clone(), frame.observables().clone(), std::move(events)};
+        });
+    start_batch();
+}
 
 void QuantumMemory::start_batch() {
     shots_in_batch_ = std::size_t(std::min<std::uint64_t>(batch_shots_, shots_total_ - shots_started_));
-    frame_->start();
+    batch_ = pipeline_->next();
     layer_in_batch_ = 0;
     schedule_after(layer_ps_, [this] { layer(); });
 }
 
 void QuantumMemory::layer() {
-    const std::uint64_t before = frame_->detectors_done();
-    const bool more = frame_->step_layer();
-    const std::uint64_t after = frame_->detectors_done();
+    const std::uint64_t before = layer_in_batch_ == 0 ? 0 : layer_detectors_[layer_in_batch_ - 1];
+    const std::uint64_t after = layer_detectors_[layer_in_batch_];
+    const bool more = layer_in_batch_ + 1 < layer_detectors_.size();
     const std::size_t words = (shots_in_batch_ + 63) / 64;
     const std::uint64_t tail_mask =
         shots_in_batch_ % 64 ? (std::uint64_t(1) << (shots_in_batch_ % 64)) - 1 : ~std::uint64_t(0);
     for (std::uint64_t d = before; d < after; ++d) {
-        const std::uint64_t* row = frame_->detectors().row(d);
+        const std::uint64_t* row = batch_->detectors.row(d);
         for (std::size_t w = 0; w < words; ++w) {
             std::uint64_t bits = row[w] & (w + 1 == words ? tail_mask : ~std::uint64_t(0));
             detection_events_.add(std::uint64_t(std::popcount(bits)));
@@ -161,14 +199,11 @@ void QuantumMemory::finish_batch() {
     auto masked = [&](const std::uint64_t* row, std::size_t w) {
         return row[w] & (w + 1 == words ? tail_mask : ~std::uint64_t(0));
     };
-    // Detection events per shot (pad shots beyond n are counted too, and never read).
-    ShotCounts events(program_.num_detectors, words);
-    for (std::uint64_t d = 0; d < program_.num_detectors; ++d) events.add(frame_->detectors().row(d));
-    for (std::size_t s = 0; s < n; ++s) events_per_shot_.add(double(events.count(s)));
+    for (std::size_t s = 0; s < n; ++s) events_per_shot_.add(double(batch_->events_per_shot[s]));
     // Observable flips, per observable and "any observable", one 0/1 observation per shot.
     std::vector<std::uint64_t> any(words, 0);
     for (std::uint32_t k = 0; k < program_.num_observables; ++k) {
-        const std::uint64_t* row = frame_->observables().row(k);
+        const std::uint64_t* row = batch_->observables.row(k);
         for (std::size_t w = 0; w < words; ++w) {
             std::uint64_t bits = masked(row, w);
             any[w] |= bits;
@@ -200,14 +235,13 @@ std::string QuantumMemory::checkpoint_refusal() const {
 }
 
 void QuantumMemory::save_state(StateWriter& w) const {
-    w.u64(shots_started_);
-    frame_->rng().save_state(w);
+    w.u64(shots_started_);  // batches run on streams of their own: the shots done are all that carries over
 }
 
 void QuantumMemory::restore_state(StateReader& r) {
     shots_started_ = r.u64();
     if (shots_started_ >= shots_total_) throw CheckpointError("its shots are all done");
-    frame_->rng().restore_state(r);
+    if (shots_started_ % batch_shots_ != 0) throw CheckpointError("it stopped inside a batch");
 }
 
 void register_quantum_components(ComponentRegistry& registry) { registry.add(QuantumMemory::kind()); }

@@ -1,13 +1,18 @@
 #pragma once
 /// `quantum_memory`: a quantum memory experiment as a kernel component. One event per circuit layer (the gates
-/// between two TICKs) advances a whole batch of shots through the frame simulator, so a layer's duration is
-/// simulated time and later components can interleave readout, decoding and correction with the rounds.
+/// between two TICKs) reports what a whole batch of shots detected in that layer, so a layer's duration is
+/// simulated time and later components can interleave readout, decoding and correction with the rounds. The
+/// component has no inputs, so its batches are simulated ahead by the frame simulator on `threads` worker threads,
+/// batch k on a random stream of its own: the results do not depend on the thread count.
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/program.h"
 #include "sim/component.h"
+#include "sim/ordered_parallel.h"
 #include "sim/registry.h"
 
 namespace qdes::quantum {
@@ -39,6 +44,11 @@ class QuantumMemory final : public Component {
     const Program& program() const { return program_; }
 
   private:
+    /// One batch's detection events and observable flips, simulated ahead on a worker thread.
+    struct Batch {
+        BitTable detectors, observables;
+        std::vector<std::uint32_t> events_per_shot;  ///< counted on the worker too
+    };
     void start_batch();
     void layer();
     void finish_batch();
@@ -47,7 +57,13 @@ class QuantumMemory final : public Component {
     std::uint64_t shots_total_;
     std::size_t batch_shots_;
     TimePs layer_ps_;
-    std::unique_ptr<FrameSimulator> frame_;
+    unsigned threads_;
+    std::uint64_t stream_;  ///< batch k runs on the random stream (seed, derive_seed(stream_, k))
+    /// detectors_done() after each layer of a batch: the detectors a layer event reports.
+    std::vector<std::uint64_t> layer_detectors_;
+    std::vector<std::unique_ptr<FrameSimulator>> frames_;  ///< one per worker
+    std::unique_ptr<OrderedPipeline<Batch>> pipeline_;
+    std::optional<Batch> batch_;
     std::uint64_t shots_started_ = 0;
     std::size_t shots_in_batch_ = 0;
     std::uint64_t layer_in_batch_ = 0;

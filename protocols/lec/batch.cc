@@ -61,6 +61,7 @@ void LecBatch::use_round_circuit(const quantum::Circuit& round, const LecOptions
     program_ = std::make_unique<quantum::Program>(quantum::compile(round));
     capacity_ = o.batch ? o.batch : quantum::default_batch_shots(program_->num_qubits);
     capacity_ = std::min<std::size_t>(capacity_, o.shots);
+    seed_ = o.seed;
     sim_ = std::make_unique<quantum::FrameSimulator>(*program_, capacity_, o.seed, o.stream);
     sim_->set_layer_aligned_noise(o.aligned_noise);
 }
@@ -79,6 +80,10 @@ FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o) {
             }
     }
     return out;
+}
+
+void LecBatch::restart_stream(std::uint64_t stream) {
+    if (sim_) sim_->restart_stream(stream);
 }
 
 void LecBatch::save_state(StateWriter& w) const {

@@ -61,6 +61,9 @@ class LecBatch {
     std::size_t layers_per_round() const;
     /// The set error and syndrome bits of shot `shot` of the batch after the last round (appended to `out`).
     virtual void state_of(std::size_t shot, std::vector<SiteBit>& out) const = 0;
+    /// Draws the noise of the batches from now on from the stream keyed by (seed, `stream`), from its start:
+    /// batches on threads each restart on a stream of their own (lec_memory: batch k on a stream keyed by k).
+    virtual void restart_stream(std::uint64_t stream);
     /// Checkpoints, between batches only: what carries from one batch to the next (the noise generator's
     /// position, the counts kept since construction). A subclass with more adds to it.
     virtual void save_state(StateWriter& w) const;
@@ -82,6 +85,7 @@ class LecBatch {
     void use_round_circuit(const quantum::Circuit& round, const LecOptions& o);
 
     std::size_t capacity_ = 0;
+    std::uint64_t seed_ = 0;                       ///< the run seed (LecOptions::seed), for restart_stream
     std::unique_ptr<quantum::Program> program_;    ///< circuit rules only
     std::unique_ptr<quantum::FrameSimulator> sim_;  ///< circuit rules only
     std::uint64_t undecided_ = 0;
@@ -93,7 +97,8 @@ class LecBatch {
 };
 
 /// Lifetimes of o.shots shots, batch after batch, each run to o.max_rounds or until all its shots failed; shots
-/// alive at the cap are censored there.
+/// alive at the cap are censored there. One noise stream runs on from batch to batch (lec_memory instead puts batch k
+/// on a stream of its own, so that its batches can run on threads).
 FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o);
 
 /// Rejects options no study can run (L < 2, no shots, no rounds); std::invalid_argument.

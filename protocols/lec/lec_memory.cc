@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <limits>
+#include <thread>
 
 #include "protocols/lec/toom.h"
 #include "protocols/lec/toric4d.h"
+#include "sim/random.h"
 #include "sim/simulation.h"
 
 namespace qdes::lec {
@@ -47,6 +49,10 @@ ComponentKind LecMemory::kind() {
     k.params.integer("max_rounds", "round cap: shots alive then are right-censored").with_default("1000").at_least(1);
     k.params.integer("shots", "memories in all").with_default("4096").at_least(1);
     k.params.integer("batch", "shots advanced together per event (0: sized to the circuit)").with_default("0").at_least(0);
+    k.params.integer("threads", "threads running batches ahead (0: every core); the results do not depend on it")
+        .with_default("0")
+        .at_least(0)
+        .at_most(1024);
     k.params.duration("round_duration", "simulated time of one round (ignored when layer_duration is set)")
         .with_default("1 us")
         .at_least(1);
@@ -201,36 +207,70 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
                   "coefficient of variation of the failure times minus what an exponential (truncated at the cap) "
                   "gives: 0 within its error when failures are memoryless; min, max: +- 3 standard errors");
     times_.times.reserve(options_.shots);
+    const std::uint64_t batches = (options_.shots + batch_->capacity() - 1) / batch_->capacity();
+    threads_ = params.integer("threads") ? unsigned(params.integer("threads"))
+                                         : std::max(1u, std::thread::hardware_concurrency());
+    threads_ = unsigned(std::max<std::uint64_t>(1, std::min<std::uint64_t>(threads_, batches)));
+    for (unsigned w = 1; w < threads_; ++w) more_batches_.push_back(batch_of(options_, params, custom_));
 }
 
-void LecMemory::start() { start_batch(); }
+LecMemory::Outcome LecMemory::run_batch(LecBatch& batch, std::uint64_t k) const {
+    const std::uint64_t first = k * batch.capacity();
+    Outcome o;
+    o.shots = std::size_t(std::min<std::uint64_t>(batch.capacity(), options_.shots - first));
+    batch.restart_stream(derive_seed(options_.stream, k));
+    const std::uint64_t undecided_before = batch.undecided();
+    batch.start(o.shots);
+    const bool history = history_trace_.enabled() && first < history_shots_;
+    const std::size_t history_of = history ? std::size_t(std::min<std::uint64_t>(history_shots_ - first, o.shots)) : 0;
+    std::vector<SiteBit> sites;
+    while (true) {
+        const bool any_alive = batch.step();
+        o.correct.push_back(batch.correct_now());
+        if (history && batch.round() <= history_rounds_) {
+            std::vector<HistoryRow>& rows = o.history.emplace_back();
+            for (std::size_t s = 0; s < history_of; ++s) {
+                sites.clear();
+                batch.state_of(s, sites);
+                for (const SiteBit& b : sites)
+                    rows.push_back({std::uint32_t(first + s), std::uint32_t(batch.round()), b.what, b.type, {},
+                                    b.x[0], b.x[1], b.x[2], b.x[3]});
+            }
+        }
+        if (!any_alive || batch.round() >= options_.max_rounds) break;
+    }
+    o.failed_at.assign(batch.failed_at().begin(), batch.failed_at().begin() + std::ptrdiff_t(o.shots));
+    o.undecided = batch.undecided() - undecided_before;
+    return o;
+}
+
+void LecMemory::start() {
+    // From the batch a checkpoint left off at: batch k depends on k only.
+    const std::uint64_t batches = (options_.shots + batch_->capacity() - 1) / batch_->capacity();
+    pipeline_ = std::make_unique<OrderedPipeline<Outcome>>(
+        threads_, first_shot_ / batch_->capacity(), batches,
+        [this](unsigned w, std::uint64_t k) { return run_batch(w == 0 ? *batch_ : *more_batches_[w - 1], k); });
+    start_batch();
+}
 
 void LecMemory::start_batch() {
-    in_batch_ = std::size_t(std::min<std::uint64_t>(batch_->capacity(), options_.shots - first_shot_));
-    batch_->start(in_batch_);
+    outcome_ = pipeline_->next();
+    in_batch_ = outcome_->shots;
+    round_in_batch_ = 0;
     schedule_after(round_ps_, [this] { round(); });
 }
 
 void LecMemory::round() {
-    const bool any_alive = batch_->step();
-    const std::size_t r = std::size_t(batch_->round() - 1);
+    const std::size_t r = std::size_t(round_in_batch_++);
     if (fidelity_shots_.size() <= r) {
         fidelity_shots_.resize(r + 1, 0);
         fidelity_correct_.resize(r + 1, 0);
     }
     fidelity_shots_[r] += in_batch_;
-    fidelity_correct_[r] += batch_->correct_now();
-    if (history_trace_.enabled() && first_shot_ < history_shots_ && batch_->round() <= history_rounds_) {
-        const std::size_t shots = std::size_t(std::min<std::uint64_t>(history_shots_ - first_shot_, in_batch_));
-        for (std::size_t s = 0; s < shots; ++s) {
-            sites_.clear();
-            batch_->state_of(s, sites_);
-            for (const SiteBit& b : sites_)
-                history_trace_.append({std::uint32_t(first_shot_ + s), std::uint32_t(batch_->round()), b.what,
-                                       b.type, {}, b.x[0], b.x[1], b.x[2], b.x[3]});
-        }
-    }
-    if (any_alive && batch_->round() < options_.max_rounds) {
+    fidelity_correct_[r] += outcome_->correct[r];
+    if (r < outcome_->history.size())
+        for (const HistoryRow& row : outcome_->history[r]) history_trace_.append(row);
+    if (round_in_batch_ < outcome_->correct.size()) {
         schedule_after(round_ps_, [this] { round(); });
         return;
     }
@@ -238,8 +278,9 @@ void LecMemory::round() {
 }
 
 void LecMemory::end_batch() {
+    undecided_total_ += outcome_->undecided;
     for (std::size_t s = 0; s < in_batch_; ++s) {
-        const std::uint64_t at = batch_->failed_at()[s];
+        const std::uint64_t at = outcome_->failed_at[s];
         const bool censored = at == 0;
         const std::uint64_t round = censored ? options_.max_rounds : at;
         times_.times.push_back(double(round));
@@ -269,7 +310,7 @@ void LecMemory::save_state(StateWriter& w) const {
     w.vec(times_.censored);
     w.vec(fidelity_shots_);
     w.vec(fidelity_correct_);
-    batch_->save_state(w);
+    w.u64(undecided_total_);  // batches run on streams of their own: no generator position carries over
 }
 
 void LecMemory::restore_state(StateReader& r) {
@@ -281,11 +322,12 @@ void LecMemory::restore_state(StateReader& r) {
         throw CheckpointError("its failure times do not match its shots");
     r.vec(fidelity_shots_);
     r.vec(fidelity_correct_);
-    batch_->restore_state(r);
+    undecided_total_ = r.u64();
+    if (first_shot_ % batch_->capacity() != 0) throw CheckpointError("it stopped inside a batch");
 }
 
 void LecMemory::finish() {
-    undecided_.add(batch_->undecided());
+    undecided_.add(undecided_total_);
     // The failures table is written here, from the failure times, so that checkpoints need not keep its rows.
     for (std::size_t s = 0; s < times_.times.size(); ++s) {
         const auto round = std::uint64_t(times_.times[s]);

@@ -5,13 +5,18 @@
 /// gate layers x `layer_duration`); every
 /// shot's failure round (or censoring at the round cap) is recorded, and at the end the lifetime is estimated with
 /// its confidence interval, in rounds and in seconds, with the error per round and the exponentiality check.
+/// The component has no inputs, so its batches run ahead on `threads` worker threads, batch k on a random stream
+/// of its own (the results do not depend on the thread count), and the events report them round by round.
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "protocols/lec/batch.h"
 #include "protocols/lec/rule.h"
 #include "protocols/lec/toric4d.h"
 #include "sim/component.h"
+#include "sim/ordered_parallel.h"
 #include "sim/registry.h"
 #include "sim/statistics.h"
 
@@ -63,6 +68,15 @@ class LecMemory final : public Component {
     const FailureTimes& failure_times() const { return times_; }
 
   private:
+    /// One batch run to its end on a worker thread, ahead of the events that report it round by round.
+    struct Outcome {
+        std::size_t shots = 0;
+        std::vector<std::uint64_t> failed_at;           ///< per shot, 0 while alive at the end
+        std::vector<std::uint64_t> correct;             ///< per round run: shots logically correct after it
+        std::vector<std::vector<HistoryRow>> history;   ///< per round, while history is recorded
+        std::uint64_t undecided = 0;
+    };
+    Outcome run_batch(LecBatch& batch, std::uint64_t k) const;
     void start_batch();
     void round();
     void end_batch();
@@ -71,7 +85,13 @@ class LecMemory final : public Component {
     TimePs round_ps_;
     double confidence_;
     CustomRules custom_;
-    std::unique_ptr<LecBatch> batch_;
+    std::unique_ptr<LecBatch> batch_;               ///< worker 0's; workers 1.. have more_batches_
+    std::vector<std::unique_ptr<LecBatch>> more_batches_;
+    unsigned threads_ = 1;
+    std::unique_ptr<OrderedPipeline<Outcome>> pipeline_;
+    std::optional<Outcome> outcome_;
+    std::uint64_t round_in_batch_ = 0;
+    std::uint64_t undecided_total_ = 0;
     std::uint64_t first_shot_ = 0;
     std::size_t in_batch_ = 0;
     FailureTimes times_;
@@ -82,7 +102,6 @@ class LecMemory final : public Component {
     TraceTable<FidelityRow> fidelity_trace_;
     TraceTable<HistoryRow> history_trace_;
     std::uint64_t history_shots_, history_rounds_;
-    std::vector<SiteBit> sites_;
     std::vector<std::uint64_t> fidelity_shots_, fidelity_correct_;  ///< per round (index round - 1)
 };
 

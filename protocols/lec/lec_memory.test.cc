@@ -8,10 +8,46 @@
 
 #include <cmath>
 
+#include "sim/random.h"
 #include "sim/simulation.h"
 
 namespace qdes::lec {
 namespace {
+
+TEST(LecMemory, ResultsDoNotDependOnItsThreads) {
+    // 5 batches of 256 shots run ahead on 1, 2 and 4 threads: the same failure times and statistics.
+    for (const char* rule : {"toom_circuit", "toom_automaton"}) {
+        std::vector<FailureTimes> times;
+        std::vector<std::vector<double>> stats;
+        for (const char* threads : {"1", "2", "4"}) {
+            Simulation sim(SimulationConfig{.seed = 3});
+            ComponentKind kind = LecMemory::kind();
+            ParamValues p = defaults_with(kind.params, {{"rule", rule},
+                                                        {"size", "4"},
+                                                        {"p", rule == std::string("toom_circuit") ? "0.01" : "0.08"},
+                                                        {"max_rounds", "300"},
+                                                        {"shots", "1200"},
+                                                        {"batch", "256"},
+                                                        {"threads", threads}});
+            auto& memory = static_cast<LecMemory&>(kind.create(sim, "memory", p));
+            const RunResult r = sim.run();
+            sim.finish();
+            EXPECT_EQ(r.reason, StopReason::kQueueEmpty);
+            times.push_back(memory.failure_times());
+            std::vector<double> values;
+            for (const StatisticEntry& s : sim.statistics()) values.push_back(s.statistic->summary(sim.now()).mean);
+            values.push_back(double(r.events));
+            values.push_back(double(r.end_ps));
+            stats.push_back(values);
+        }
+        ASSERT_EQ(times[0].times.size(), 1200u);
+        for (std::size_t i = 1; i < times.size(); ++i) {
+            EXPECT_EQ(times[i].times, times[0].times) << rule << " " << i;
+            EXPECT_EQ(times[i].censored, times[0].censored) << rule << " " << i;
+            EXPECT_EQ(stats[i], stats[0]) << rule << " " << i;
+        }
+    }
+}
 
 TEST(LecMemory, ComponentRunsRoundByRoundAndMatchesTheBatchApi) {
     for (const char* rule : {"toom_circuit", "toom_automaton"}) {
@@ -45,8 +81,21 @@ TEST(LecMemory, ComponentRunsRoundByRoundAndMatchesTheBatchApi) {
         o.stream = stream_id("memory", "lec");
         quantum::NoiseModel n{quantum::NoiseModel::Kind::kGateBitflip, rule == std::string("toom_circuit") ? 0.01 : 0.08,
                               -1, 0};
-        FailureTimes direct = toom_lifetimes(rule == std::string("toom_circuit") ? ToomRule::kCircuit : ToomRule::kAutomaton,
-                                             o, n);
+        // The batch API, batch k on the stream the component gives it (derive_seed(stream, k)).
+        ToomBatch batch(rule == std::string("toom_circuit") ? ToomRule::kCircuit : ToomRule::kAutomaton, o, n);
+        FailureTimes direct{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
+        for (std::uint64_t first = 0, k = 0; first < o.shots; first += batch.capacity(), ++k) {
+            const std::size_t shots = std::size_t(std::min<std::uint64_t>(batch.capacity(), o.shots - first));
+            batch.restart_stream(derive_seed(o.stream, k));
+            batch.start(shots);
+            while (batch.round() < o.max_rounds && batch.step()) {
+            }
+            for (std::size_t s = 0; s < shots; ++s)
+                if (batch.failed_at()[s]) {
+                    direct.times[first + s] = double(batch.failed_at()[s]);
+                    direct.censored[first + s] = 0;
+                }
+        }
         EXPECT_EQ(got.times, direct.times) << rule;
         EXPECT_EQ(got.censored, direct.censored) << rule;
 

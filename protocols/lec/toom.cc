@@ -46,6 +46,7 @@ ToomBatch::ToomBatch(ToomRule rule, const LecOptions& o, const quantum::NoiseMod
         a_.resize(N, capacity_);
         b_.resize(N, capacity_);
         if (down_gap_) down_hits_.resize(N, capacity_);
+        seed_ = o.seed;
         rng_ = std::make_unique<quantum::FastRng>(RandomStream(o.seed, o.stream));
         gap_ = std::make_unique<quantum::GeometricSampler>(q_);
     }
@@ -137,6 +138,11 @@ FailureTimes toom_automaton_lifetimes(const LecOptions& o, double q) {
     quantum::NoiseModel flips;
     flips.p = q;
     return toom_lifetimes(ToomRule::kAutomaton, o, flips);
+}
+
+void ToomBatch::restart_stream(std::uint64_t stream) {
+    LecBatch::restart_stream(stream);
+    if (rng_) *rng_ = quantum::FastRng(RandomStream(seed_, stream));
 }
 
 void ToomBatch::save_state(StateWriter& w) const {

@@ -38,6 +38,7 @@ class ToomBatch final : public LecBatch {
     void state_of(std::size_t shot, std::vector<SiteBit>& out) const override;
     void save_state(StateWriter& w) const override;
     void restore_state(StateReader& r) override;
+    void restart_stream(std::uint64_t stream) override;
 
   private:
     void restart() override;
