@@ -148,15 +148,21 @@ TEST(OnnxImport, QuantizeDequantizePairsBecomeQuantizedWeightsAndFakeQuantizedIn
     EXPECT_FLOAT_EQ(y.values[1], 3.0f);
 }
 
-TEST(OnnxImport, UnsupportedOperatorsAndMissingFilesAreNamed) {
-    testing::TempDir dir;
+/// A model whose graph has one input, x of shape [1, 4], and nothing else yet.
+onnx::ModelProto model_with_input() {
     onnx::ModelProto m;
-    auto* g = m.mutable_graph();
-    auto* in = g->add_input();
+    auto* in = m.mutable_graph()->add_input();
     in->set_name("x");
     auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
     shape->add_dim()->set_dim_value(1);
     shape->add_dim()->set_dim_value(4);
+    return m;
+}
+
+TEST(OnnxImport, UnsupportedOperatorsAndMissingFilesAreNamed) {
+    testing::TempDir dir;
+    onnx::ModelProto m = model_with_input();
+    auto* g = m.mutable_graph();
     auto* n = g->add_node();
     n->set_op_type("LSTM");
     n->set_name("rnn");
@@ -184,14 +190,8 @@ TEST(OnnxImport, InitializersWhoseDataDoesNotFitTheirDimsAreRefused) {
     // Found by reading the importer for fuzz/onnx.cc: int8, uint8 and int32 raw data were read for as many
     // elements as the dims said, past the end of shorter data.
     auto model_with = [](int type, std::vector<std::int64_t> dims, std::string raw) {
-        onnx::ModelProto m;
-        auto* g = m.mutable_graph();
-        auto* in = g->add_input();
-        in->set_name("x");
-        auto* shape = in->mutable_type()->mutable_tensor_type()->mutable_shape();
-        shape->add_dim()->set_dim_value(1);
-        shape->add_dim()->set_dim_value(4);
-        auto* t = g->add_initializer();
+        onnx::ModelProto m = model_with_input();
+        auto* t = m.mutable_graph()->add_initializer();
         t->set_name("w");
         t->set_data_type(type);
         for (auto d : dims) t->add_dims(d);

@@ -108,10 +108,10 @@ RuleBuilder::RuleBuilder(const RuleSpace& space, bool small)
                          : space.spec().gates.most_controls()),
       hierarchical_(space.spec().hierarchical && !small),
       mask_(space.num_actions(), 0),
+      ancilla_of_source_(space.sources(), -1),
       parity_taken_(space.offsets(), 0),
       and_refs_(space.num_actions() - space.first_ref(), 0),
-      correction_refs_(and_refs_.size(), 0),
-      ancilla_of_source_(space.sources(), -1) {
+      correction_refs_(and_refs_.size(), 0) {
     rule_.name = "searched";
     depth_ = 1;
     update_mask();
