@@ -128,7 +128,8 @@ class Parser {
     }
 
     std::uint32_t detector(const Item& it, const std::string& t) {
-        const std::uint64_t d = target_index(it, t, 'D') + shift_;
+        const std::uint64_t index = target_index(it, t, 'D');
+        const std::uint64_t d = index < kMaxDemDetectors ? index + shift_ : index;  // no wrap-around
         // Per-detector tables (coordinates, the decoding graph's nodes) are dense: an index past 2^26 (67 million
         // detectors, a 1.6 GB coordinate table) is refused rather than allocated (found by fuzz/dem.cc).
         if (d >= kMaxDemDetectors)
@@ -168,6 +169,9 @@ class Parser {
                 std::uint64_t k;
                 if (it.targets.size() != 1 || !parse_u64(it.targets[0], k))
                     fail(it.line, "shift_detectors: expected one count, as in 'shift_detectors(0, 0, 1) 8'");
+                if (k >= kMaxDemDetectors || shift_ + k >= kMaxDemDetectors)  // and no wrap-around of shift_
+                    fail(it.line, "shift_detectors: shifts past detector " + std::to_string(kMaxDemDetectors) +
+                                      " (qdes reads at most that many detectors)");
                 shift_ += k;
                 if (coord_shift_.size() < it.args.size()) coord_shift_.resize(it.args.size(), 0);
                 for (std::size_t a = 0; a < it.args.size(); ++a) coord_shift_[a] += it.args[a];

@@ -105,7 +105,9 @@ INSTANTIATE_TEST_SUITE_P(
                       // found by fuzz/dem.cc: one coordinate line allocated a table of 128 million detectors
                       BadDem{"error(0.1) D0\ndetector(4) D7 D127880956\n", 2,
                              "detector index 127880956 is too large (qdes reads at most 67108864 detectors)"},
-                      BadDem{"shift_detectors 67108860\nerror(0.1) D4\n", 2, "too large"}));
+                      BadDem{"shift_detectors 67108860\nerror(0.1) D4\n", 2, "too large"},
+                      BadDem{"shift_detectors 18446744073709551615\nerror(0.1) D1\n", 1, "shifts past detector"},
+                      BadDem{"error(0.1) D18446744073709551615\n", 1, "too large"}));
 
 TEST(Dem, UnreadableFileIsNamed) {
     try {
