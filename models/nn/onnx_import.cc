@@ -350,6 +350,14 @@ class Importer {
         return it->second;
     }
 
+    /// A constant's value as a whole number (a pad, a zero point); found by fuzz/onnx.cc: converting a float
+    /// outside int64's range, or NaN, is undefined behaviour.
+    std::int64_t whole(const onnx::NodeProto& n, float v, const std::string& what) const {
+        if (!(v >= -2147483648.0f && v <= 2147483647.0f) || v != std::nearbyint(v))
+            throw ModelError(where(n) + ": " + what + " " + std::to_string(v) + " is not a whole number in range");
+        return static_cast<std::int64_t>(v);
+    }
+
     double scalar(const onnx::NodeProto& n, const std::string& name) const {
         const Const& c = const_of(n, name, "input");
         if (c.values.size() != 1) throw ModelError(where(n) + ": '" + name + "' must be a scalar");
@@ -371,6 +379,7 @@ class Importer {
 
     AxisScales scales(const onnx::NodeProto& n, const Shape& x) const {
         const Const& s = const_of(n, n.input(1), "scale");
+        if (s.values.empty()) throw ModelError(where(n) + ": the scale is empty");
         std::vector<float> z(s.values.size(), 0.0f);
         if (n.input_size() > 2 && !n.input(2).empty()) z = const_of(n, n.input(2), "zero point").values;
         if (z.size() != s.values.size()) throw ModelError(where(n) + ": scale and zero point differ in size");
@@ -392,7 +401,7 @@ class Importer {
 
     bool zero_point_signed(const onnx::NodeProto& n) const {
         if (n.input_size() < 3 || n.input(2).empty()) return false;  // default zero point is uint8
-        return consts_.at(n.input(2)).elem_type == onnx::TensorProto::INT8;
+        return const_of(n, n.input(2), "zero point").elem_type == onnx::TensorProto::INT8;
     }
 
     void quantize(const onnx::NodeProto& n) {
@@ -414,9 +423,11 @@ class Importer {
         ActQuant q;
         q.source = source(n, n.input(0));
         q.scale = s.values[0];
-        q.zero_point = n.input_size() > 2 && !n.input(2).empty()
-                           ? static_cast<std::int64_t>(const_of(n, n.input(2), "zero point").values.at(0))
-                           : 0;
+        if (n.input_size() > 2 && !n.input(2).empty()) {
+            const Const& z = const_of(n, n.input(2), "zero point");
+            if (z.values.size() != 1) throw ModelError(where(n) + ": activations need a per-tensor zero point");
+            q.zero_point = whole(n, z.values[0], "zero point");
+        }
         q.is_signed = is_signed;
         pending_quant_[n.output(0)] = q;
     }
@@ -448,7 +459,7 @@ class Importer {
             throw ModelError(where(n) + ": only constant padding is supported");
         std::vector<std::int64_t> pads = attr_ints(n, "pads");
         if (n.input_size() > 1 && !n.input(1).empty())
-            for (float v : const_of(n, n.input(1), "pads").values) pads.push_back(static_cast<std::int64_t>(v));
+            for (float v : const_of(n, n.input(1), "pads").values) pads.push_back(whole(n, v, "pads"));
         if (n.input_size() > 2 && !n.input(2).empty() && scalar(n, n.input(2)) != 0.0)
             throw ModelError(where(n) + ": only zero padding is supported");
         // [N, C, H, W] begins then ends: only H and W may be padded, equally on both sides.

@@ -218,6 +218,47 @@ TEST(OnnxImport, InitializersWhoseDataDoesNotFitTheirDimsAreRefused) {
               "m.onnx: initializer w: more than 2147483648 elements (2^31), more than qdes imports");
 }
 
+TEST(OnnxImport, QuantizeLinearWithoutConstantScaleOrZeroPointIsRefusedWithTheNode) {
+    // Found by fuzz/onnx.cc: a zero point that is no constant escaped as std::out_of_range ("map::at"), and an
+    // empty scale was read past its end.
+    auto quantize_with = [](bool zero_point_constant, bool empty_scale) {
+        onnx::ModelProto m = model_with_input();
+        auto* g = m.mutable_graph();
+        auto* scale = g->add_initializer();
+        scale->set_name("s");
+        scale->set_data_type(onnx::TensorProto::FLOAT);
+        if (empty_scale) {
+            scale->add_dims(0);
+        } else {
+            scale->add_float_data(0.1f);
+        }
+        auto* w = g->add_initializer();  // a constant to quantize
+        w->set_name("w");
+        w->set_data_type(onnx::TensorProto::FLOAT);
+        w->add_dims(2);
+        w->add_float_data(1.0f);
+        w->add_float_data(-1.0f);
+        auto* n = g->add_node();
+        n->set_op_type("QuantizeLinear");
+        n->set_name("q");
+        n->add_input(empty_scale ? "w" : "x");
+        n->add_input("s");
+        n->add_input(zero_point_constant ? "s" : "x");
+        n->add_output("y");
+        std::string bytes;
+        m.SerializeToString(&bytes);
+        try {
+            import_onnx_bytes(bytes, "q.onnx");
+        } catch (const ModelError& e) {
+            return std::string(e.what());
+        }
+        return std::string("(no error)");
+    };
+    EXPECT_EQ(quantize_with(false, false),
+              "q.onnx: node 'q' (QuantizeLinear): zero point 'x' must be a constant with values");
+    EXPECT_EQ(quantize_with(true, true), "q.onnx: node 'q' (QuantizeLinear): the scale is empty");
+}
+
 TEST(OnnxImport, BytesInMemoryImportAsTheFileDoes) {
     const std::string path = nn_fixture("lenet_300_100.onnx");
     const Graph from_file = import_onnx(path);
