@@ -28,7 +28,14 @@ for h in "${harnesses[@]}"; do
       -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$findings/" -close_fd_mask=1 2> "build-fuzz/$h.log"; then
     echo "fuzz $h: FINDING (build-fuzz/$h.log, input in $findings/)" >&2
+    # What CI shows: the finding, the sanitizer's report and the stack (the input itself stays in $findings/).
     grep -E "qdes fuzz finding|ERROR: |SUMMARY" "build-fuzz/$h.log" | head -5 >&2 || true
+    grep -E "^ +#[0-9]+ " "build-fuzz/$h.log" | head -25 >&2 || true
+    for f in "$findings"/*; do  # small inputs in full, to reproduce a CI finding: base64 -d > input
+      if [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 4096 ]; then
+        echo "input $(basename "$f") (base64): $(base64 -w0 "$f")" >&2
+      fi
+    done
     status=1
   else
     grep -E "^stat::number_of_executed_units|^stat::new_units_added" "build-fuzz/$h.log" | tr '\n' ' ' >&2; echo >&2
