@@ -30,6 +30,7 @@
 #include "apps/qdes/cli.h"
 #include "apps/qdes/scenario_input.h"
 #include "hardware/accel/accelerator.h"
+#include "models/quantum/batch_sampling.h"
 #include "models/quantum/circuit.h"
 #include "models/quantum/codes/css_code.h"
 #include "models/quantum/codes/rotated_surface.h"
@@ -42,7 +43,6 @@
 #include "protocols/inference/workload.h"
 #include "protocols/qec/decoder.h"
 #include "protocols/qec/dem_graph.h"
-#include "sim/ordered_parallel.h"
 #include "sim/simulation.h"
 #include "sim/version.h"
 
@@ -260,30 +260,14 @@ class DetectorSampler {
     }
 
   private:
-    /// Simulates the next `shots` shots as `qdes detect --seed S --batch B` does: batch k of the sampler's life on
-    /// the random stream (seed, k), on `threads_` threads. `use(sim, first shot, n)` runs on the worker, `then`
-    /// on this thread in batch order.
+    /// The next `shots` shots, as `qdes detect --seed S --batch B` samples them.
     template <class Use, class Then>
     void run_batches(std::uint64_t shots, Use use, Then then) {
-        const std::uint64_t batches = (shots + batch_ - 1) / batch_;
-        const unsigned threads = unsigned(std::min<std::uint64_t>(threads_, std::max<std::uint64_t>(batches, 1)));
-        while (sims_.size() < threads) sims_.push_back(std::make_unique<quantum::FrameSimulator>(program_, batch_, seed_));
-        using Result = decltype(use(*sims_[0], std::uint64_t(0), std::size_t(0)));
-        const std::uint64_t base = next_batch_;
-        ordered_parallel<Result>(
-            threads, batches,
-            [&](unsigned w, std::uint64_t k) {
-                quantum::FrameSimulator& sim = *sims_[w];
-                sim.restart_stream(base + k);
-                sim.run();
-                const std::size_t n = std::size_t(std::min<std::uint64_t>(batch_, shots - k * batch_));
-                return use(sim, k * batch_, n);
-            },
-            [&](std::uint64_t, Result r) {
-                then(r);
-                return true;
-            });
-        next_batch_ += batches;
+        next_batch_ += quantum::sample_batches(program_, batch_, seed_, shots, threads_, next_batch_, sims_, use,
+                                               [&](auto r) {
+                                                   then(r);
+                                                   return true;
+                                               });
     }
 
     quantum::Program program_;

@@ -14,12 +14,12 @@
 
 #include "apps/qdes/circuit_input.h"
 #include "apps/qdes/cli.h"
+#include "models/quantum/batch_sampling.h"
 #include "models/quantum/circuit.h"
 #include "models/quantum/frame_simulator.h"
 #include "models/quantum/noise.h"
 #include "models/quantum/program.h"
 #include "models/quantum/shot_format.h"
-#include "sim/ordered_parallel.h"
 
 namespace po = boost::program_options;
 
@@ -106,31 +106,22 @@ int detect_main(const std::vector<std::string>& args) {
     auto old_term = std::signal(SIGTERM, on_detect_signal);
     // Batch k runs on its own random stream (seed, k) and is formatted on the worker that simulated it; the batches
     // are written in order, so the file is the same for any --threads.
-    const std::uint64_t seed = vm["seed"].as<std::uint64_t>();
-    const std::uint64_t batches = (shots + batch - 1) / batch;
-    const unsigned threads = unsigned(std::min<std::uint64_t>(vm["threads"].as<unsigned>(), batches));
     std::vector<std::unique_ptr<quantum::FrameSimulator>> sims;
-    for (unsigned w = 0; w < std::max(1u, threads); ++w)
-        sims.push_back(std::make_unique<quantum::FrameSimulator>(program, batch, seed));
     const auto t0 = std::chrono::steady_clock::now();
     double last_report = 0;
     std::uint64_t done = 0;
-    ordered_parallel<std::string>(
-        threads, batches,
-        [&](unsigned w, std::uint64_t k) {
+    quantum::sample_batches(
+        program, batch, vm["seed"].as<std::uint64_t>(), shots, vm["threads"].as<unsigned>(), 0, sims,
+        [&](const quantum::FrameSimulator& sim, std::uint64_t, std::size_t n) {
             if (g_detect_interrupted.load()) return std::string();
-            quantum::FrameSimulator& sim = *sims[w];
-            sim.restart_stream(k);
-            sim.run();
-            const std::size_t n = std::size_t(std::min<std::uint64_t>(batch, shots - k * batch));
             std::ostringstream text;
             quantum::write_shots(text, sim.detectors(), sim.observables(), n, format);
             return std::move(text).str();
         },
-        [&](std::uint64_t k, std::string text) {
+        [&](std::string text) {
             if (g_detect_interrupted.load()) return false;
             out.write(text.data(), std::streamsize(text.size()));
-            done = std::min<std::uint64_t>(shots, (k + 1) * batch);
+            done = std::min<std::uint64_t>(shots, done + batch);
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             if (progress && (elapsed - last_report > 0.5 || done == shots)) {
                 last_report = elapsed;
