@@ -113,18 +113,6 @@ QuantumMemory::QuantumMemory(Simulation& sim, std::string name, const ParamValue
                                          : std::max(1u, std::thread::hardware_concurrency());
     threads_ = unsigned(std::min<std::uint64_t>(threads_, batches));
     stream_ = stream_id(this->name(), "frames");
-    for (unsigned w = 0; w < threads_; ++w)
-        frames_.push_back(std::make_unique<FrameSimulator>(program_, batch_shots_, sim.seed(), stream_));
-    // Which detectors each layer completes: the same in every batch, so found once on a noiseless pass.
-    {
-        FrameSimulator probe(program_, 1, 0);
-        probe.start();
-        bool more = true;
-        while (more) {
-            more = probe.step_layer();
-            layer_detectors_.push_back(probe.detectors_done());
-        }
-    }
     add_statistic("shots", shots_, "shots", "shots completed");
     add_statistic("batches", batches_, "batches", "batches completed");
     add_statistic("detection_events", detection_events_, "events", "detection events in all shots");
@@ -139,6 +127,20 @@ QuantumMemory::QuantumMemory(Simulation& sim, std::string name, const ParamValue
 }
 
 void QuantumMemory::start() {
+    // The workers' simulators and the layer table are made here, not in the constructor, so that a check-only build
+    // (qdes validate) does not pay for them.
+    for (unsigned w = 0; w < threads_; ++w)
+        frames_.push_back(std::make_unique<FrameSimulator>(program_, batch_shots_, simulation().seed(), stream_));
+    // Which detectors each layer completes: the same in every batch, so found once on a one-shot pass.
+    {
+        FrameSimulator probe(program_, 1, 0);
+        probe.start();
+        bool more = true;
+        while (more) {
+            more = probe.step_layer();
+            layer_detectors_.push_back(probe.detectors_done());
+        }
+    }
     // From the batch a checkpoint left off at (batch k depends on k only).
     const std::uint64_t batches = (shots_total_ + batch_shots_ - 1) / batch_shots_;
     pipeline_ = std::make_unique<OrderedPipeline<Batch>>(

@@ -4,6 +4,8 @@
 #include <bit>
 #include <stdexcept>
 
+#include "sim/random.h"
+
 namespace qdes::lec {
 
 void check_options(const LecOptions& o) {
@@ -68,8 +70,9 @@ void LecBatch::use_round_circuit(const quantum::Circuit& round, const LecOptions
 
 FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o) {
     FailureTimes out{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
-    for (std::uint64_t first = 0; first < o.shots; first += batch.capacity()) {
+    for (std::uint64_t first = 0, k = 0; first < o.shots; first += batch.capacity(), ++k) {
         const std::size_t n = std::size_t(std::min<std::uint64_t>(batch.capacity(), o.shots - first));
+        if (o.stream_per_batch) batch.restart_stream(batch_stream(o, k));
         batch.start(n);
         while (batch.round() < o.max_rounds && batch.step()) {
         }
@@ -81,6 +84,8 @@ FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o) {
     }
     return out;
 }
+
+std::uint64_t batch_stream(const LecOptions& o, std::uint64_t k) { return derive_seed(o.stream, k); }
 
 void LecBatch::restart_stream(std::uint64_t stream) {
     if (sim_) sim_->restart_stream(stream);

@@ -27,6 +27,9 @@ struct LecOptions {
     /// Circuit rules: layer-aligned noise (FrameSimulator::set_layer_aligned_noise), so that rules sharing layers
     /// share their noise: common random numbers for comparing rules. Not for checkpointed studies.
     bool aligned_noise = false;
+    /// Batch k draws its noise from a stream of its own, batch_stream(o, k), instead of one stream running on
+    /// from batch to batch, so that batches can run on threads in any order (lec_memory).
+    bool stream_per_batch = false;
 };
 
 /// One set bit of a memory's state, for spacetime histories: a data error or a fired syndrome bit (an ancilla, or
@@ -97,9 +100,12 @@ class LecBatch {
 };
 
 /// Lifetimes of o.shots shots, batch after batch, each run to o.max_rounds or until all its shots failed; shots
-/// alive at the cap are censored there. One noise stream runs on from batch to batch (lec_memory instead puts batch k
-/// on a stream of its own, so that its batches can run on threads).
+/// alive at the cap are censored there; with o.stream_per_batch, batch k on batch_stream(o, k), as lec_memory runs
+/// it.
 FailureTimes run_lifetimes(LecBatch& batch, const LecOptions& o);
+
+/// The noise stream of batch k under LecOptions::stream_per_batch.
+std::uint64_t batch_stream(const LecOptions& o, std::uint64_t k);
 
 /// Rejects options no study can run (L < 2, no shots, no rounds); std::invalid_argument.
 void check_options(const LecOptions& o);

@@ -6,7 +6,6 @@
 
 #include "protocols/lec/toom.h"
 #include "protocols/lec/toric4d.h"
-#include "sim/random.h"
 #include "sim/simulation.h"
 
 namespace qdes::lec {
@@ -104,6 +103,7 @@ LecOptions options_of(const Simulation& sim, const std::string& name, const Para
     o.batch = std::size_t(p.integer("batch"));
     o.seed = sim.seed();
     o.stream = stream_id(name, "lec");
+    o.stream_per_batch = true;  // the batches run ahead on threads
     return o;
 }
 
@@ -211,14 +211,16 @@ LecMemory::LecMemory(Simulation& sim, std::string name, const ParamValues& param
     threads_ = params.integer("threads") ? unsigned(params.integer("threads"))
                                          : std::max(1u, std::thread::hardware_concurrency());
     threads_ = unsigned(std::max<std::uint64_t>(1, std::min<std::uint64_t>(threads_, batches)));
-    for (unsigned w = 1; w < threads_; ++w) more_batches_.push_back(batch_of(options_, params, custom_));
+    // The other workers' batches are made in start(), so that a check-only build (qdes validate) does not pay for
+    // them; batch_ has already checked these parameters.
+    make_batch_ = [this, params] { return batch_of(options_, params, custom_); };
 }
 
 LecMemory::Outcome LecMemory::run_batch(LecBatch& batch, std::uint64_t k) const {
     const std::uint64_t first = k * batch.capacity();
     Outcome o;
     o.shots = std::size_t(std::min<std::uint64_t>(batch.capacity(), options_.shots - first));
-    batch.restart_stream(derive_seed(options_.stream, k));
+    batch.restart_stream(batch_stream(options_, k));
     const std::uint64_t undecided_before = batch.undecided();
     batch.start(o.shots);
     const bool history = history_trace_.enabled() && first < history_shots_;
@@ -245,6 +247,7 @@ LecMemory::Outcome LecMemory::run_batch(LecBatch& batch, std::uint64_t k) const 
 }
 
 void LecMemory::start() {
+    while (more_batches_.size() + 1 < threads_) more_batches_.push_back(make_batch_());
     // From the batch a checkpoint left off at: batch k depends on k only.
     const std::uint64_t batches = (options_.shots + batch_->capacity() - 1) / batch_->capacity();
     pipeline_ = std::make_unique<OrderedPipeline<Outcome>>(

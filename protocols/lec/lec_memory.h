@@ -8,6 +8,7 @@
 /// The component has no inputs, so its batches run ahead on `threads` worker threads, batch k on a random stream
 /// of its own (the results do not depend on the thread count), and the events report them round by round.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -87,6 +88,7 @@ class LecMemory final : public Component {
     CustomRules custom_;
     std::unique_ptr<LecBatch> batch_;               ///< worker 0's; workers 1.. have more_batches_
     std::vector<std::unique_ptr<LecBatch>> more_batches_;
+    std::function<std::unique_ptr<LecBatch>()> make_batch_;  ///< another worker's batch, as batch_ was made
     unsigned threads_ = 1;
     std::unique_ptr<OrderedPipeline<Outcome>> pipeline_;
     std::optional<Outcome> outcome_;

@@ -8,7 +8,6 @@
 
 #include <cmath>
 
-#include "sim/random.h"
 #include "sim/simulation.h"
 
 namespace qdes::lec {
@@ -81,21 +80,9 @@ TEST(LecMemory, ComponentRunsRoundByRoundAndMatchesTheBatchApi) {
         o.stream = stream_id("memory", "lec");
         quantum::NoiseModel n{quantum::NoiseModel::Kind::kGateBitflip, rule == std::string("toom_circuit") ? 0.01 : 0.08,
                               -1, 0};
-        // The batch API, batch k on the stream the component gives it (derive_seed(stream, k)).
-        ToomBatch batch(rule == std::string("toom_circuit") ? ToomRule::kCircuit : ToomRule::kAutomaton, o, n);
-        FailureTimes direct{std::vector<double>(o.shots, double(o.max_rounds)), std::vector<std::uint8_t>(o.shots, 1)};
-        for (std::uint64_t first = 0, k = 0; first < o.shots; first += batch.capacity(), ++k) {
-            const std::size_t shots = std::size_t(std::min<std::uint64_t>(batch.capacity(), o.shots - first));
-            batch.restart_stream(derive_seed(o.stream, k));
-            batch.start(shots);
-            while (batch.round() < o.max_rounds && batch.step()) {
-            }
-            for (std::size_t s = 0; s < shots; ++s)
-                if (batch.failed_at()[s]) {
-                    direct.times[first + s] = double(batch.failed_at()[s]);
-                    direct.censored[first + s] = 0;
-                }
-        }
+        o.stream_per_batch = true;  // as the component runs its batches
+        FailureTimes direct = toom_lifetimes(rule == std::string("toom_circuit") ? ToomRule::kCircuit : ToomRule::kAutomaton,
+                                             o, n);
         EXPECT_EQ(got.times, direct.times) << rule;
         EXPECT_EQ(got.censored, direct.censored) << rule;
 
